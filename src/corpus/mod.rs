@@ -1,0 +1,40 @@
+//! The corpus: a folder of articles (`.txt`, `.md`, `.jsonl`, any supported encoding), read into
+//! [`Article`]s with ids, titles, paragraphs and dateline metadata.
+
+use std::path::PathBuf;
+
+/// One article as the rest of qari sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Article {
+    /// Path relative to the corpus root without extension (`000_5d3c243a0b753bd8`); for `.jsonl`
+    /// files, the file's id plus `/` and the line's `id` (or line number).
+    pub id: String,
+    /// The title, whitespace-collapsed.
+    pub title: String,
+    /// Body paragraphs in order, each whitespace-collapsed (no title among them).
+    pub paragraphs: Vec<String>,
+    /// ISO date (`2020-10-21`, `2020-11`, `--05-14`) from the dateline or the jsonl `date`.
+    pub date: Option<String>,
+    /// News agency or site named in the dateline (`سبوتنيك`), or the jsonl `source`.
+    pub source: Option<String>,
+    /// Absolute path of the file the article came from.
+    pub path: PathBuf,
+    /// True when the file was over the size cap and only its head was read.
+    pub truncated: bool,
+}
+
+impl Article {
+    /// The article's full text as qari lays it out and tags it: the title, a blank line, then the
+    /// paragraphs separated by blank lines. Entity byte offsets point into this string.
+    pub fn text(&self) -> String {
+        let mut s = String::with_capacity(
+            self.title.len() + self.paragraphs.iter().map(|p| p.len() + 2).sum::<usize>() + 2,
+        );
+        s.push_str(&self.title);
+        for p in &self.paragraphs {
+            s.push_str("\n\n");
+            s.push_str(p);
+        }
+        s
+    }
+}

@@ -1,0 +1,315 @@
+//! Arabic date parsing: the one parser behind article datelines and the date entities.
+//!
+//! Understands both month systems (يناير…ديسمبر, كانون الثاني…كانون الأول), the Maghreb names
+//! (جانفي, ماي, جوان, جويلية, أوت, شتنبر…), paired forms (`9 تشرين الثاني/نوفمبر 2020`,
+//! `7 يوليو/ تموز 2021`), numeric forms (`21/10/2020`), `عام 2020`, and both Arabic digit ranges.
+//! A month name on its own is not a date: it needs a day before it or a year after it, which keeps
+//! آب (August) apart from أب (father) and ماي from other words. The month table is data:
+//! `data/months.tsv`, from Unicode CLDR via babel (see its header).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::{normalize, tokens, Token};
+
+/// A calendar date, complete or partial, as the text gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    /// Four-digit year, when the text gives one.
+    pub year: Option<u16>,
+    /// Month 1–12.
+    pub month: Option<u8>,
+    /// Day 1–31 (only together with a month).
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    /// The ISO 8601 form: `2020-11-09`, `2020-11`, `2020`, or `--11-09` for a day and month
+    /// without a year (ISO 8601's own form for that).
+    pub fn iso(&self) -> String {
+        match (self.year, self.month, self.day) {
+            (Some(y), Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+            (Some(y), Some(m), None) => format!("{y:04}-{m:02}"),
+            (Some(y), None, _) => format!("{y:04}"),
+            (None, Some(m), Some(d)) => format!("--{m:02}-{d:02}"),
+            (None, Some(m), None) => format!("--{m:02}"),
+            (None, None, _) => String::new(),
+        }
+    }
+
+    /// Fills a missing year from `context` (the article's own date), when the context has one.
+    pub fn with_year_from(mut self, context: Option<PartialDate>) -> PartialDate {
+        if self.year.is_none() && self.month.is_some() {
+            self.year = context.and_then(|c| c.year);
+        }
+        self
+    }
+
+    /// True when day, month and year are all known.
+    pub fn is_complete(&self) -> bool {
+        self.year.is_some() && self.month.is_some() && self.day.is_some()
+    }
+}
+
+/// A date found in a text, with the byte range of its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateMention {
+    /// Byte offset where the date's first word starts.
+    pub start: usize,
+    /// Byte offset one past its last word.
+    pub end: usize,
+    /// What the words say.
+    pub date: PartialDate,
+}
+
+/// Normalised month name (one or two words) → month number.
+fn month_table() -> &'static HashMap<String, u8> {
+    static TABLE: OnceLock<HashMap<String, u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = HashMap::new();
+        for line in include_str!("../../data/months.tsv").lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(num), Some(name)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            if let Ok(n) = num.trim().parse::<u8>() {
+                map.insert(normalize(name.trim()), n);
+            }
+        }
+        map
+    })
+}
+
+/// Words that introduce a bare year: `عام 2020`, `سنة 2020`, `العام 2020`.
+const YEAR_WORDS: &[&str] = &["عام", "العام", "سنه", "السنه", "لعام", "بعام"];
+
+fn number_value(tok: &str) -> Option<(u32, usize)> {
+    // Leading digits of the token (a year may be glued to a letter: `2020م`, `2020على`), and
+    // the byte length of that digit run.
+    let mut value: u32 = 0;
+    let mut len = 0;
+    let mut digits = 0;
+    for c in tok.chars() {
+        match super::ascii_digit(c) {
+            Some(d) => {
+                value = value.checked_mul(10)?.checked_add(d as u32 - '0' as u32)?;
+                len += c.len_utf8();
+                digits += 1;
+            }
+            None => break,
+        }
+    }
+    (digits > 0 && digits <= 4).then_some((value, len))
+}
+
+fn as_day(tok: &Token) -> Option<u8> {
+    let (v, len) = number_value(tok.text)?;
+    (len == tok.text.len() && (1..=31).contains(&v)).then_some(v as u8)
+}
+
+/// A year token: four digits in 1000–2199, optionally followed by letters (`2020م`). Returns the
+/// year and the byte end of its digits.
+fn as_year(tok: &Token) -> Option<(u16, usize)> {
+    let (v, len) = number_value(tok.text)?;
+    let digits = tok.text[..len].chars().count();
+    (digits == 4 && (1000..2200).contains(&v)).then_some((v as u16, tok.start + len))
+}
+
+/// The gap between two tokens may only be spaces (and at most one `/` or `-` where `sep_ok`).
+fn gap_ok(text: &str, a: &Token, b: &Token, sep_ok: bool) -> bool {
+    let gap = &text[a.end..b.start];
+    let mut seps = 0;
+    for c in gap.chars() {
+        if c.is_whitespace() || c == '\u{200F}' || c == '\u{200E}' {
+            continue;
+        }
+        if sep_ok && (c == '/' || c == '-' || c == '\\') {
+            seps += 1;
+            continue;
+        }
+        return false;
+    }
+    seps <= 1
+}
+
+/// Tries a month name starting at token `i`; returns the month and how many tokens it used.
+fn month_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(u8, usize)> {
+    let table = month_table();
+    if i + 1 < toks.len() && gap_ok(text, &toks[i], &toks[i + 1], false) {
+        let two = format!("{} {}", norm[i], norm[i + 1]);
+        if let Some(&m) = table.get(&two) {
+            return Some((m, 2));
+        }
+    }
+    table.get(&norm[i]).map(|&m| (m, 1))
+}
+
+/// A month, optionally paired with its other-system name after a slash (`تشرين الثاني/نوفمبر`).
+/// When the pair disagree, the Gregorian-transliterated name (the second system) wins.
+fn month_group(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(u8, usize)> {
+    let (m, used) = month_at(text, toks, norm, i)?;
+    let j = i + used;
+    if j < toks.len() && text[toks[j - 1].end..toks[j].start].contains('/') {
+        if let Some((m2, used2)) = month_at(text, toks, norm, j) {
+            let pick = if is_levantine(&norm[i]) { m2 } else { m };
+            return Some((pick, used + used2));
+        }
+    }
+    Some((m, used))
+}
+
+fn is_levantine(first_word: &str) -> bool {
+    matches!(
+        first_word,
+        "كانون" | "شباط" | "اذار" | "نيسان" | "ايار" | "حزيران" | "تموز" | "اب" | "ايلول" | "تشرين"
+    )
+}
+
+/// Finds every date in `text`, in order, without overlaps.
+pub fn find_dates(text: &str) -> Vec<DateMention> {
+    let toks: Vec<Token> = tokens(text).collect();
+    let norm: Vec<String> = toks.iter().map(|t| normalize(t.text)).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if let Some((m, used)) = match_at(text, &toks, &norm, i) {
+            out.push(m);
+            i += used;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The year token at `j`, if it follows `prev` closely, skipping one `عام`/`سنة` between them.
+fn year_after(text: &str, toks: &[Token], norm: &[String], prev: usize) -> Option<(u16, usize, usize)> {
+    let mut j = prev + 1;
+    if j < toks.len() && YEAR_WORDS.contains(&norm[j].as_str()) && gap_ok(text, &toks[prev], &toks[j], true) {
+        j += 1;
+        if j < toks.len() && gap_ok(text, &toks[j - 1], &toks[j], false) {
+            return as_year(&toks[j]).map(|(y, end)| (y, end, j));
+        }
+        return None;
+    }
+    if j < toks.len() && gap_ok(text, &toks[prev], &toks[j], true) {
+        return as_year(&toks[j]).map(|(y, end)| (y, end, j));
+    }
+    None
+}
+
+fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(DateMention, usize)> {
+    let start = toks[i].start;
+    // Day, month name(s), optional year: `9 تشرين الثاني/نوفمبر 2020`, `14 ماي`.
+    if let Some(day) = as_day(&toks[i]) {
+        if i + 1 < toks.len() && gap_ok(text, &toks[i], &toks[i + 1], false) {
+            if let Some((month, used)) = month_group(text, toks, norm, i + 1) {
+                let last = i + used;
+                let date = PartialDate { year: None, month: Some(month), day: Some(day) };
+                if let Some((y, end, j)) = year_after(text, toks, norm, last) {
+                    let date = PartialDate { year: Some(y), ..date };
+                    return Some((DateMention { start, end, date }, j + 1 - i));
+                }
+                let end = toks[last].end;
+                return Some((DateMention { start, end, date }, used + 1));
+            }
+        }
+        // Numeric day/month/year: `21/10/2020`, `21-10-2020`.
+        if i + 2 < toks.len()
+            && gap_ok(text, &toks[i], &toks[i + 1], true)
+            && gap_ok(text, &toks[i + 1], &toks[i + 2], true)
+            && !text[toks[i].end..toks[i + 1].start].trim().is_empty()
+            && !text[toks[i + 1].end..toks[i + 2].start].trim().is_empty()
+        {
+            if let (Some(m), Some((y, end))) = (as_day(&toks[i + 1]), as_year(&toks[i + 2])) {
+                if (1..=12).contains(&m) {
+                    let date = PartialDate { year: Some(y), month: Some(m), day: Some(day) };
+                    return Some((DateMention { start, end, date }, 3));
+                }
+            }
+        }
+    }
+    // Month name(s) then year: `نوفمبر 2020`, `تشرين الأول/أكتوبر عام 2020`.
+    if let Some((month, used)) = month_group(text, toks, norm, i) {
+        let last = i + used - 1;
+        if let Some((y, end, j)) = year_after(text, toks, norm, last) {
+            let date = PartialDate { year: Some(y), month: Some(month), day: None };
+            return Some((DateMention { start, end, date }, j + 1 - i));
+        }
+    }
+    // A bare year after عام/سنة: `في عام 2020`.
+    if YEAR_WORDS.contains(&norm[i].as_str()) && i + 1 < toks.len() && gap_ok(text, &toks[i], &toks[i + 1], false) {
+        if let Some((y, end)) = as_year(&toks[i + 1]) {
+            let date = PartialDate { year: Some(y), month: None, day: None };
+            return Some((DateMention { start: toks[i + 1].start, end, date }, 2));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso_all(text: &str) -> Vec<String> {
+        find_dates(text).iter().map(|d| d.date.iso()).collect()
+    }
+
+    #[test]
+    fn both_month_systems_and_pairs() {
+        assert_eq!(iso_all("في 9 تشرين الثاني/نوفمبر 2020 وقع"), ["2020-11-09"]);
+        assert_eq!(iso_all("في 11 كانون الثاني/يناير"), ["--01-11"]);
+        assert_eq!(iso_all("يوم 7 يوليو/ تموز 2021، إلا"), ["2021-07-07"]);
+        assert_eq!(iso_all("16 نوفمبر/ تشرين الثاني 2020"), ["2020-11-16"]);
+        assert_eq!(iso_all("في سبتمبر 2020 ، وهو"), ["2020-09"]);
+        assert_eq!(iso_all("10 تشرين الثاني/نوفمبر عام 2020"), ["2020-11-10"]);
+        assert_eq!(iso_all("في 1 آذار 2019"), ["2019-03-01"]);
+        assert_eq!(iso_all("في 3 شباط 2019"), ["2019-02-03"]);
+    }
+
+    #[test]
+    fn arabic_digits_in_both_ranges() {
+        assert_eq!(iso_all("٠٧ يوليو ٢٠٢١"), ["2021-07-07"]);
+        assert_eq!(iso_all("۰۷ يوليو ۲۰۲۱"), ["2021-07-07"]);
+    }
+
+    #[test]
+    fn maghreb_names_and_datelines() {
+        assert_eq!(iso_all("موسكو، 14 ماي - ( سبوتنيك)"), ["--05-14"]);
+        assert_eq!(iso_all("(سبوتنيك - 21 اكتوبر 2020ء) بحث"), ["2020-10-21"]);
+        assert_eq!(iso_all("في 5 جويلية 2019"), ["2019-07-05"]);
+        assert_eq!(iso_all("في 12 شتنبر 2018"), ["2018-09-12"]);
+    }
+
+    #[test]
+    fn glued_years_numeric_and_bare_years() {
+        assert_eq!(iso_all("في 9 نوفمبر 2020على بيان"), ["2020-11-09"]);
+        assert_eq!(iso_all("بتاريخ 21/10/2020 أعلن"), ["2020-10-21"]);
+        assert_eq!(iso_all("في عام 2019 كان"), ["2019"]);
+    }
+
+    #[test]
+    fn offsets_cover_the_words() {
+        let text = "وقع في 9 تشرين الثاني/نوفمبر 2020 اتفاق";
+        let d = find_dates(text)[0];
+        assert_eq!(&text[d.start..d.end], "9 تشرين الثاني/نوفمبر 2020");
+    }
+
+    #[test]
+    fn lone_month_words_are_not_dates() {
+        assert!(find_dates("قال أب الطفل إن مارس كان").is_empty());
+        assert!(find_dates("الرقم 2020 كبير").is_empty());
+    }
+
+    #[test]
+    fn year_comes_from_context() {
+        let d = find_dates("14 ماي")[0].date;
+        let ctx = PartialDate { year: Some(2021), month: Some(5), day: Some(14) };
+        assert_eq!(d.with_year_from(Some(ctx)).iso(), "2021-05-14");
+        assert_eq!(d.with_year_from(None).iso(), "--05-14");
+    }
+}

@@ -1,0 +1,293 @@
+//! Arabic text analysis: the one normaliser, tokeniser and light stemmer that both the search
+//! index and the entity tagger use, so that a word is folded the same way everywhere.
+//!
+//! The pieces, in pipeline order:
+//! - [`tokens`] splits text into word and number tokens with byte offsets into the original text
+//!   (numbers with `٫` `٬` `.` `,` between digits stay whole);
+//! - [`normalize`] folds a token to its plain form (harakat and tatweel gone, hamza-carrying alefs
+//!   to ا, ى → ي, ة → ه, both Arabic digit ranges to ASCII, Latin lowercased);
+//! - [`strip_proclitics`] and [`stem`] remove attached particles and common suffixes;
+//! - [`analyzer`] wraps all three as tantivy `Tokenizer`/`TokenFilter`s;
+//! - [`dates`] parses Arabic dates in both month systems.
+
+pub mod analyzer;
+pub mod dates;
+
+/// Maps an Arabic-Indic (U+0660–0669) or Extended Arabic-Indic (U+06F0–06F9) digit, or an ASCII
+/// digit, to its ASCII form. `char::to_digit` only knows ASCII, and tantivy's Snowball stemmer
+/// only the first Arabic range.
+pub fn ascii_digit(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '\u{0660}'..='\u{0669}' => char::from_u32('0' as u32 + (c as u32 - 0x0660)),
+        '\u{06F0}'..='\u{06F9}' => char::from_u32('0' as u32 + (c as u32 - 0x06F0)),
+        _ => None,
+    }
+}
+
+/// Replaces every Arabic digit in `s` with its ASCII form, leaving everything else untouched.
+pub fn fold_digits(s: &str) -> String {
+    s.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
+}
+
+/// True for Arabic combining marks that carry no letter of their own: harakat, shadda, sukun,
+/// the dagger alef and Quranic annotation marks.
+pub fn is_arabic_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}' | '\u{06E7}' | '\u{06E8}' | '\u{06EA}'..='\u{06ED}')
+}
+
+/// True for characters that are invisible inside a word and carry no meaning for search:
+/// tatweel, zero-width joiners and bidi marks.
+fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0640}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// True for a letter of the Arabic script (base letters, not marks or digits).
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0620}'..='\u{063F}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{066F}'
+        | '\u{0671}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FC}'
+        | '\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}'
+        | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
+}
+
+/// The folded form of one character, or `None` when the character is dropped.
+///
+/// Follows Lucene's `ArabicNormalizer` and adds what it misses: ٱ (wasla) → ا, Persian yeh and
+/// keheh to their Arabic letters, both digit ranges to ASCII, and Latin lowercase.
+pub fn normalize_char(c: char) -> Option<char> {
+    if is_arabic_mark(c) || is_ignorable(c) {
+        return None;
+    }
+    Some(match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        'ى' | 'ی' => 'ي',
+        'ة' => 'ه',
+        'ک' => 'ك',
+        'ۀ' => 'ه',
+        _ => {
+            if let Some(d) = ascii_digit(c) {
+                d
+            } else if c.is_ascii() {
+                c.to_ascii_lowercase()
+            } else if c.is_uppercase() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                c
+            }
+        }
+    })
+}
+
+/// Appends the normalised form of `s` to `out` (see [`normalize_char`]).
+pub fn normalize_into(s: &str, out: &mut String) {
+    out.extend(s.chars().filter_map(normalize_char));
+}
+
+/// The normalised form of `s`: the key under which spelling variants of a word meet.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out);
+    out
+}
+
+/// A token of the original text: its byte range and the slice itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// Byte offset of the first byte in the original text.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// The original slice `text[start..end]`.
+    pub text: &'a str,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_arabic_mark(c) || c == '\u{0640}' || c == '\u{200C}' || c == '\u{200D}'
+}
+
+fn is_number_joiner(c: char) -> bool {
+    matches!(c, '\u{066B}' | '\u{066C}' | '.' | ',')
+}
+
+fn is_digit_char(c: char) -> bool {
+    ascii_digit(c).is_some()
+}
+
+/// Splits `text` into word and number tokens.
+///
+/// A token is a run of letters, digits and in-word marks (harakat, tatweel, ZWNJ). A decimal or
+/// thousands separator (`٫` `٬` `.` `,`) between two digits stays inside the number, so `٣٫٥`
+/// and `1,000` are one token each. Everything else (spaces, punctuation, symbols) separates.
+pub fn tokens(text: &str) -> Tokens<'_> {
+    Tokens { text, pos: 0 }
+}
+
+/// Iterator returned by [`tokens`].
+#[derive(Debug, Clone)]
+pub struct Tokens<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let bytes_left = &self.text[self.pos..];
+        let (skip, _) = bytes_left.char_indices().find(|&(_, c)| is_word_char(c))?;
+        let start = self.pos + skip;
+        let mut end = start;
+        let mut prev_digit = false;
+        let mut iter = self.text[start..].char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            if is_word_char(c) {
+                end = start + i + c.len_utf8();
+                prev_digit = is_digit_char(c);
+            } else if prev_digit
+                && is_number_joiner(c)
+                && iter.peek().is_some_and(|&(_, n)| is_digit_char(n))
+            {
+                continue;
+            } else {
+                break;
+            }
+        }
+        self.pos = end;
+        Some(Token {
+            start,
+            end,
+            text: &self.text[start..end],
+        })
+    }
+}
+
+fn char_count(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Conjunction and preposition proclitics, longest first, as they appear after normalisation.
+///
+/// Multi-letter forms are tried before single letters so that وال is one step, not و then ال.
+const PROCLITICS: &[&str] = &[
+    "وبال", "وكال", "وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ك", "ل",
+];
+
+/// Strips attached proclitics from a **normalised** word (و ف ب ك ل and the article ال, and
+/// their stacks وال بال كال فال لل وبال).
+///
+/// Stripping repeats while the rest keeps at least three letters, so that the bare form of a name
+/// and every cliticised form of it meet (بيسكوف, لبيسكوف → يسكوف; روسيا, لروسيا, وروسيا → روسيا).
+/// Consistency is what search needs: the same rule runs on the query.
+pub fn strip_proclitics(word: &str) -> &str {
+    let mut w = word;
+    'outer: loop {
+        for p in PROCLITICS {
+            if let Some(rest) = w.strip_prefix(p) {
+                let min = if p.chars().count() == 1 { 3 } else { 2 };
+                if char_count(rest) >= min {
+                    w = rest;
+                    continue 'outer;
+                }
+            }
+        }
+        return w;
+    }
+}
+
+/// Suffixes removed by the light stemmer (Larkey/Lucene's list after ة → ه folding), each tried in
+/// turn, as Lucene's `ArabicStemmer` does.
+const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
+
+/// Light stem of a **normalised** word: proclitics, then the common suffixes, each kept only when
+/// at least two letters remain. Non-Arabic words are returned as they are.
+///
+/// Why this and not tantivy's Snowball Arabic stemmer: on names Snowball is inconsistent
+/// (أرمينيا → ارميني but الأرمينية → ارمين; و+ال and ل are left on), so a query for a name missed
+/// its cliticised forms. Measured on the ANERcorp dev sixth (see `tests/analyzer.rs`), this
+/// stemmer maps every cliticised form of an entity to the same stem as its bare form.
+pub fn stem(word: &str) -> String {
+    if !word.chars().any(is_arabic_letter) {
+        return word.to_string();
+    }
+    let mut w = strip_proclitics(word);
+    for suf in SUFFIXES {
+        if let Some(rest) = w.strip_suffix(suf) {
+            if char_count(rest) >= 2 {
+                w = rest;
+            }
+        }
+    }
+    w.to_string()
+}
+
+/// Normalise then stem: the index term of one original token.
+pub fn index_term(token: &str) -> String {
+    stem(&normalize(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn harakat_hamza_and_digits_fold() {
+        assert_eq!(normalize("وَقَالَ"), "وقال");
+        assert_eq!(normalize("أحمد"), normalize("احمد"));
+        assert_eq!(normalize("إسلام"), "اسلام");
+        assert_eq!(normalize("آذار"), "اذار");
+        assert_eq!(normalize("ٱلله"), "الله");
+        assert_eq!(normalize("مستشفى"), "مستشفي");
+        assert_eq!(normalize("مدينة"), "مدينه");
+        assert_eq!(normalize("٢٠٢١"), "2021");
+        assert_eq!(normalize("۲۰۲۰"), "2020");
+        assert_eq!(normalize("جـــميل"), "جميل");
+        assert_eq!(normalize("Reuters"), "reuters");
+    }
+
+    #[test]
+    fn tokens_keep_numbers_whole_and_offsets_exact() {
+        let text = "بلغ ٣٫٥ مليون، و1,000 دولار.";
+        let toks: Vec<&str> = tokens(text).map(|t| t.text).collect();
+        assert_eq!(toks, ["بلغ", "٣٫٥", "مليون", "و1,000", "دولار"]);
+        for t in tokens(text) {
+            assert_eq!(&text[t.start..t.end], t.text);
+        }
+        let toks: Vec<&str> = tokens("(القاهرة) - 2020.").map(|t| t.text).collect();
+        assert_eq!(toks, ["القاهرة", "2020"]);
+    }
+
+    #[test]
+    fn tokens_keep_marks_inside_words() {
+        let toks: Vec<&str> = tokens("كَتَبَ الوَلَدُ").map(|t| t.text).collect();
+        assert_eq!(toks, ["كَتَبَ", "الوَلَدُ"]);
+    }
+
+    #[test]
+    fn proclitics_meet_the_bare_form() {
+        for w in ["روسيا", "لروسيا", "وروسيا", "بروسيا", "وبروسيا"] {
+            assert_eq!(strip_proclitics(&normalize(w)), "روسيا", "{w}");
+        }
+        assert_eq!(strip_proclitics("والمدرسه"), "مدرسه");
+        assert_eq!(strip_proclitics("للمعلمين"), "معلمين");
+        // Short words keep their letters: ولد is not و + لد.
+        assert_eq!(strip_proclitics("ولد"), "ولد");
+    }
+
+    #[test]
+    fn stems_are_consistent_across_clitic_forms() {
+        let base = index_term("أرمينيا");
+        for w in ["لأرمينيا", "وأرمينيا", "بأرمينيا", "وبأرمينيا"] {
+            assert_eq!(index_term(w), base, "{w}");
+        }
+        let base = index_term("بيسكوف");
+        assert_eq!(index_term("لبيسكوف"), base);
+        assert_eq!(index_term("والمدرسة"), index_term("المدرسة"));
+        assert_eq!(index_term("مُدُن"), index_term("مدن"));
+        assert_eq!(index_term("Putin"), "putin");
+    }
+}
