@@ -38,3 +38,16 @@ impl Article {
         s
     }
 }
+
+mod decode;
+mod ids;
+mod load;
+mod metadata;
+mod parse;
+
+pub use decode::{decode, Decoded};
+pub use ids::{resolve_id, IdError};
+pub use load::{
+    load_dir, load_file, scan_dir, CorpusError, FileEntry, Loaded, Warning, MAX_FILE_BYTES,
+};
+pub use metadata::extract_metadata;
