@@ -10,5 +10,8 @@
 //!   └───────────────► layout (bidi) ─┴──► tui   (list · reader · sidebar)
 //! ```
 
+pub mod cli;
+pub mod config;
 pub mod corpus;
+pub mod index;
 pub mod text;

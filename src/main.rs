@@ -1,1 +1,186 @@
-fn main() {}
+//! The `qari` binary: parse the command line, call the library, print, map errors to exit codes
+//! (0 success or hits, 1 no hits, 2 error — like grep).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{CommandFactory, Parser, Subcommand};
+use qari::cli::{self, Marks};
+use qari::config::Settings;
+use qari::index::{Library, OpenOptions, Progress};
+
+/// A terminal reader for Arabic news: bidi-correct reader, entity sidebar, instant search.
+#[derive(Parser, Debug)]
+#[command(
+    name = "qari",
+    version,
+    about,
+    after_help = "Examples:\n  qari                      open the reader on the corpus\n  qari search 'بوتين قره باغ'\n  qari show 003 --width 60\n  qari --corpus ~/news list --json"
+)]
+struct Cli {
+    /// Folder of articles (.txt, .md, .jsonl), read recursively [env: QARI_CORPUS; default: the
+    /// config file's `corpus`, else the bundled seed articles]
+    #[arg(long, global = true, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the articles: id, date, title.
+    #[command(after_help = "Example:\n  qari list --json | jq '.[].title'")]
+    List {
+        /// Print JSON: [{"id","title","date","source","path"}].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the corpus; words are ANDed, "a phrase", OR, -word, person:/place:/org:NAME.
+    #[command(
+        after_help = "Exit status: 0 hits, 1 no hits, 2 error.\n\nExamples:\n  qari search موسكو\n  qari search '\"وقف إطلاق النار\" -أذربيجان'\n  qari search 'بيسكوف OR لافروف' --limit 5 --json"
+    )]
+    Search {
+        /// The query.
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+        /// At most this many hits.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: usize,
+        /// Print JSON: [{"id","title","score","snippet"}], matches marked with [...].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the search index, or bring it up to date, and print what was done.
+    #[command(after_help = "Example:\n  qari index --rebuild")]
+    Index {
+        /// Throw the index away and build it again.
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Print where the corpus, config, cache (index) and state live.
+    #[command(after_help = "Example:\n  qari paths")]
+    Paths,
+    /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  qari completions bash > ~/.local/share/bash-completion/completions/qari"
+    )]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  qari man | man -l -")]
+    Man,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`qari list | head`) is not an error.
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("qari: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Opens (building or updating as needed) the index of the configured corpus, with a progress
+/// bar on a terminal and one-line notices otherwise.
+fn open_library(settings: &Settings, rebuild: bool) -> Result<(Library, qari::index::UpdateStats)> {
+    let tty = io::stderr().is_terminal();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let mut progress = |p: Progress| match p {
+        Progress::Waiting => eprintln!("qari: another qari is building the index; waiting for it"),
+        Progress::Rebuilding(reason) => eprintln!("qari: {reason}; rebuilding the index"),
+        Progress::Indexing { done, total } if tty && total > 0 => {
+            let b = bar.get_or_insert_with(|| {
+                let b = indicatif::ProgressBar::new(total as u64);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "indexing {bar:40} {pos}/{len} files {per_sec} eta {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                b
+            });
+            b.set_position(done as u64);
+        }
+        Progress::Committing => {
+            if let Some(b) = bar.take() {
+                b.finish_and_clear();
+            }
+        }
+        _ => {}
+    };
+    let (lib, stats) = Library::open(
+        &settings.corpus,
+        &settings.paths.cache_dir,
+        OpenOptions {
+            rebuild,
+            threads: 0,
+        },
+        &mut progress,
+    )
+    .with_context(|| format!("cannot open the corpus {}", settings.corpus.display()))?;
+    for w in &stats.warnings {
+        eprintln!("qari: warning: {w}");
+    }
+    Ok((lib, stats))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let settings = || Settings::resolve(cli.corpus.as_deref());
+    match cli.command {
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "qari", &mut out);
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+        }
+        Some(Command::Paths) => cli::paths(&mut out, &settings()?)?,
+        Some(Command::Index { rebuild }) => {
+            let s = settings()?;
+            let (lib, stats) = open_library(&s, rebuild)?;
+            cli::index_report(&mut out, &lib, &stats)?;
+        }
+        Some(Command::List { json }) => {
+            let (lib, _) = open_library(&settings()?, false)?;
+            let articles = lib.articles()?;
+            cli::list(&mut out, &lib, &articles, json)?;
+        }
+        Some(Command::Search { query, limit, json }) => {
+            let (lib, _) = open_library(&settings()?, false)?;
+            let hits = lib.search(&query.join(" "), limit)?;
+            let marks = if io::stdout().is_terminal() {
+                Marks::Bold
+            } else {
+                Marks::Brackets
+            };
+            cli::search(&mut out, &hits, json, marks)?;
+            out.flush()?;
+            return Ok(if hits.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        None => {
+            let (lib, _) = open_library(&settings()?, false)?;
+            let articles = lib.articles()?;
+            cli::list(&mut out, &lib, &articles, false)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -46,7 +46,7 @@ mod metadata;
 mod parse;
 
 pub use decode::{decode, Decoded};
-pub use ids::{resolve_id, IdError};
+pub use ids::{resolve_id, resolve_in, IdError};
 pub use load::{
     load_dir, load_file, scan_dir, CorpusError, FileEntry, Loaded, Warning, MAX_FILE_BYTES,
 };

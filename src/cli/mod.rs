@@ -1,0 +1,207 @@
+//! The quick lookups behind `qari list|search|index|paths`: each takes what it needs and writes
+//! to an `impl Write`, so tests can run them without a process. `main.rs` only parses flags and
+//! maps errors to exit codes.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use crate::config::{CorpusOrigin, Settings};
+use crate::index::{ArticleMeta, Hit, Library, UpdateStats};
+
+/// How matches are marked in snippets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    /// Bold (SGR 1) for a terminal.
+    Bold,
+    /// `[match]` for pipes and files.
+    Brackets,
+}
+
+/// Makes article text safe to print: C0/C1 controls, ESC and DEL become visible placeholders
+/// (the Control Pictures block, or U+FFFD), so no file can move the cursor or retitle a window.
+pub fn terminal_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+            '\u{7F}' => '\u{2421}',
+            '\u{80}'..='\u{9F}' => '\u{FFFD}',
+            _ => c,
+        })
+        .collect()
+}
+
+/// `text` with the byte `ranges` marked, made terminal-safe, whitespace flattened to one line.
+pub fn mark(text: &str, ranges: &[Range<usize>], marks: Marks) -> String {
+    let (open, close) = match marks {
+        Marks::Bold => ("\x1b[1m", "\x1b[22m"),
+        Marks::Brackets => ("[", "]"),
+    };
+    let mut out = String::with_capacity(text.len() + ranges.len() * 8);
+    let mut pos = 0;
+    for r in ranges {
+        if r.start < pos
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        out.push_str(&terminal_safe(&text[pos..r.start]));
+        out.push_str(open);
+        out.push_str(&terminal_safe(&text[r.start..r.end]));
+        out.push_str(close);
+        pos = r.end;
+    }
+    out.push_str(&terminal_safe(&text[pos..]));
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `qari list`: one line per article (id, date, title), or JSON.
+pub fn list(
+    out: &mut dyn Write,
+    lib: &Library,
+    articles: &[ArticleMeta],
+    json: bool,
+) -> io::Result<()> {
+    if json {
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            id: &'a str,
+            title: &'a str,
+            date: Option<&'a str>,
+            source: Option<&'a str>,
+            path: String,
+        }
+        let rows: Vec<Row> = articles
+            .iter()
+            .map(|a| Row {
+                id: &a.id,
+                title: &a.title,
+                date: a.date.as_deref(),
+                source: a.source.as_deref(),
+                path: lib.corpus().join(&a.rel).display().to_string(),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        return writeln!(out);
+    }
+    let id_w = articles
+        .iter()
+        .map(|a| a.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for a in articles {
+        writeln!(
+            out,
+            "{:id_w$}  {:10}  {}",
+            terminal_safe(&a.id),
+            a.date.as_deref().unwrap_or("-"),
+            terminal_safe(&a.title)
+        )?;
+    }
+    Ok(())
+}
+
+/// `qari search`: ranked hits with marked snippets, or JSON (snippets marked with `[…]`).
+pub fn search(out: &mut dyn Write, hits: &[Hit], json: bool, marks: Marks) -> io::Result<()> {
+    if json {
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            id: &'a str,
+            title: &'a str,
+            score: f32,
+            snippet: String,
+            date: Option<&'a str>,
+            source: Option<&'a str>,
+        }
+        let rows: Vec<Row> = hits
+            .iter()
+            .map(|h| Row {
+                id: &h.id,
+                title: &h.title,
+                score: h.score,
+                snippet: mark(&h.snippet, &h.highlights, Marks::Brackets),
+                date: h.date.as_deref(),
+                source: h.source.as_deref(),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        return writeln!(out);
+    }
+    for h in hits {
+        writeln!(
+            out,
+            "{}  {:.2}  {}  {}",
+            terminal_safe(&h.id),
+            h.score,
+            h.date.as_deref().unwrap_or("-"),
+            terminal_safe(&h.title)
+        )?;
+        writeln!(out, "    {}", mark(&h.snippet, &h.highlights, marks))?;
+    }
+    Ok(())
+}
+
+/// `qari index`: what the update did.
+pub fn index_report(out: &mut dyn Write, lib: &Library, s: &UpdateStats) -> io::Result<()> {
+    let what = if s.built {
+        "built"
+    } else if s.rebuilt.is_some() {
+        "rebuilt"
+    } else if s.reindexed > 0 || s.removed > 0 {
+        "updated"
+    } else {
+        "up to date"
+    };
+    writeln!(
+        out,
+        "index {what}: {} articles from {} files; {} files read ({:.1} MB), {} re-indexed, {} removed; {:.2} s",
+        s.articles,
+        s.files,
+        s.files_read,
+        s.bytes_read as f64 / 1e6,
+        s.reindexed,
+        s.removed,
+        s.elapsed.as_secs_f64()
+    )?;
+    writeln!(out, "index folder: {}", lib.dir().display())
+}
+
+/// `qari paths`: where everything is.
+pub fn paths(out: &mut dyn Write, settings: &Settings) -> io::Result<()> {
+    let origin = match settings.corpus_origin {
+        CorpusOrigin::Flag => "--corpus",
+        CorpusOrigin::Env => "QARI_CORPUS",
+        CorpusOrigin::ConfigFile => "config file",
+        CorpusOrigin::Bundled => "bundled seeds",
+    };
+    let p = &settings.paths;
+    writeln!(out, "corpus: {} ({origin})", settings.corpus.display())?;
+    writeln!(out, "config: {}", p.config_file().display())?;
+    writeln!(out, "cache:  {}", p.cache_dir.display())?;
+    writeln!(
+        out,
+        "index:  {}",
+        crate::index::index_dir(&p.cache_dir, &settings.corpus).display()
+    )?;
+    writeln!(out, "state:  {}", p.state_dir.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_bytes_never_reach_the_terminal() {
+        let s = terminal_safe("a\x1b[2Jb\x07c\u{9b}d\x7f");
+        assert!(
+            !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{s:?}"
+        );
+        assert_eq!(
+            mark("قال بوتين اليوم", &[7..17], Marks::Brackets),
+            "قال [بوتين] اليوم"
+        );
+    }
+}

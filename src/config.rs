@@ -1,0 +1,238 @@
+//! Settings: the one place that reads the config file, the environment and the flags, and says
+//! where things live (config, cache/index, state). Precedence: flag > environment > config file >
+//! built-in default.
+
+use std::path::{Path, PathBuf};
+
+/// `config.toml`, every key optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Corpus folder (`~` is expanded).
+    pub corpus: Option<String>,
+    /// Theme name (built-in or a file in the config dir's `themes/`).
+    pub theme: Option<String>,
+    /// `app`, `terminal` or `off`.
+    pub bidi: Option<String>,
+    /// Shape Arabic to presentation forms for terminals that do not join letters.
+    pub shape: Option<bool>,
+    /// Mouse support in the TUI.
+    pub mouse: Option<bool>,
+}
+
+/// A config file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Unreadable file.
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// TOML syntax or an unknown key.
+    #[error("config {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    /// No home directory to put things in, and no override.
+    #[error(
+        "cannot find a home directory; set QARI_CACHE_DIR, QARI_CONFIG_DIR and QARI_STATE_DIR"
+    )]
+    NoHome,
+}
+
+/// Where qari keeps its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// Folder of `config.toml` and user themes (`QARI_CONFIG_DIR`, else the XDG config dir).
+    pub config_dir: PathBuf,
+    /// Folder of the search indexes (`QARI_CACHE_DIR`, else the XDG cache dir).
+    pub cache_dir: PathBuf,
+    /// Folder of read state and reading positions (`QARI_STATE_DIR`, else the XDG state dir).
+    pub state_dir: PathBuf,
+}
+
+impl Paths {
+    /// Resolves the folders from the environment and the platform conventions.
+    pub fn from_env() -> Result<Paths, ConfigError> {
+        let dirs = directories::ProjectDirs::from("", "", "qari");
+        let pick = |var: &str, default: Option<PathBuf>| -> Result<PathBuf, ConfigError> {
+            match std::env::var_os(var).filter(|v| !v.is_empty()) {
+                Some(v) => Ok(absolute(Path::new(&v))),
+                None => default.ok_or(ConfigError::NoHome),
+            }
+        };
+        Ok(Paths {
+            config_dir: pick(
+                "QARI_CONFIG_DIR",
+                dirs.as_ref().map(|d| d.config_dir().to_path_buf()),
+            )?,
+            cache_dir: pick(
+                "QARI_CACHE_DIR",
+                dirs.as_ref().map(|d| d.cache_dir().to_path_buf()),
+            )?,
+            state_dir: pick(
+                "QARI_STATE_DIR",
+                dirs.as_ref()
+                    .map(|d| d.state_dir().unwrap_or(d.data_local_dir()).to_path_buf()),
+            )?,
+        })
+    }
+
+    /// `config.toml` in the config dir.
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn expand_home(s: &str) -> PathBuf {
+    if let Some(rest) = s.strip_prefix("~/") {
+        if let Some(home) = directories::BaseDirs::new() {
+            return home.home_dir().join(rest);
+        }
+    }
+    PathBuf::from(s)
+}
+
+/// Reads `config.toml`; a missing file is the empty config.
+pub fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        }
+    };
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.message().to_string()
+            + &e.span()
+                .map(|s| format!(" (line {})", text[..s.start].lines().count().max(1)))
+                .unwrap_or_default(),
+    })
+}
+
+/// Where the corpus comes from, for `qari paths` and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorpusOrigin {
+    /// `--corpus`.
+    Flag,
+    /// `QARI_CORPUS`.
+    Env,
+    /// `corpus =` in config.toml.
+    ConfigFile,
+    /// The bundled seed articles.
+    Bundled,
+}
+
+/// Everything a command needs to know, resolved once.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Folders.
+    pub paths: Paths,
+    /// The config file as read.
+    pub config: ConfigFile,
+    /// Absolute corpus folder.
+    pub corpus: PathBuf,
+    /// Where `corpus` came from.
+    pub corpus_origin: CorpusOrigin,
+}
+
+impl Settings {
+    /// Resolves settings from the `--corpus` flag (if any), the environment and the config file.
+    pub fn resolve(corpus_flag: Option<&Path>) -> Result<Settings, ConfigError> {
+        let paths = Paths::from_env()?;
+        let config = read_config(&paths.config_file())?;
+        let env_corpus = std::env::var_os("QARI_CORPUS").filter(|v| !v.is_empty());
+        let (corpus, corpus_origin) = if let Some(c) = corpus_flag {
+            (c.to_path_buf(), CorpusOrigin::Flag)
+        } else if let Some(c) = env_corpus {
+            (PathBuf::from(c), CorpusOrigin::Env)
+        } else if let Some(c) = &config.corpus {
+            (expand_home(c), CorpusOrigin::ConfigFile)
+        } else {
+            (bundled_seeds(&paths)?, CorpusOrigin::Bundled)
+        };
+        Ok(Settings {
+            corpus: absolute(&corpus),
+            corpus_origin,
+            paths,
+            config,
+        })
+    }
+}
+
+/// The bundled seed articles, embedded in the binary.
+const SEEDS: &[(&str, &str)] = &[
+    (
+        "000_5d3c243a0b753bd8.txt",
+        include_str!("../seeds/000_5d3c243a0b753bd8.txt"),
+    ),
+    (
+        "001_13ef93096cc37932.txt",
+        include_str!("../seeds/001_13ef93096cc37932.txt"),
+    ),
+    (
+        "002_59cf70ea1a2082cc.txt",
+        include_str!("../seeds/002_59cf70ea1a2082cc.txt"),
+    ),
+    (
+        "003_d20ebc38bcca70ee.txt",
+        include_str!("../seeds/003_d20ebc38bcca70ee.txt"),
+    ),
+    (
+        "004_104105c63aa4b763.txt",
+        include_str!("../seeds/004_104105c63aa4b763.txt"),
+    ),
+];
+
+/// The `seeds/` folder of the source tree when it is there (`cargo run`), else a copy of the
+/// embedded seeds written once into the state dir (an installed binary).
+fn bundled_seeds(paths: &Paths) -> Result<PathBuf, ConfigError> {
+    let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    if source_tree.is_dir() {
+        return Ok(source_tree);
+    }
+    let dir = paths.state_dir.join("seeds");
+    for (name, text) in SEEDS {
+        let p = dir.join(name);
+        if !p.exists() {
+            std::fs::create_dir_all(&dir)
+                .and_then(|_| std::fs::write(&p, text))
+                .map_err(|e| ConfigError::Read {
+                    path: p.clone(),
+                    source: e,
+                })?;
+        }
+    }
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_errors_name_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "theme = \"dark\"\nbogus = 1\n").unwrap();
+        let e = read_config(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("config.toml") && e.contains("bogus") && e.contains("line 2"),
+            "{e}"
+        );
+        std::fs::write(&p, "theme = \"dark\"\nshape = true\n").unwrap();
+        let c = read_config(&p).unwrap();
+        assert_eq!((c.theme.as_deref(), c.shape), (Some("dark"), Some(true)));
+        assert_eq!(
+            read_config(&dir.path().join("none.toml")).unwrap(),
+            ConfigFile::default()
+        );
+    }
+}

@@ -1,0 +1,381 @@
+//! Opening, building and updating an index: first launch builds, later launches read only the
+//! files whose size or mtime changed, and a broken index is rebuilt.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use tantivy::schema::Term;
+use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument};
+
+use super::manifest::{self, ArticleMeta, FileRecord};
+use super::{index_dir, register_analyzer, schema, Fields, IndexError, Library};
+use crate::corpus::{load_file, scan_dir, Article, FileEntry, Warning};
+
+/// How to open an index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenOptions {
+    /// Throw the index away and build it again.
+    pub rebuild: bool,
+    /// Worker threads for reading and indexing (0: one per core).
+    pub threads: usize,
+}
+
+/// What the index is doing, for a progress bar or the TUI's gauge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// Another qari process is building this index; waiting for it.
+    Waiting,
+    /// The index is unusable and is being rebuilt; the reason, in one line.
+    Rebuilding(String),
+    /// Listing the corpus folder.
+    Scanning,
+    /// Reading and indexing files: done of total.
+    Indexing { done: usize, total: usize },
+    /// Writing the index to disk.
+    Committing,
+}
+
+/// What an open did.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateStats {
+    /// Corpus files seen.
+    pub files: usize,
+    /// Articles in the index after the update.
+    pub articles: usize,
+    /// Files read during this open (new, changed or touched).
+    pub files_read: usize,
+    /// Bytes read during this open.
+    pub bytes_read: u64,
+    /// Files whose articles were (re)indexed.
+    pub reindexed: usize,
+    /// Files removed from the index.
+    pub removed: usize,
+    /// True when the index was built from nothing.
+    pub built: bool,
+    /// Why an existing index was thrown away, if it was.
+    pub rebuilt: Option<String>,
+    /// Problems with single files.
+    pub warnings: Vec<Warning>,
+    /// Wall time of the open.
+    pub elapsed: Duration,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn tv_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ {
+    move |e| IndexError::Tantivy {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Checks that the index in `dir` belongs to `corpus`, has our schema and opens; the reason if not.
+fn validate(dir: &Path, corpus: &Path) -> Result<(Index, HashMap<String, FileRecord>), String> {
+    let owner =
+        std::fs::read_to_string(dir.join("corpus.txt")).map_err(|_| "no corpus.txt".to_string())?;
+    if Path::new(owner.trim_end_matches('\n')) != corpus {
+        return Err(format!(
+            "index belongs to another corpus ({})",
+            owner.trim()
+        ));
+    }
+    let index =
+        Index::open_in_dir(dir.join("tantivy")).map_err(|e| format!("corrupt index: {e}"))?;
+    let (ours, _) = schema();
+    if index.schema() != ours {
+        return Err("index has an old schema".into());
+    }
+    register_analyzer(&index);
+    index.reader().map_err(|e| format!("corrupt index: {e}"))?;
+    let files = manifest::read_files(dir).map_err(|e| format!("unreadable files.tsv: {e}"))?;
+    manifest::read_articles(dir).map_err(|e| format!("unreadable articles.tsv: {e}"))?;
+    Ok((index, files))
+}
+
+fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
+    let tv = dir.join("tantivy");
+    if tv.exists() {
+        std::fs::remove_dir_all(&tv).map_err(io_err(&tv))?;
+    }
+    for f in ["files.tsv", "articles.tsv"] {
+        let _ = std::fs::remove_file(dir.join(f));
+    }
+    std::fs::create_dir_all(&tv).map_err(io_err(&tv))?;
+    let (schema, _) = schema();
+    let index = Index::create_in_dir(&tv, schema).map_err(tv_err(&tv))?;
+    register_analyzer(&index);
+    manifest::write_files(dir, &HashMap::new()).map_err(io_err(dir))?;
+    manifest::write_articles(dir, &[]).map_err(io_err(dir))?;
+    std::fs::write(dir.join("corpus.txt"), format!("{}\n", corpus.display()))
+        .map_err(io_err(dir))?;
+    Ok(index)
+}
+
+fn document(f: &Fields, rel: &str, a: &Article) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &a.id);
+    doc.add_text(f.rel, rel);
+    doc.add_text(f.title, &a.title);
+    doc.add_text(f.body, a.paragraphs.join("\n\n"));
+    if let Some(d) = &a.date {
+        doc.add_text(f.date, d);
+    }
+    if let Some(s) = &a.source {
+        doc.add_text(f.source, s);
+    }
+    doc
+}
+
+fn meta(rel: &str, a: &Article) -> ArticleMeta {
+    ArticleMeta {
+        id: a.id.clone(),
+        date: a.date.clone(),
+        source: a.source.clone(),
+        rel: rel.to_string(),
+        title: a.title.clone(),
+    }
+}
+
+/// Holds the build lock of an index folder; another process blocks until it is released.
+fn lock(dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<File, IndexError> {
+    let path = dir.join("lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_err(&path))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            progress(Progress::Waiting);
+            file.lock().map_err(io_err(&path))?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&path)(e)),
+    }
+    Ok(file)
+}
+
+/// Result of reading one changed file on a worker.
+struct Read {
+    rel: String,
+    record: FileRecord,
+    metas: Vec<ArticleMeta>,
+    warnings: Vec<Warning>,
+    bytes: u64,
+    reindexed: bool,
+}
+
+pub(super) fn open(
+    corpus: &Path,
+    cache_dir: &Path,
+    options: OpenOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Library, UpdateStats), IndexError> {
+    let started = Instant::now();
+    let corpus = std::path::absolute(corpus).unwrap_or_else(|_| corpus.to_path_buf());
+    progress(Progress::Scanning);
+    let (entries, scan_warnings) = scan_dir(&corpus)?;
+    let dir = index_dir(cache_dir, &corpus);
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let _lock = lock(&dir, progress)?;
+    let mut stats = UpdateStats {
+        warnings: scan_warnings,
+        files: entries.len(),
+        ..UpdateStats::default()
+    };
+
+    let fresh = !dir.join("tantivy").exists();
+    let (index, old) = match (options.rebuild, fresh) {
+        (true, _) => {
+            stats.rebuilt = Some("rebuild requested".into());
+            (create(&dir, &corpus)?, HashMap::new())
+        }
+        (false, true) => {
+            stats.built = true;
+            (create(&dir, &corpus)?, HashMap::new())
+        }
+        (false, false) => match validate(&dir, &corpus) {
+            Ok(v) => v,
+            Err(reason) => {
+                progress(Progress::Rebuilding(reason.clone()));
+                stats.rebuilt = Some(reason);
+                (create(&dir, &corpus)?, HashMap::new())
+            }
+        },
+    };
+    let (_, fields) = schema();
+
+    let current: HashMap<&str, &FileEntry> = entries.iter().map(|e| (e.rel.as_str(), e)).collect();
+    let removed: Vec<String> = old
+        .keys()
+        .filter(|r| !current.contains_key(r.as_str()))
+        .cloned()
+        .collect();
+    let to_read: Vec<&FileEntry> = entries
+        .iter()
+        .filter(|e| {
+            old.get(&e.rel)
+                .is_none_or(|r| r.size != e.size || r.mtime_ns != e.mtime_ns)
+        })
+        .collect();
+
+    if !to_read.is_empty() || !removed.is_empty() {
+        let tv = dir.join("tantivy");
+        let threads = if options.threads == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            options.threads
+        };
+        let writer: IndexWriter<TantivyDocument> = index
+            .writer_with_num_threads(threads, threads * 128 * 1024 * 1024)
+            .map_err(tv_err(&tv))?;
+        for rel in &removed {
+            writer.delete_term(Term::from_field_text(fields.rel, rel));
+        }
+        let reads = read_and_index(&to_read, &old, &writer, &fields, threads, progress)?;
+        progress(Progress::Committing);
+        let mut writer = writer;
+        writer.commit().map_err(tv_err(&tv))?;
+        writer.wait_merging_threads().map_err(tv_err(&tv))?;
+
+        // New manifest: old records minus removed, plus what was read.
+        let mut files = old;
+        for rel in &removed {
+            files.remove(rel);
+        }
+        let changed: std::collections::HashSet<&str> = reads
+            .iter()
+            .filter(|r| r.reindexed)
+            .map(|r| r.rel.as_str())
+            .chain(removed.iter().map(String::as_str))
+            .collect();
+        let mut articles: Vec<ArticleMeta> = if stats.built || stats.rebuilt.is_some() {
+            Vec::new()
+        } else {
+            manifest::read_articles(&dir)
+                .map_err(io_err(&dir))?
+                .into_iter()
+                .filter(|a| !changed.contains(a.rel.as_str()))
+                .collect()
+        };
+        for r in reads {
+            stats.files_read += 1;
+            stats.bytes_read += r.bytes;
+            stats.reindexed += usize::from(r.reindexed);
+            stats.warnings.extend(r.warnings);
+            files.insert(r.rel.clone(), r.record);
+            if r.reindexed {
+                articles.extend(r.metas);
+            }
+        }
+        articles.sort_by(|a, b| a.id.cmp(&b.id));
+        stats.removed = removed.len();
+        manifest::write_articles(&dir, &articles).map_err(io_err(&dir))?;
+        manifest::write_files(&dir, &files).map_err(io_err(&dir))?;
+    }
+
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(tv_err(&dir))?;
+    let library = Library {
+        corpus,
+        dir,
+        index,
+        reader,
+        fields,
+    };
+    stats.articles = library.num_docs() as usize;
+    stats.elapsed = started.elapsed();
+    Ok((library, stats))
+}
+
+/// Reads the changed files on `threads` workers and feeds their articles to the writer. A file
+/// whose bytes hash to what was indexed before (touched, not changed) is not re-indexed.
+fn read_and_index(
+    to_read: &[&FileEntry],
+    old: &HashMap<String, FileRecord>,
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    threads: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<Read>, IndexError> {
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
+    let total = to_read.len();
+    let results: Mutex<Vec<Read>> = Mutex::new(Vec::with_capacity(total));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut local = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(entry) = to_read.get(i) else { break };
+                    let (articles, warnings, hash) = load_file(entry);
+                    let record = FileRecord {
+                        size: entry.size,
+                        mtime_ns: entry.mtime_ns,
+                        hash,
+                    };
+                    let unchanged = old.get(&entry.rel).is_some_and(|r| r.hash == hash);
+                    if !unchanged {
+                        writer.delete_term(Term::from_field_text(fields.rel, &entry.rel));
+                        for a in &articles {
+                            if let Err(e) = writer.add_document(document(fields, &entry.rel, a)) {
+                                *failure.lock().unwrap_or_else(|p| p.into_inner()) =
+                                    Some(IndexError::Tantivy {
+                                        path: entry.path.clone(),
+                                        message: e.to_string(),
+                                    });
+                                return;
+                            }
+                        }
+                    }
+                    local.push(Read {
+                        rel: entry.rel.clone(),
+                        record,
+                        metas: articles.iter().map(|a| meta(&entry.rel, a)).collect(),
+                        warnings,
+                        bytes: entry.size.min(crate::corpus::MAX_FILE_BYTES),
+                        reindexed: !unchanged,
+                    });
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(local);
+            });
+        }
+        // Report progress from the calling thread while the workers run.
+        let mut last = usize::MAX;
+        loop {
+            let d = done.load(Ordering::Relaxed);
+            if d != last {
+                progress(Progress::Indexing { done: d, total });
+                last = d;
+            }
+            if d >= total || failure.lock().map(|f| f.is_some()).unwrap_or(true) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    progress(Progress::Indexing { done: total, total });
+    Ok(results.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
