@@ -39,6 +39,9 @@ enum Command {
         json: bool,
     },
     /// Search the corpus; words are ANDed, "a phrase", OR, -word, person:/place:/org:NAME.
+    ///
+    /// An excluded Latin word needs quoting with the rest (`qari search 'putin -lavrov'`) or
+    /// `--` before it; excluded Arabic words work as they are.
     #[command(
         after_help = "Exit status: 0 hits, 1 no hits, 2 error.\n\nExamples:\n  qari search موسكو\n  qari search '\"وقف إطلاق النار\" -أذربيجان'\n  qari search 'بيسكوف OR لافروف' --limit 5 --json"
     )]
@@ -76,8 +79,18 @@ enum Command {
     Man,
 }
 
+/// Marks an argument that started with `-` followed by a non-ASCII letter (`-موسكو`, an excluded
+/// Arabic word), so that clap takes it as a query word rather than an unknown flag.
+const NEGATED_WORD: char = '\u{E000}';
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args = std::env::args_os().map(|a| match a.to_str() {
+        Some(s) if s.starts_with('-') && s.chars().nth(1).is_some_and(|c| !c.is_ascii()) => {
+            format!("{NEGATED_WORD}{s}").into()
+        }
+        _ => a,
+    });
+    let cli = Cli::parse_from(args);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -161,7 +174,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Search { query, limit, json }) => {
             let (lib, _) = open_library(&settings()?, false)?;
-            let hits = lib.search(&query.join(" "), limit)?;
+            let query = query.join(" ").replace(NEGATED_WORD, "");
+            let hits = lib.search(&query, limit)?;
             let marks = if io::stdout().is_terminal() {
                 Marks::Bold
             } else {

@@ -57,7 +57,7 @@ fn source_near(p: &str, d: &DateMention) -> Option<String> {
             .strip_suffix('-')
             .or_else(|| inside.trim().strip_suffix('،'))
         {
-            return clean_source(name);
+            return clean_source(name.rsplit('/').next().unwrap_or(name));
         }
     }
     // `CITY، DATE - (A / SOURCE)`: a bracket right after the date.
@@ -97,6 +97,10 @@ mod tests {
         assert_eq!(
             meta("موسكو، 14 ماي - ( أردو بوینت نتورك ۔ / سبوتنيك) - بحث"),
             (Some("--05-14".into()), Some("سبوتنيك".into()))
+        );
+        assert_eq!(
+            meta("(پاکستان پوائنٹ نیوز / سبوتنيك - 21 اكتوبر 2020ء) بحث"),
+            (Some("2020-10-21".into()), Some("سبوتنيك".into()))
         );
         assert_eq!(meta("٠٧ يوليو ٢٠٢١"), (Some("2021-07-07".into()), None));
         assert_eq!(meta("لا تاريخ هنا"), (None, None));

@@ -107,21 +107,18 @@ impl Library {
         parser.set_conjunction_by_default();
         parser.set_field_boost(f.title, 2.0);
         let rewritten = rewrite_entities(query);
-        let q = parser
-            .parse_query(&rewritten)
-            .map_err(|e| QueryError::Invalid {
-                query: query.to_string(),
-                message: e.to_string(),
-            })?;
+        let only_negative = query.split_whitespace().all(|w| w.starts_with('-'));
+        let q = parser.parse_query(&rewritten).map_err(|e| {
+            if only_negative {
+                QueryError::OnlyNegative(query.to_string())
+            } else {
+                QueryError::Invalid { query: query.to_string(), message: e.to_string() }
+            }
+        })?;
         let mut positive = 0;
         q.query_terms(&mut |_, _| positive += 1);
         if positive == 0 {
-            let negated = query.split_whitespace().any(|w| w.starts_with('-'));
-            return Err(if negated {
-                QueryError::OnlyNegative(query.to_string())
-            } else {
-                QueryError::Empty
-            });
+            return Err(if only_negative { QueryError::OnlyNegative(query.to_string()) } else { QueryError::Empty });
         }
         Ok(q)
     }
