@@ -107,8 +107,12 @@ fn main() -> ExitCode {
 }
 
 /// Opens (building or updating as needed) the index of the configured corpus, with a progress
-/// bar on a terminal and one-line notices otherwise.
-fn open_library(settings: &Settings, rebuild: bool) -> Result<(Library, qari::index::UpdateStats)> {
+/// bar on a terminal and one-line notices otherwise. `quick` trusts folder mtimes (lookups).
+fn open_library(
+    settings: &Settings,
+    rebuild: bool,
+    quick: bool,
+) -> Result<(Library, qari::index::UpdateStats)> {
     let tty = io::stderr().is_terminal();
     let mut bar: Option<indicatif::ProgressBar> = None;
     let mut progress = |p: Progress| match p {
@@ -140,6 +144,7 @@ fn open_library(settings: &Settings, rebuild: bool) -> Result<(Library, qari::in
         OpenOptions {
             rebuild,
             threads: 0,
+            quick,
         },
         &mut progress,
     )
@@ -164,16 +169,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Paths) => cli::paths(&mut out, &settings()?)?,
         Some(Command::Index { rebuild }) => {
             let s = settings()?;
-            let (lib, stats) = open_library(&s, rebuild)?;
+            let (lib, stats) = open_library(&s, rebuild, false)?;
             cli::index_report(&mut out, &lib, &stats)?;
         }
         Some(Command::List { json }) => {
-            let (lib, _) = open_library(&settings()?, false)?;
+            let (lib, _) = open_library(&settings()?, false, true)?;
             let articles = lib.articles()?;
             cli::list(&mut out, &lib, &articles, json)?;
         }
         Some(Command::Search { query, limit, json }) => {
-            let (lib, _) = open_library(&settings()?, false)?;
+            let (lib, _) = open_library(&settings()?, false, true)?;
             let query = query.join(" ").replace(NEGATED_WORD, "");
             let hits = lib.search(&query, limit)?;
             let marks = if io::stdout().is_terminal() {
@@ -190,7 +195,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             });
         }
         None => {
-            let (lib, _) = open_library(&settings()?, false)?;
+            let (lib, _) = open_library(&settings()?, false, true)?;
             let articles = lib.articles()?;
             cli::list(&mut out, &lib, &articles, false)?;
         }

@@ -14,7 +14,9 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("qari").unwrap();
@@ -44,7 +46,10 @@ fn list_prints_every_seed_and_json_has_the_contract_keys() {
     let env = Env::new();
     let text = stdout_of(env.cmd().arg("list"));
     assert_eq!(text.lines().count(), 5, "{text}");
-    assert!(text.contains("001_13ef93096cc37932") && text.contains("لافروف"), "{text}");
+    assert!(
+        text.contains("001_13ef93096cc37932") && text.contains("لافروف"),
+        "{text}"
+    );
 
     let json: Value = serde_json::from_str(&stdout_of(env.cmd().args(["list", "--json"]))).unwrap();
     let rows = json.as_array().unwrap();
@@ -55,7 +60,10 @@ fn list_prints_every_seed_and_json_has_the_contract_keys() {
         }
         assert!(Path::new(r["path"].as_str().unwrap()).is_file());
     }
-    let lavrov = rows.iter().find(|r| r["id"] == "001_13ef93096cc37932").unwrap();
+    let lavrov = rows
+        .iter()
+        .find(|r| r["id"] == "001_13ef93096cc37932")
+        .unwrap();
     assert_eq!(lavrov["date"], "2020-10-21");
     assert_eq!(lavrov["source"], "سبوتنيك");
 }
@@ -65,16 +73,29 @@ fn search_exit_codes_follow_grep() {
     let env = Env::new();
     env.cmd().args(["search", "موسكو"]).assert().code(0);
     env.cmd().args(["search", "كلمةغيرموجودة"]).assert().code(1);
-    env.cmd().args(["search", "  "]).assert().code(2).stderr(predicates::str::contains("empty query"));
-    env.cmd().args(["search", "\"غير مغلق"]).assert().code(2).stderr(predicates::str::contains("cannot parse"));
-    env.cmd().args(["search", "-موسكو"]).assert().code(2).stderr(predicates::str::contains("only excludes"));
+    env.cmd()
+        .args(["search", "  "])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("empty query"));
+    env.cmd()
+        .args(["search", "\"غير مغلق"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot parse"));
+    env.cmd()
+        .args(["search", "-موسكو"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("only excludes"));
 }
 
 #[test]
 fn search_json_marks_matches_and_finds_clitic_forms() {
     let env = Env::new();
     // Query with a clitic and hamza: بموسكو must find the plain موسكو.
-    let json: Value = serde_json::from_str(&stdout_of(env.cmd().args(["search", "بموسكو", "--json"]))).unwrap();
+    let json: Value =
+        serde_json::from_str(&stdout_of(env.cmd().args(["search", "بموسكو", "--json"]))).unwrap();
     let rows = json.as_array().unwrap();
     assert!(rows.len() >= 2, "{json}");
     for r in rows {
@@ -84,7 +105,10 @@ fn search_json_marks_matches_and_finds_clitic_forms() {
         assert!(r["snippet"].as_str().unwrap().contains("[موسكو"), "{r}");
     }
     let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "ranked: {scores:?}");
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "ranked: {scores:?}"
+    );
 }
 
 #[test]
@@ -96,7 +120,12 @@ fn search_and_or_not_and_phrases() {
             return vec![];
         }
         let v: Value = serde_json::from_str(&out).unwrap();
-        let mut ids: Vec<String> = v.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+        let mut ids: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect();
         ids.sort();
         ids
     };
@@ -104,19 +133,32 @@ fn search_and_or_not_and_phrases() {
     let putin = ids("بوتين");
     let both = ids("لافروف بوتين");
     let either = ids("لافروف OR بوتين");
-    assert!(both.iter().all(|i| lavrov.contains(i) && putin.contains(i)), "AND: {both:?}");
-    assert!(either.len() >= lavrov.len().max(putin.len()), "OR: {either:?}");
+    assert!(
+        both.iter().all(|i| lavrov.contains(i) && putin.contains(i)),
+        "AND: {both:?}"
+    );
+    assert!(
+        either.len() >= lavrov.len().max(putin.len()),
+        "OR: {either:?}"
+    );
     let not = ids("بوتين -لافروف");
     assert!(not.iter().all(|i| !lavrov.contains(i)), "NOT: {not:?}");
     assert!(!ids("\"وقف إطلاق النار\"").is_empty());
-    assert!(ids("\"النار إطلاق وقف\"").is_empty(), "a phrase keeps its order");
+    assert!(
+        ids("\"النار إطلاق وقف\"").is_empty(),
+        "a phrase keeps its order"
+    );
 }
 
 #[test]
 fn piped_search_marks_with_brackets_and_limit_holds() {
     let env = Env::new();
     let out = stdout_of(env.cmd().args(["search", "باشينيان", "--limit", "2"]));
-    assert_eq!(out.lines().filter(|l| !l.starts_with("    ")).count(), 2, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| !l.starts_with("    ")).count(),
+        2,
+        "{out}"
+    );
     assert!(out.contains("[باشينيان"), "{out}");
     assert!(!out.contains('\x1b'), "no escapes when piped");
 }
@@ -133,8 +175,16 @@ fn paths_names_every_folder() {
     std::fs::create_dir(&other).unwrap();
     let out = stdout_of(env.cmd().arg("paths").env("QARI_CORPUS", &other));
     assert!(out.contains("QARI_CORPUS"), "{out}");
-    let out = stdout_of(env.cmd().args(["paths", "--corpus"]).arg(&other).env("QARI_CORPUS", "/nowhere"));
-    assert!(out.contains("--corpus") && out.contains(&other.display().to_string()), "{out}");
+    let out = stdout_of(
+        env.cmd()
+            .args(["paths", "--corpus"])
+            .arg(&other)
+            .env("QARI_CORPUS", "/nowhere"),
+    );
+    assert!(
+        out.contains("--corpus") && out.contains(&other.display().to_string()),
+        "{out}"
+    );
 }
 
 /// A corpus the test may change.
@@ -149,8 +199,19 @@ fn copy_seeds(env: &Env) -> PathBuf {
 }
 
 fn index(env: &Env, corpus: &Path, extra: &[&str]) -> String {
-    let out = env.cmd().arg("--corpus").arg(corpus).arg("index").args(extra).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = env
+        .cmd()
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("index")
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
 }
 
@@ -159,11 +220,17 @@ fn index_is_reused_updated_and_rebuilt() {
     let env = Env::new();
     let corpus = copy_seeds(&env);
     let first = index(&env, &corpus, &[]);
-    assert!(first.contains("index built: 5 articles from 5 files; 5 files read"), "{first}");
+    assert!(
+        first.contains("index built: 5 articles from 5 files; 5 files read"),
+        "{first}"
+    );
 
     // Second run reads nothing.
     let second = index(&env, &corpus, &[]);
-    assert!(second.contains("up to date") && second.contains("0 files read"), "{second}");
+    assert!(
+        second.contains("up to date") && second.contains("0 files read"),
+        "{second}"
+    );
 
     // Change one file: only it is read and re-indexed.
     let f = corpus.join("000_5d3c243a0b753bd8.txt");
@@ -171,14 +238,31 @@ fn index_is_reused_updated_and_rebuilt() {
     text.push_str("\n\nفقرة جديدة عن مدينة تبليسي\n");
     std::fs::write(&f, text).unwrap();
     let third = index(&env, &corpus, &[]);
-    assert!(third.contains("1 files read") && third.contains("1 re-indexed"), "{third}");
-    env.cmd().arg("--corpus").arg(&corpus).args(["search", "تبليسي"]).assert().code(0);
+    assert!(
+        third.contains("1 files read") && third.contains("1 re-indexed"),
+        "{third}"
+    );
+    env.cmd()
+        .arg("--corpus")
+        .arg(&corpus)
+        .args(["search", "تبليسي"])
+        .assert()
+        .code(0);
 
-    // Remove one, add one.
+    // Remove one, add one: even a quick lookup (which trusts folder mtimes) sees it.
     std::fs::remove_file(corpus.join("004_104105c63aa4b763.txt")).unwrap();
     std::fs::write(corpus.join("new.md"), "# عنوان جديد\n\nنص عن الكويت").unwrap();
+    env.cmd()
+        .arg("--corpus")
+        .arg(&corpus)
+        .args(["search", "الكويت"])
+        .assert()
+        .code(0);
     let fourth = index(&env, &corpus, &[]);
-    assert!(fourth.contains("5 articles from 5 files") && fourth.contains("1 removed"), "{fourth}");
+    assert!(
+        fourth.contains("5 articles from 5 files") && fourth.contains("0 files read"),
+        "{fourth}"
+    );
     let list = stdout_of(env.cmd().arg("--corpus").arg(&corpus).arg("list"));
     assert!(list.contains("new") && !list.contains("004_"), "{list}");
 
@@ -187,7 +271,10 @@ fn index_is_reused_updated_and_rebuilt() {
     let idx_dir = PathBuf::from(idx.lines().find(|l| l.starts_with("index:")).unwrap()[6..].trim());
     std::fs::write(idx_dir.join("tantivy/meta.json"), b"{ not json").unwrap();
     let fifth = index(&env, &corpus, &[]);
-    assert!(fifth.contains("corrupt index") && fifth.contains("rebuilding"), "{fifth}");
+    assert!(
+        fifth.contains("corrupt index") && fifth.contains("rebuilding"),
+        "{fifth}"
+    );
     assert!(fifth.contains("index rebuilt: 5 articles"), "{fifth}");
 
     let forced = index(&env, &corpus, &["--rebuild"]);
@@ -214,7 +301,12 @@ fn two_processes_at_once_both_work() {
     let (a, b) = (spawn(), spawn());
     for child in [a, b] {
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(!v.as_array().unwrap().is_empty());
     }
@@ -227,7 +319,10 @@ fn bad_corpus_and_bad_files_get_clear_messages() {
         .args(["--corpus", "/no/such/folder", "list"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("/no/such/folder").and(predicates::str::contains("does not exist")));
+        .stderr(
+            predicates::str::contains("/no/such/folder")
+                .and(predicates::str::contains("does not exist")),
+        );
 
     let corpus = copy_seeds(&env);
     std::fs::write(corpus.join("empty.txt"), "").unwrap();
@@ -237,11 +332,20 @@ fn bad_corpus_and_bad_files_get_clear_messages() {
         big.push_str("كلمة عربية أخرى في نص طويل جدا. ");
     }
     std::fs::write(corpus.join("big.txt"), big).unwrap();
-    let out = env.cmd().arg("--corpus").arg(&corpus).arg("list").output().unwrap();
+    let out = env
+        .cmd()
+        .arg("--corpus")
+        .arg(&corpus)
+        .arg("list")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("empty.txt: empty file"), "{err}");
-    assert!(err.contains("binary.txt: looks like a binary file"), "{err}");
+    assert!(
+        err.contains("binary.txt: looks like a binary file"),
+        "{err}"
+    );
     assert!(err.contains("big.txt") && err.contains("cap"), "{err}");
     let list = String::from_utf8_lossy(&out.stdout);
     assert_eq!(list.lines().count(), 6, "{list}");
@@ -256,13 +360,38 @@ fn legacy_encodings_are_read() {
     let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode(text);
     std::fs::write(corpus.join("cp.txt"), &cp1256).unwrap();
     let mut utf16 = vec![0xFF, 0xFE];
-    utf16.extend(text.replace("الرياض", "جدة").encode_utf16().flat_map(|u| u.to_le_bytes()));
+    utf16.extend(
+        text.replace("الرياض", "جدة")
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
     std::fs::write(corpus.join("u16.txt"), utf16).unwrap();
-    let json: Value = serde_json::from_str(&stdout_of(env.cmd().arg("--corpus").arg(&corpus).args(["list", "--json"]))).unwrap();
-    let titles: Vec<&str> = json.as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
+    let json: Value = serde_json::from_str(&stdout_of(
+        env.cmd()
+            .arg("--corpus")
+            .arg(&corpus)
+            .args(["list", "--json"]),
+    ))
+    .unwrap();
+    let titles: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles, ["عنوان بترميز قديم", "عنوان بترميز قديم"]);
-    env.cmd().arg("--corpus").arg(&corpus).args(["search", "الرياض"]).assert().code(0);
-    env.cmd().arg("--corpus").arg(&corpus).args(["search", "جدة"]).assert().code(0);
+    env.cmd()
+        .arg("--corpus")
+        .arg(&corpus)
+        .args(["search", "الرياض"])
+        .assert()
+        .code(0);
+    env.cmd()
+        .arg("--corpus")
+        .arg(&corpus)
+        .args(["search", "جدة"])
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -274,5 +403,9 @@ fn completions_and_man_page() {
     }
     let man = stdout_of(env.cmd().arg("man"));
     assert!(man.contains(".TH") && man.contains("search"));
-    env.cmd().args(["search", "--help"]).assert().success().stdout(predicates::str::contains("Example"));
+    env.cmd()
+        .args(["search", "--help"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Example"));
 }

@@ -62,6 +62,19 @@ pub struct FileEntry {
     pub mtime_ns: u128,
 }
 
+/// What [`scan_dir`] found: the article files and every folder with its mtime (a folder's mtime
+/// changes when a file is added, removed or renamed in it, which lets a quick check skip the
+/// per-file stat).
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Article files, sorted by relative path.
+    pub files: Vec<FileEntry>,
+    /// Folders (relative, `""` for the root) and their mtimes in ns.
+    pub dirs: Vec<(String, u128)>,
+    /// Loops and unreadable entries.
+    pub warnings: Vec<Warning>,
+}
+
 /// Articles of a corpus and the problems met on the way.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -83,7 +96,7 @@ fn is_article_file(path: &Path) -> bool {
 
 /// Lists the article files under `root` (recursively, following symlinks, skipping hidden
 /// entries), sorted by relative path. Loops and unreadable entries become warnings.
-pub fn scan_dir(root: &Path) -> Result<(Vec<FileEntry>, Vec<Warning>), CorpusError> {
+pub fn scan_dir(root: &Path) -> Result<Scan, CorpusError> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => CorpusError::Missing(root.to_path_buf()),
         _ => CorpusError::Unreadable {
@@ -99,6 +112,7 @@ pub fn scan_dir(root: &Path) -> Result<(Vec<FileEntry>, Vec<Warning>), CorpusErr
         source: e,
     })?;
     let mut files = Vec::new();
+    let mut dirs = Vec::new();
     let mut warnings = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -129,6 +143,10 @@ pub fn scan_dir(root: &Path) -> Result<(Vec<FileEntry>, Vec<Warning>), CorpusErr
                 continue;
             }
         };
+        if entry.file_type().is_dir() {
+            dirs.push((rel_path(root, entry.path()), mtime_ns(entry.path())));
+            continue;
+        }
         if !entry.file_type().is_file() || !is_article_file(entry.path()) {
             continue;
         }
@@ -149,14 +167,7 @@ pub fn scan_dir(root: &Path) -> Result<(Vec<FileEntry>, Vec<Warning>), CorpusErr
                 continue;
             }
         };
-        let rel = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel_path(root, entry.path());
         files.push(FileEntry {
             path: entry.path().to_path_buf(),
             rel,
@@ -164,7 +175,30 @@ pub fn scan_dir(root: &Path) -> Result<(Vec<FileEntry>, Vec<Warning>), CorpusErr
             mtime_ns,
         });
     }
-    Ok((files, warnings))
+    Ok(Scan {
+        files,
+        dirs,
+        warnings,
+    })
+}
+
+/// `path` relative to `root`, `/`-separated.
+fn rel_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Modification time in ns since the epoch, 0 when unknown.
+pub fn mtime_ns(path: &Path) -> u128 {
+    std::fs::metadata(path)
+        .ok()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// Reads one corpus file: its articles, warnings, and the file's bytes hash (for change
@@ -289,7 +323,11 @@ fn normalise_given_date(d: &str) -> String {
 /// Reads every article under `root`. Per-file problems become warnings; duplicate ids (`a.txt`
 /// beside `a.md`) keep the first and name the second by its full relative path.
 pub fn load_dir(root: &Path) -> Result<Loaded, CorpusError> {
-    let (files, mut warnings) = scan_dir(root)?;
+    let Scan {
+        files,
+        mut warnings,
+        ..
+    } = scan_dir(root)?;
     let mut articles = Vec::new();
     for f in &files {
         let (a, w, _) = load_file(f);

@@ -48,6 +48,7 @@ mod parse;
 pub use decode::{decode, Decoded};
 pub use ids::{resolve_id, resolve_in, IdError};
 pub use load::{
-    load_dir, load_file, scan_dir, CorpusError, FileEntry, Loaded, Warning, MAX_FILE_BYTES,
+    load_dir, load_file, mtime_ns, scan_dir, CorpusError, FileEntry, Loaded, Scan, Warning,
+    MAX_FILE_BYTES,
 };
 pub use metadata::extract_metadata;

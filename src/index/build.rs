@@ -22,6 +22,10 @@ pub struct OpenOptions {
     pub rebuild: bool,
     /// Worker threads for reading and indexing (0: one per core).
     pub threads: usize,
+    /// Trust the folders' mtimes: when no folder changed since the last full scan, skip the
+    /// per-file check. Catches added, removed and renamed files; a file edited in place is seen
+    /// by the next full check (`qari index`, the TUI's launch). For quick lookups.
+    pub quick: bool,
 }
 
 /// What the index is doing, for a progress bar or the TUI's gauge.
@@ -42,8 +46,10 @@ pub enum Progress {
 /// What an open did.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateStats {
-    /// Corpus files seen.
+    /// Corpus files seen (0 when a quick check found no folder changed).
     pub files: usize,
+    /// True when a quick check found nothing changed and no file was looked at.
+    pub quick: bool,
     /// Articles in the index after the update.
     pub articles: usize,
     /// Files read during this open (new, changed or touched).
@@ -79,7 +85,7 @@ fn tv_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ 
 }
 
 /// Checks that the index in `dir` belongs to `corpus`, has our schema and opens; the reason if not.
-fn validate(dir: &Path, corpus: &Path) -> Result<(Index, HashMap<String, FileRecord>), String> {
+fn validate(dir: &Path, corpus: &Path) -> Result<(Index, tantivy::IndexReader), String> {
     let owner =
         std::fs::read_to_string(dir.join("corpus.txt")).map_err(|_| "no corpus.txt".to_string())?;
     if Path::new(owner.trim_end_matches('\n')) != corpus {
@@ -95,10 +101,32 @@ fn validate(dir: &Path, corpus: &Path) -> Result<(Index, HashMap<String, FileRec
         return Err("index has an old schema".into());
     }
     register_analyzer(&index);
-    index.reader().map_err(|e| format!("corrupt index: {e}"))?;
-    let files = manifest::read_files(dir).map_err(|e| format!("unreadable files.tsv: {e}"))?;
-    manifest::read_articles(dir).map_err(|e| format!("unreadable articles.tsv: {e}"))?;
-    Ok((index, files))
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| format!("corrupt index: {e}"))?;
+    for f in ["files.tsv", "articles.tsv", "dirs.tsv"] {
+        if !dir.join(f).is_file() {
+            return Err(format!("index manifest {f} is missing"));
+        }
+    }
+    Ok((index, reader))
+}
+
+/// True when every folder recorded at the last full scan still has its mtime.
+fn dirs_unchanged(dir: &Path, corpus: &Path) -> bool {
+    match manifest::read_dirs(dir) {
+        Ok(dirs) if !dirs.is_empty() => dirs.iter().all(|(rel, m)| {
+            let p = if rel.is_empty() {
+                corpus.to_path_buf()
+            } else {
+                corpus.join(rel)
+            };
+            crate::corpus::mtime_ns(&p) == *m
+        }),
+        _ => false,
+    }
 }
 
 fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
@@ -106,7 +134,7 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     if tv.exists() {
         std::fs::remove_dir_all(&tv).map_err(io_err(&tv))?;
     }
-    for f in ["files.tsv", "articles.tsv"] {
+    for f in ["files.tsv", "articles.tsv", "dirs.tsv"] {
         let _ = std::fs::remove_file(dir.join(f));
     }
     std::fs::create_dir_all(&tv).map_err(io_err(&tv))?;
@@ -115,6 +143,7 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     register_analyzer(&index);
     manifest::write_files(dir, &HashMap::new()).map_err(io_err(dir))?;
     manifest::write_articles(dir, &[]).map_err(io_err(dir))?;
+    manifest::write_dirs(dir, &[]).map_err(io_err(dir))?;
     std::fs::write(dir.join("corpus.txt"), format!("{}\n", corpus.display()))
         .map_err(io_err(dir))?;
     Ok(index)
@@ -183,37 +212,61 @@ pub(super) fn open(
 ) -> Result<(Library, UpdateStats), IndexError> {
     let started = Instant::now();
     let corpus = std::path::absolute(corpus).unwrap_or_else(|_| corpus.to_path_buf());
-    progress(Progress::Scanning);
-    let (entries, scan_warnings) = scan_dir(&corpus)?;
+    match std::fs::metadata(&corpus) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(crate::corpus::CorpusError::NotADir(corpus).into()),
+        Err(_) => return Err(crate::corpus::CorpusError::Missing(corpus).into()),
+    }
     let dir = index_dir(cache_dir, &corpus);
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     let _lock = lock(&dir, progress)?;
-    let mut stats = UpdateStats {
-        warnings: scan_warnings,
-        files: entries.len(),
-        ..UpdateStats::default()
-    };
+    let mut stats = UpdateStats::default();
 
     let fresh = !dir.join("tantivy").exists();
-    let (index, old) = match (options.rebuild, fresh) {
+    let existing = match (options.rebuild, fresh) {
         (true, _) => {
             stats.rebuilt = Some("rebuild requested".into());
-            (create(&dir, &corpus)?, HashMap::new())
+            None
         }
         (false, true) => {
             stats.built = true;
-            (create(&dir, &corpus)?, HashMap::new())
+            None
         }
         (false, false) => match validate(&dir, &corpus) {
-            Ok(v) => v,
+            Ok(v) => Some(v),
             Err(reason) => {
                 progress(Progress::Rebuilding(reason.clone()));
                 stats.rebuilt = Some(reason);
-                (create(&dir, &corpus)?, HashMap::new())
+                None
             }
         },
     };
     let (_, fields) = schema();
+    let (index, old) = match existing {
+        Some((index, reader)) => {
+            if options.quick && dirs_unchanged(&dir, &corpus) {
+                let library = Library {
+                    corpus,
+                    dir,
+                    index,
+                    reader,
+                    fields,
+                };
+                stats.quick = true;
+                stats.articles = library.num_docs() as usize;
+                stats.elapsed = started.elapsed();
+                return Ok((library, stats));
+            }
+            let files = manifest::read_files(&dir).map_err(io_err(&dir))?;
+            (index, files)
+        }
+        None => (create(&dir, &corpus)?, HashMap::new()),
+    };
+    progress(Progress::Scanning);
+    let scan = scan_dir(&corpus)?;
+    let entries = scan.files;
+    stats.files = entries.len();
+    stats.warnings = scan.warnings;
 
     let current: HashMap<&str, &FileEntry> = entries.iter().map(|e| (e.rel.as_str(), e)).collect();
     let removed: Vec<String> = old
@@ -283,6 +336,7 @@ pub(super) fn open(
         manifest::write_articles(&dir, &articles).map_err(io_err(&dir))?;
         manifest::write_files(&dir, &files).map_err(io_err(&dir))?;
     }
+    manifest::write_dirs(&dir, &scan.dirs).map_err(io_err(&dir))?;
 
     let reader = index
         .reader_builder()

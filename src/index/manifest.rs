@@ -135,3 +135,25 @@ pub fn write_articles(dir: &Path, articles: &[ArticleMeta]) -> std::io::Result<(
         Ok(())
     })
 }
+
+/// Reads `dirs.tsv`: folder → mtime at the last full scan.
+pub fn read_dirs(dir: &Path) -> std::io::Result<Vec<(String, u128)>> {
+    let text = std::fs::read_to_string(dir.join("dirs.tsv"))?;
+    Ok(text
+        .lines()
+        .filter_map(|l| {
+            let (rel, m) = l.rsplit_once('\t')?;
+            Some((rel.to_string(), m.parse().ok()?))
+        })
+        .collect())
+}
+
+/// Writes `dirs.tsv`.
+pub fn write_dirs(dir: &Path, dirs: &[(String, u128)]) -> std::io::Result<()> {
+    write_atomic(&dir.join("dirs.tsv"), |w| {
+        for (rel, m) in dirs {
+            writeln!(w, "{}\t{m}", field(rel))?;
+        }
+        Ok(())
+    })
+}

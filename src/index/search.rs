@@ -112,13 +112,20 @@ impl Library {
             if only_negative {
                 QueryError::OnlyNegative(query.to_string())
             } else {
-                QueryError::Invalid { query: query.to_string(), message: e.to_string() }
+                QueryError::Invalid {
+                    query: query.to_string(),
+                    message: e.to_string(),
+                }
             }
         })?;
         let mut positive = 0;
         q.query_terms(&mut |_, _| positive += 1);
         if positive == 0 {
-            return Err(if only_negative { QueryError::OnlyNegative(query.to_string()) } else { QueryError::Empty });
+            return Err(if only_negative {
+                QueryError::OnlyNegative(query.to_string())
+            } else {
+                QueryError::Empty
+            });
         }
         Ok(q)
     }

@@ -116,8 +116,9 @@ impl<S: TokenStream, const STEM: bool> TokenStream for FilteredStream<S, STEM> {
         while self.tail.advance() {
             let tok = self.tail.token_mut();
             if STEM {
-                let stemmed = super::stem(&tok.text);
-                tok.text = stemmed;
+                let r = super::stem_range(&tok.text);
+                tok.text.truncate(r.end);
+                tok.text.drain(..r.start);
             } else if tok.text.is_ascii() {
                 tok.text.make_ascii_lowercase();
             } else {

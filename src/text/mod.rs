@@ -215,10 +215,17 @@ const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ه"
 /// its cliticised forms. Measured on the ANERcorp dev sixth (see `tests/analyzer.rs`), this
 /// stemmer maps every cliticised form of an entity to the same stem as its bare form.
 pub fn stem(word: &str) -> String {
+    word[stem_range(word)].to_string()
+}
+
+/// Byte range of [`stem`]'s result inside `word`: light stemming only cuts at both ends, so the
+/// analyzer can trim its token buffer in place instead of allocating.
+pub fn stem_range(word: &str) -> std::ops::Range<usize> {
     if !word.chars().any(is_arabic_letter) {
-        return word.to_string();
+        return 0..word.len();
     }
     let mut w = strip_proclitics(word);
+    let start = word.len() - w.len();
     for suf in SUFFIXES {
         if let Some(rest) = w.strip_suffix(suf) {
             if char_count(rest) >= 2 {
@@ -226,7 +233,7 @@ pub fn stem(word: &str) -> String {
             }
         }
     }
-    w.to_string()
+    start..start + w.len()
 }
 
 /// Normalise then stem: the index term of one original token.

@@ -1,0 +1,152 @@
+//! Index benchmark on the 100k-article corpus (a bench binary, not a test: timings never decide
+//! pass/fail). Measures: first build (MB/s), reopen of a built index, search latency p50/p99 for
+//! 1–3 word queries with 20 snippets, and the update after one file changed.
+//!
+//! ```sh
+//! python3 ../shared/tools/make_corpus.py /tmp/corpus100k --articles 100000 --seeds seeds
+//! QARI_BENCH_CORPUS=/tmp/corpus100k cargo bench --bench index
+//! ```
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use qari::index::{Library, OpenOptions};
+
+const QUERIES: &[&str] = &[
+    "موسكو",
+    "الرئيس",
+    "بوتين",
+    "واشنطن",
+    "العراق",
+    "وزير الخارجية",
+    "قره باغ",
+    "الأمم المتحدة",
+    "وقف إطلاق النار",
+    "مجلس الأمن",
+    "الاتحاد الأوروبي",
+    "بغداد",
+    "الولايات المتحدة",
+    "النفط",
+    "الانتخابات",
+    "رئيس الوزراء",
+    "الشرطة",
+    "باشينيان",
+    "لبنان",
+    "الحكومة العراقية",
+    "أرمينيا",
+    "الرئيس الأمريكي",
+    "فلسطين",
+    "كرة القدم",
+    "الجيش",
+    "السلام",
+    "مصر",
+    "إسرائيل",
+    "علييف",
+    "شركة",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let corpus = PathBuf::from(
+        std::env::var("QARI_BENCH_CORPUS").unwrap_or_else(|_| "/tmp/corpus100k".into()),
+    );
+    if !corpus.is_dir() {
+        eprintln!(
+            "bench index: no corpus at {} (see the header of benches/index.rs); skipped",
+            corpus.display()
+        );
+        return;
+    }
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut quiet = |_| {};
+
+    let t = Instant::now();
+    let (lib, stats) =
+        Library::open(&corpus, cache.path(), OpenOptions::default(), &mut quiet).expect("build");
+    let build = t.elapsed();
+    let mb = stats.bytes_read as f64 / 1e6;
+    println!(
+        "first build: {} articles, {:.1} MB in {:.2} s = {:.1} MB/s",
+        stats.articles,
+        mb,
+        build.as_secs_f64(),
+        mb / build.as_secs_f64()
+    );
+    drop(lib);
+
+    for quick in [false, true] {
+        let mut reopen = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let options = OpenOptions {
+                quick,
+                ..OpenOptions::default()
+            };
+            let (lib, stats) =
+                Library::open(&corpus, cache.path(), options, &mut quiet).expect("reopen");
+            reopen.push(t.elapsed());
+            assert_eq!(stats.files_read, 0);
+            drop(lib);
+        }
+        reopen.sort();
+        let what = if quick {
+            "quick check (folder mtimes)"
+        } else {
+            "full check (stat every file)"
+        };
+        println!(
+            "reopen, {what}: median {:.1} ms",
+            reopen[2].as_secs_f64() * 1e3
+        );
+    }
+
+    let quick = OpenOptions {
+        quick: true,
+        ..OpenOptions::default()
+    };
+    let (lib, _) = Library::open(&corpus, cache.path(), quick, &mut quiet).expect("open");
+    let mut lat = Vec::new();
+    let mut hits_total = 0;
+    for round in 0..10 {
+        for q in QUERIES {
+            let t = Instant::now();
+            let hits = lib.search(q, 20).expect("search");
+            let d = t.elapsed();
+            if round > 0 {
+                lat.push(d);
+                hits_total += hits.len();
+            }
+        }
+    }
+    lat.sort();
+    println!(
+        "search, 20 hits with snippets, {} queries: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} hits)",
+        lat.len(),
+        percentile(&lat, 0.5).as_secs_f64() * 1e3,
+        percentile(&lat, 0.99).as_secs_f64() * 1e3,
+        lat.last().unwrap().as_secs_f64() * 1e3,
+        hits_total
+    );
+    drop(lib);
+
+    // Change one file and relaunch.
+    let files = qari::corpus::scan_dir(&corpus).expect("scan").files;
+    let victim = &files[files.len() / 2].path;
+    let original = std::fs::read(victim).expect("read");
+    let mut changed = original.clone();
+    changed.extend_from_slice("\n\nفقرة أضيفت للقياس.\n".as_bytes());
+    std::fs::write(victim, &changed).expect("write");
+    let t = Instant::now();
+    let (_, stats) =
+        Library::open(&corpus, cache.path(), OpenOptions::default(), &mut quiet).expect("update");
+    println!(
+        "relaunch after one file changed: {:.1} ms ({} file read, {} re-indexed)",
+        t.elapsed().as_secs_f64() * 1e3,
+        stats.files_read,
+        stats.reindexed
+    );
+    std::fs::write(victim, &original).expect("restore");
+}
