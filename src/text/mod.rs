@@ -212,8 +212,11 @@ const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ه"
 ///
 /// Why this and not tantivy's Snowball Arabic stemmer: on names Snowball is inconsistent
 /// (أرمينيا → ارميني but الأرمينية → ارمين; و+ال and ل are left on), so a query for a name missed
-/// its cliticised forms. Measured on the ANERcorp dev sixth (see `tests/analyzer.rs`), this
-/// stemmer maps every cliticised form of an entity to the same stem as its bare form.
+/// its cliticised forms. Measured on the ANERcorp dev sixth (`tests/analyzer.rs`): of 110 entity
+/// tokens that are a clitic form of another entity token (وروسيا/روسيا, بالعراق/العراق), this
+/// stemmer gives the bare form's term to 100%, Snowball to 59%. The price is some over-stemming of
+/// four-letter words that begin with a clitic letter (كتاب → تاب), which costs precision only
+/// where two such words collide.
 pub fn stem(word: &str) -> String {
     word[stem_range(word)].to_string()
 }
