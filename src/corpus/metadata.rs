@@ -75,7 +75,7 @@ fn clean_source(s: &str) -> Option<String> {
         c.is_whitespace() || c.is_ascii_punctuation() || matches!(c, '،' | '۔' | '-' | '–')
     });
     let words = s.split_whitespace().count();
-    (words >= 1 && words <= 5 && s.chars().any(char::is_alphabetic))
+    ((1..=5).contains(&words) && s.chars().any(char::is_alphabetic))
         .then(|| super::parse::collapse_ws(s))
 }
 
