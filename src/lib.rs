@@ -11,4 +11,5 @@
 //! ```
 
 pub mod corpus;
+pub mod entities;
 pub mod text;
