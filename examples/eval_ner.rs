@@ -23,6 +23,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 i += 1;
                 opts.prune = args.get(i).ok_or("--prune X")?.parse()?;
             }
+            "--dropout" => {
+                i += 1;
+                opts.word_dropout = args.get(i).ok_or("--dropout X")?.parse()?;
+            }
             a => input = a.to_string(),
         }
         i += 1;
@@ -48,6 +52,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|s| model.tag(&s.tokens.iter().map(String::as_str).collect::<Vec<_>>()))
         .collect();
+    if std::env::var_os("QARI_NER_ERRORS").is_some() {
+        // Missed or wrong gold chunks, for reading by eye.
+        for (s, p) in dev.iter().zip(&pred) {
+            let pc = conll::chunks(p);
+            for c in conll::chunks(&s.tags) {
+                if !pc.contains(&c) {
+                    let got: Vec<String> = p[c.1..c.2].iter().map(|t| t.to_string()).collect();
+                    eprintln!("MISS {} [{}] got {:?}", c.0.as_str(), s.tokens[c.1..c.2].join(" "), got);
+                }
+            }
+        }
+    }
     let (per, micro) = conll::score(&gold, &pred);
     println!("{:<6} {:>6} {:>6} {:>6} {:>6}", "type", "P", "R", "F1", "gold");
     for (t, p) in &per {

@@ -313,8 +313,7 @@ fn suffix_chars(s: &str, n: usize) -> Option<&str> {
 }
 
 /// Static (history-free) feature keys of every token of a sentence.
-fn static_features(tokens: &[&str]) -> Vec<Vec<u64>> {
-    let infos = token_infos(tokens);
+fn static_features(infos: &[TokInfo]) -> Vec<Vec<u64>> {
     let n = infos.len();
     const PAD: u64 = 0x5151_5151;
     let norm_at = |j: isize| -> u64 {
@@ -342,9 +341,13 @@ fn static_features(tokens: &[&str]) -> Vec<Vec<u64>> {
     for (i, info) in infos.iter().enumerate() {
         let ii = i as isize;
         let mut f = Vec::with_capacity(40);
-        f.push(mix(1, 0)); // bias
+        // The first N_WORD features name the word itself; training drops them now and then
+        // (word dropout) so that context, affixes and lists learn to carry unseen names.
         f.push(info.h_norm);
         f.push(info.h_strip);
+        f.push(mix(50, mix(norm_at(ii - 1), info.h_norm)));
+        f.push(mix(51, mix(info.h_norm, norm_at(ii + 1))));
+        f.push(mix(1, 0)); // bias
         for k in 1..=4 {
             if let Some(p) = prefix_chars(&info.stripped, k) {
                 f.push(hs(10 + k as u64, p));
@@ -362,8 +365,6 @@ fn static_features(tokens: &[&str]) -> Vec<Vec<u64>> {
         for (t, d) in [(44u64, -1isize), (45, 1)] {
             f.push(mix(t, strip_at(ii + d)));
         }
-        f.push(mix(50, mix(norm_at(ii - 1), info.h_norm)));
-        f.push(mix(51, mix(info.h_norm, norm_at(ii + 1))));
         f.push(mix(52, mix(strip_at(ii - 2), strip_at(ii - 1))));
         for (t, d) in [(60u64, -1isize), (61, 0), (62, 1)] {
             f.push(mix(t, small_at(ii + d, |x| x.shape)));
@@ -390,18 +391,27 @@ fn static_features(tokens: &[&str]) -> Vec<Vec<u64>> {
 }
 
 /// History features of token `i`, given the tags already chosen before it.
+/// `drop_word` leaves out the features that name the word itself (training only).
 #[inline]
-fn history_features(statics: &[u64], prev: Tag, prev2: Tag, out: &mut Vec<u64>) {
+fn history_features(statics: &[u64], prev: Tag, prev2: Tag, drop_word: bool, out: &mut Vec<u64>) {
     out.clear();
-    out.extend_from_slice(statics);
     let p = prev.index() as u64;
     let p2 = prev2.index() as u64;
+    if drop_word {
+        out.extend_from_slice(&statics[N_WORD..]);
+    } else {
+        out.extend_from_slice(statics);
+        // prev tag × current word (statics[0] is the normalised word, [1] the stripped one)
+        out.push(mix(102 + p, statics[0]));
+        out.push(mix(120 + p, statics[1]));
+    }
+
     out.push(mix(100, p));
     out.push(mix(101, p * 16 + p2));
-    // prev tag × current word (statics[1] is the normalised word)
-    out.push(mix(102 + p, statics[1]));
-    out.push(mix(120 + p, statics[2]));
 }
+
+/// How many leading static features name the word itself.
+const N_WORD: usize = 4;
 
 /// A trained tagger: feature key → one weight per tag.
 pub struct Tagger {
@@ -525,13 +535,14 @@ impl Tagger {
     /// Tags one sentence of whitespace tokens (clitics attached, punctuation as its own tokens,
     /// as in ANERcorp). Returns one tag per token; the tags always form valid BIO.
     pub fn tag(&self, tokens: &[&str]) -> Vec<Tag> {
-        let statics = static_features(tokens);
-        let mut tags = Vec::with_capacity(tokens.len());
+        let infos = token_infos(tokens);
+        let statics = static_features(&infos);
+        let mut tags = Vec::with_capacity(infos.len());
         let mut feats = Vec::with_capacity(48);
         let mut scores = [0f32; N_TAGS];
         let (mut prev, mut prev2) = (Tag::O, Tag::O);
         for st in &statics {
-            history_features(st, prev, prev2, &mut feats);
+            history_features(st, prev, prev2, false, &mut feats);
             self.score(&feats, &mut scores);
             let t = best_tag(&scores, prev);
             tags.push(t);
@@ -598,6 +609,8 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Features whose largest averaged weight is below this are dropped from the saved model.
     pub prune: f32,
+    /// Probability of hiding a token's own word features in a training step (word dropout).
+    pub word_dropout: f32,
 }
 
 impl Default for TrainOptions {
@@ -606,6 +619,7 @@ impl Default for TrainOptions {
             epochs: 12,
             seed: 20240501,
             prune: 0.02,
+            word_dropout: 0.1,
         }
     }
 }
@@ -617,7 +631,7 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
         .iter()
         .map(|s| {
             let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-            static_features(&toks)
+            static_features(&token_infos(&toks))
         })
         .collect();
     let mut index: IdMap<u32> = IdMap::default();
@@ -642,7 +656,11 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
             let (mut prev, mut prev2) = (Tag::O, Tag::O);
             for (ti, st) in statics[si].iter().enumerate() {
                 step += 1;
-                history_features(st, prev, prev2, &mut feats);
+                rng = rng
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let drop = ((rng >> 40) as f32 / (1u64 << 24) as f32) < opts.word_dropout;
+                history_features(st, prev, prev2, drop, &mut feats);
                 let mut scores = [0f32; N_TAGS];
                 for f in &feats {
                     if let Some(&row) = index.get(f) {
