@@ -59,13 +59,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for c in conll::chunks(&s.tags) {
                 if !pc.contains(&c) {
                     let got: Vec<String> = p[c.1..c.2].iter().map(|t| t.to_string()).collect();
-                    eprintln!("MISS {} [{}] got {:?}", c.0.as_str(), s.tokens[c.1..c.2].join(" "), got);
+                    eprintln!(
+                        "MISS {} [{}] got {:?}",
+                        c.0.as_str(),
+                        s.tokens[c.1..c.2].join(" "),
+                        got
+                    );
                 }
             }
         }
     }
     let (per, micro) = conll::score(&gold, &pred);
-    println!("{:<6} {:>6} {:>6} {:>6} {:>6}", "type", "P", "R", "F1", "gold");
+    println!(
+        "{:<6} {:>6} {:>6} {:>6} {:>6}",
+        "type", "P", "R", "F1", "gold"
+    );
     for (t, p) in &per {
         println!(
             "{:<6} {:>6.2} {:>6.2} {:>6.2} {:>6}",

@@ -10,6 +10,7 @@
 //!   └───────────────► layout (bidi) ─┴──► tui   (list · reader · sidebar)
 //! ```
 
+pub mod cli;
 pub mod corpus;
 pub mod entities;
 pub mod text;

@@ -140,7 +140,11 @@ mod tests {
 
     #[test]
     fn chunks_follow_conlleval() {
-        let t = |s: &str| s.split(' ').map(|x| Tag::parse(x).unwrap()).collect::<Vec<_>>();
+        let t = |s: &str| {
+            s.split(' ')
+                .map(|x| Tag::parse(x).unwrap())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             chunks(&t("B-PERS I-PERS O I-LOC B-ORG B-ORG")),
             vec![

@@ -50,6 +50,8 @@ fn data_lines(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
 /// Folded place names (one to [`MAX_GAZ_WORDS`] words), and the folded first words of them.
 pub(crate) struct Gazetteer {
     pub(crate) phrases: HashSet<String>,
+    /// The entries only normalised (proclitics kept): باكو stays باكو, not اكو.
+    pub(crate) plain: HashSet<String>,
     pub(crate) first_words: HashSet<String>,
 }
 
@@ -59,7 +61,9 @@ pub(crate) fn gazetteer() -> &'static Gazetteer {
     G.get_or_init(|| {
         let mut phrases = HashSet::new();
         let mut first_words = HashSet::new();
+        let mut plain = HashSet::new();
         for cols in data_lines(GAZETTEER_TSV) {
+            plain.insert(crate::text::normalize(cols[0]));
             let key = fold_phrase(cols[0]);
             let n = key.split(' ').count();
             if key.is_empty() || n > MAX_GAZ_WORDS {
@@ -72,6 +76,7 @@ pub(crate) fn gazetteer() -> &'static Gazetteer {
         }
         Gazetteer {
             phrases,
+            plain,
             first_words,
         }
     })
@@ -109,25 +114,41 @@ pub(crate) fn triggers() -> &'static HashMap<String, Trigger> {
     })
 }
 
-/// Folded variant → folded canonical key, from `data/aliases.tsv` (first column canonical, the
-/// rest variants). The canonical maps to itself.
+/// Folded variant → folded canonical key, from `data/aliases.tsv` (first column the kind, then
+/// the canonical name, then variants). The canonical maps to itself.
 pub(crate) fn aliases() -> &'static HashMap<String, String> {
-    static A: OnceLock<HashMap<String, String>> = OnceLock::new();
+    &alias_table().0
+}
+
+/// Folded canonical key → kind (`person`, `place`, `org`) from `data/aliases.tsv`.
+pub(crate) fn alias_kinds() -> &'static HashMap<String, String> {
+    &alias_table().1
+}
+
+type AliasTable = (HashMap<String, String>, HashMap<String, String>);
+
+fn alias_table() -> &'static AliasTable {
+    static A: OnceLock<AliasTable> = OnceLock::new();
     A.get_or_init(|| {
         let mut map = HashMap::new();
+        let mut kinds = HashMap::new();
         for cols in data_lines(ALIASES_TSV) {
-            let canon = fold_phrase(cols[0]);
+            if cols.len() < 2 {
+                continue;
+            }
+            let canon = fold_phrase(cols[1]);
             if canon.is_empty() {
                 continue;
             }
-            for v in &cols {
+            kinds.insert(canon.clone(), cols[0].to_string());
+            for v in &cols[1..] {
                 let key = fold_phrase(v);
                 if !key.is_empty() {
                     map.entry(key).or_insert_with(|| canon.clone());
                 }
             }
         }
-        map
+        (map, kinds)
     })
 }
 

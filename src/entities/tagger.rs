@@ -432,7 +432,8 @@ const MAGIC: &str = "QARI-NER-MODEL";
 pub const MODEL_VERSION: u32 = 1;
 
 /// The attribution every shipped model carries (ANERcorp is CC BY-SA 4.0).
-pub const ATTRIBUTION: &str = "Averaged-perceptron Arabic NER model for qari, trained on the ANERcorp \
+pub const ATTRIBUTION: &str =
+    "Averaged-perceptron Arabic NER model for qari, trained on the ANERcorp \
 CAMeL Lab train split (Benajiba, Rosso & Benedi Ruiz, ANERsys, CICLing 2007; Obeid et al., \
 CAMeL Tools, LREC 2020). Licence: Creative Commons Attribution-ShareAlike 4.0 \
 (https://creativecommons.org/licenses/by-sa/4.0/). This model is a derivative of ANERcorp and is \
@@ -481,7 +482,10 @@ impl Tagger {
             return Err(ModelError::Corrupt("too short"));
         }
         let (payload, sum) = bytes.split_at(bytes.len() - 8);
-        let sum = u64::from_le_bytes(sum.try_into().map_err(|_| ModelError::Corrupt("checksum"))?);
+        let sum = u64::from_le_bytes(
+            sum.try_into()
+                .map_err(|_| ModelError::Corrupt("checksum"))?,
+        );
         if xxh3_64(payload) != sum {
             return Err(ModelError::Corrupt("checksum mismatch"));
         }
