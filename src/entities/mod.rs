@@ -619,3 +619,177 @@ fn date_entities(text: &str, article_date: Option<&str>) -> Vec<Entity> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> &'static Tagger {
+        Tagger::load_builtin().expect("built-in model loads")
+    }
+
+    #[test]
+    fn dates_are_iso_and_take_the_article_year() {
+        let text = "قال في 9 تشرين الثاني/نوفمبر 2020 إن اللقاء في 14 ماي، وفي ٠٧ يوليو ٢٠٢١.";
+        let ents = extract_with(builtin(), text, Some("2021-05-20"));
+        let dates: Vec<&str> = ents
+            .iter()
+            .filter(|e| e.kind == EntityKind::Date)
+            .map(|e| e.name.as_str())
+            .collect();
+        assert!(dates.contains(&"2020-11-09"), "{dates:?}");
+        assert!(dates.contains(&"2021-05-14"), "{dates:?}");
+        assert!(dates.contains(&"2021-07-07"), "{dates:?}");
+        // Without an article date the year stays unknown.
+        let ents = extract_with(builtin(), "اللقاء في 14 ماي", None);
+        assert_eq!(ents[0].name, "--05-14");
+        let d = &ents[0];
+        assert_eq!(
+            &"اللقاء في 14 ماي"[d.mentions[0][0]..d.mentions[0][1]],
+            "14 ماي"
+        );
+    }
+
+    #[test]
+    fn keys_fold_clitics_titles_and_aliases() {
+        let p = EntityKind::Place;
+        assert_eq!(entity_key(p, "لروسيا"), entity_key(p, "روسيا"));
+        assert_eq!(entity_key(p, "وروسيا"), entity_key(p, "روسيا"));
+        assert_eq!(
+            entity_key(p, "ناغورني قره باغ"),
+            entity_key(p, "ناغورنو-كاراباخ")
+        );
+        assert_eq!(entity_key(p, "كاراباخ"), entity_key(p, "ناغورنو قره باغ"));
+        assert_eq!(
+            entity_key(EntityKind::Org, "الكريملِن"),
+            entity_key(EntityKind::Org, "الكرملين")
+        );
+        let per = EntityKind::Person;
+        assert_eq!(
+            entity_key(per, "الرئيس الروسي فلاديمير بوتين"),
+            entity_key(per, "فلاديمير بوتين")
+        );
+        assert_ne!(entity_key(per, "فلاديمير بوتين"), entity_key(per, "بوتين"));
+        assert_eq!(entity_key(EntityKind::Date, "9 نوفمبر 2020"), "2020-11-09");
+    }
+
+    #[test]
+    fn mentions_group_with_titles_dropped_and_short_names_joined() {
+        let text = "قال الرئيس الروسي فلاديمير بوتين إن روسيا مستعدة.\n\nوأضاف بوتين أن لروسيا دورا، وقال وزير الخارجية الروسي سيرغي لافروف إن موسكو ترحب.";
+        let ents = extract_with(builtin(), text, None);
+        let people: Vec<&Entity> = ents
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .collect();
+        let putin: Vec<&&Entity> = people.iter().filter(|e| e.name.contains("بوتين")).collect();
+        assert_eq!(putin.len(), 1, "{people:?}");
+        assert_eq!(putin[0].name, "فلاديمير بوتين");
+        assert_eq!(putin[0].count, 2);
+        let russia: Vec<&Entity> = ents.iter().filter(|e| e.name.contains("روسيا")).collect();
+        assert_eq!(russia.len(), 1, "{ents:?}");
+        assert_eq!(russia[0].name, "روسيا");
+        assert_eq!(russia[0].count, 2);
+        for e in &ents {
+            for m in &e.mentions {
+                assert!(text.is_char_boundary(m[0]) && text.is_char_boundary(m[1]));
+            }
+        }
+    }
+
+    #[test]
+    fn nisba_adjectives_are_not_places() {
+        let ents = extract_with(
+            builtin(),
+            "قالت الخارجية الروسية إن القوات الأرمينية انسحبت.",
+            None,
+        );
+        for e in &ents {
+            assert!(!matches!(e.name.as_str(), "الروسية" | "الأرمينية"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn bad_input_gives_no_entities_and_no_panic() {
+        let t = builtin();
+        assert!(extract_with(t, "", None).is_empty());
+        assert!(extract_with(t, "   \n\n  ", None).is_empty());
+        let latin = extract_with(t, "The quick brown fox, 2020.", None);
+        assert!(
+            latin.iter().all(|e| e.kind != EntityKind::Person),
+            "{latin:?}"
+        );
+        // Mixed scripts and stray marks keep offsets on char boundaries.
+        let mixed = "Putin بوتين (Москва) موسكو ‏ً 😀 لروسيا";
+        for e in extract_with(t, mixed, None) {
+            for m in e.mentions {
+                assert!(mixed.is_char_boundary(m[0]) && mixed.is_char_boundary(m[1]));
+            }
+        }
+        // One 5 MB line without a newline or full stop.
+        let huge = "قال الرئيس فلاديمير بوتين في موسكو ".repeat(150_000);
+        let ents = extract_with(t, &huge, None);
+        assert!(ents.iter().any(|e| e.kind == EntityKind::Place));
+    }
+
+    #[test]
+    fn corrupt_or_foreign_models_are_errors() {
+        let good = super::tagger::tests_support::builtin_bytes();
+        assert!(Tagger::from_bytes(good).is_ok());
+        assert!(matches!(
+            Tagger::from_bytes(b""),
+            Err(ModelError::BadHeader)
+        ));
+        assert!(matches!(
+            Tagger::from_bytes(b"hello\0world"),
+            Err(ModelError::BadHeader)
+        ));
+        let mut bad = good.to_vec();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 0x55;
+        assert!(matches!(
+            Tagger::from_bytes(&bad),
+            Err(ModelError::Corrupt(_))
+        ));
+        let cut = &good[..good.len() - 100];
+        assert!(matches!(
+            Tagger::from_bytes(cut),
+            Err(ModelError::Corrupt(_))
+        ));
+        let v2 = String::from_utf8_lossy(good).replacen("v1\n", "v9\n", 1);
+        assert!(matches!(
+            Tagger::from_bytes(v2.as_bytes()),
+            Err(ModelError::Version { found: 9, .. }) | Err(ModelError::Corrupt(_))
+        ));
+        assert!(matches!(
+            Tagger::load(std::path::Path::new("/nonexistent/ner.bin")),
+            Err(ModelError::Io { .. })
+        ));
+    }
+
+    #[test]
+    fn ner_tokens_split_punctuation_like_anercorp() {
+        let text = "قال (الكرملين) دميتري بيسكوف، الأربعاء. ثم";
+        let sents = ner_tokens(text);
+        let words: Vec<Vec<&str>> = sents
+            .iter()
+            .map(|s| s.iter().map(|t| &text[t.start..t.end]).collect())
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                vec![
+                    "قال",
+                    "(",
+                    "الكرملين",
+                    ")",
+                    "دميتري",
+                    "بيسكوف",
+                    "،",
+                    "الأربعاء",
+                    "."
+                ],
+                vec!["ثم"]
+            ]
+        );
+    }
+}

@@ -737,3 +737,79 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
     out.extend_from_slice(&sum.to_le_bytes());
     out
 }
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    /// The embedded model bytes, for tests that corrupt them.
+    pub(crate) fn builtin_bytes() -> &'static [u8] {
+        super::BUILTIN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::conll::parse_anercorp;
+
+    const TRAIN: &str = "../shared/data/anercorp/train.txt";
+
+    #[test]
+    fn tags_round_trip_through_their_index_and_text() {
+        for i in 0..N_TAGS {
+            let t = Tag::from_index(i);
+            assert_eq!(t.index(), i);
+            assert_eq!(Tag::parse(&t.to_string()), Some(t));
+        }
+    }
+
+    #[test]
+    fn training_is_deterministic_and_learns() {
+        // A fixed slice of ANERcorp, trained twice: the same bytes; and the model fits its data.
+        let Ok(text) = std::fs::read_to_string(TRAIN) else {
+            eprintln!("skipping: {TRAIN} not found");
+            return;
+        };
+        let sents = parse_anercorp(&text);
+        let slice = &sents[..400];
+        let opts = TrainOptions {
+            epochs: 3,
+            ..TrainOptions::default()
+        };
+        let a = train(slice, opts);
+        let b = train(slice, opts);
+        assert_eq!(a, b);
+        assert!(a.starts_with(b"QARI-NER-MODEL v1\n"));
+        assert!(
+            String::from_utf8_lossy(&a[..600]).contains("CC BY-SA 4.0")
+                || String::from_utf8_lossy(&a[..600]).contains("Attribution-ShareAlike 4.0")
+        );
+        let m = Tagger::from_bytes(&a).expect("fresh model loads");
+        let gold: Vec<Vec<Tag>> = slice.iter().map(|s| s.tags.clone()).collect();
+        let pred: Vec<Vec<Tag>> = slice
+            .iter()
+            .map(|s| m.tag(&s.tokens.iter().map(String::as_str).collect::<Vec<_>>()))
+            .collect();
+        let (_, micro) = crate::entities::conll::score(&gold, &pred);
+        assert!(micro.f1() > 80.0, "training-set F1 {}", micro.f1());
+    }
+
+    #[test]
+    fn builtin_model_tags_a_news_sentence() {
+        let t = Tagger::load_builtin().expect("built-in model");
+        let toks = [
+            "وقال",
+            "الرئيس",
+            "الأمريكي",
+            "جورج",
+            "بوش",
+            "في",
+            "واشنطن",
+            ".",
+        ];
+        let tags = t.tag(&toks);
+        assert_eq!(tags.len(), toks.len());
+        assert_eq!(tags[6], Tag::B(EntType::Loc), "{tags:?}");
+        assert_eq!(tags[3], Tag::B(EntType::Pers), "{tags:?}");
+        assert!(t.tag(&[]).is_empty());
+    }
+}
