@@ -51,7 +51,7 @@ fn main() -> ExitCode {
     let pos: Vec<&String> = args
         .iter()
         .enumerate()
-        .filter(|(i, a)| !a.starts_with("--") && !(*i > 0 && args[i - 1] == "--corpus"))
+        .filter(|(i, a)| !(a.starts_with("--") || (*i > 0 && args[i - 1] == "--corpus")))
         .map(|(_, a)| a)
         .collect();
     let stdout = std::io::stdout();

@@ -329,13 +329,29 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<&str>) -> 
     out
 }
 
+/// First words of the alias-table variants: most tokens start none, and are skipped at once.
+fn alias_first_words() -> &'static std::collections::HashSet<String> {
+    static F: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        aliases()
+            .keys()
+            .filter_map(|k| k.split(' ').next().map(str::to_string))
+            .collect()
+    })
+}
+
 /// Marks every whole alias-table phrase in the sentence as an entity of its kind, replacing
 /// whatever the tagger said about those tokens and any entity it cut through.
 fn alias_spans(words: &[&str], tags: &mut [Tag]) {
     let folded: Vec<String> = words.iter().map(|w| fold_word(w)).collect();
+    let firsts = alias_first_words();
     let mut i = 0;
     while i < words.len() {
         let mut step = 1;
+        if !firsts.contains(&folded[i]) {
+            i += 1;
+            continue;
+        }
         for n in (1..=4.min(words.len() - i)).rev() {
             if folded[i..i + n].iter().any(String::is_empty) {
                 continue;
@@ -395,12 +411,21 @@ fn propagate(
         return;
     }
     let covered: std::collections::HashSet<usize> = mentions.iter().map(|m| m.span[1]).collect();
+    let firsts: std::collections::HashSet<&str> = known
+        .keys()
+        .chain(aliases().keys())
+        .filter_map(|k| k.split(' ').next())
+        .collect();
     let mut extra = Vec::new();
     for s in sents {
         let folded: Vec<String> = s.iter().map(|t| fold_word(&text[t.start..t.end])).collect();
         let mut i = 0;
         while i < s.len() {
             let mut step = 1;
+            if !firsts.contains(folded[i].as_str()) {
+                i += 1;
+                continue;
+            }
             for n in (1..=4.min(s.len() - i)).rev() {
                 if (i..i + n).any(|k| covered.contains(&s[k].end) || folded[k].is_empty()) {
                     continue;
@@ -572,7 +597,7 @@ fn display_name(ms: &[Mention]) -> String {
     }
     let mut best: Option<(&str, usize)> = None;
     for (d, c) in counts {
-        if best.is_none_or(|(_, bc)| c > bc) {
+        if best.map_or(true, |(_, bc)| c > bc) {
             best = Some((d, c));
         }
     }

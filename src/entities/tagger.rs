@@ -270,9 +270,10 @@ fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
         if g.first_words.contains(&infos[i].stripped) {
             let mut key = infos[i].stripped.clone();
             let mut best = if g.phrases.contains(&key) { 1 } else { 0 };
-            for j in i + 1..(i + MAX_GAZ_WORDS).min(infos.len()) {
+            let hi = (i + MAX_GAZ_WORDS).min(infos.len());
+            for (j, info) in infos.iter().enumerate().take(hi).skip(i + 1) {
                 key.push(' ');
-                key.push_str(&infos[j].stripped);
+                key.push_str(&info.stripped);
                 if g.phrases.contains(&key) {
                     best = j - i + 1;
                 }
