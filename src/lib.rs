@@ -13,5 +13,6 @@
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod entities;
 pub mod index;
 pub mod text;

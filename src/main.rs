@@ -56,6 +56,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The people, places, organisations and dates of one article, or of every article.
+    #[command(
+        after_help = "JSON: [{\"id\", \"entities\": [{\"kind\": \"person|place|org|date\", \"name\", \"count\", \"mentions\": [[start, end], ...]}]}]\n(byte offsets into the article's text: title, blank line, paragraphs separated by blank lines)\n\nExamples:\n  qari entities 003\n  qari entities --json | jq '.[].entities[] | select(.kind == \"person\") | .name'"
+    )]
+    Entities {
+        /// Article id or unique prefix (default: every article).
+        id: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tag text from standard input with the named-entity tagger.
+    #[command(
+        after_help = "With --conll: one token per line, blank line between sentences (a tag column is ignored);\nprints `TOKEN TAG` with tags O, B-X, I-X for X in PERS, LOC, ORG, MISC.\nWithout: free text in, entities out as with `qari entities`.\n\nExamples:\n  echo 'قال الرئيس الروسي فلاديمير بوتين في موسكو' | qari tag\n  qari tag --conll < tokens.txt"
+    )]
+    Tag {
+        /// CoNLL layout in and out.
+        #[arg(long)]
+        conll: bool,
+        /// Print JSON (free-text mode).
+        #[arg(long)]
+        json: bool,
+    },
     /// Build the search index, or bring it up to date, and print what was done.
     #[command(after_help = "Example:\n  qari index --rebuild")]
     Index {
@@ -171,6 +194,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let s = settings()?;
             let (lib, stats) = open_library(&s, rebuild, false)?;
             cli::index_report(&mut out, &lib, &stats)?;
+        }
+        Some(Command::Entities { id, json }) => {
+            let s = settings()?;
+            let articles = match id {
+                Some(id) => {
+                    let (lib, _) = open_library(&s, false, true)?;
+                    vec![lib.load(&id)?]
+                }
+                None => {
+                    let loaded = qari::corpus::load_dir(&s.corpus)?;
+                    for w in &loaded.warnings {
+                        eprintln!("qari: warning: {w}");
+                    }
+                    loaded.articles
+                }
+            };
+            qari::cli::entities::run(&articles, json, &mut out)?;
+        }
+        Some(Command::Tag { conll, json }) => {
+            qari::cli::tag::run(&mut io::stdin().lock(), conll, json, &mut out)?;
         }
         Some(Command::List { json }) => {
             let (lib, _) = open_library(&settings()?, false, true)?;

@@ -2,6 +2,9 @@
 //! to an `impl Write`, so tests can run them without a process. `main.rs` only parses flags and
 //! maps errors to exit codes.
 
+pub mod entities;
+pub mod tag;
+
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -200,7 +203,7 @@ mod tests {
             "{s:?}"
         );
         assert_eq!(
-            mark("قال بوتين اليوم", &[7..17], Marks::Brackets),
+            mark("قال بوتين اليوم", std::slice::from_ref(&(7..17)), Marks::Brackets),
             "قال [بوتين] اليوم"
         );
     }

@@ -1,0 +1,152 @@
+//! Scores the tagger on the dev split (the last sixth of ANERcorp train), conlleval-style:
+//! entity-level exact match, per type and micro precision/recall/F1. It trains its own model on
+//! the first five sixths (the shipped model has seen the dev sixth), then measures tagging speed.
+//!
+//! usage: cargo run --release --example eval_ner -- [TRAIN.txt] [--epochs N]
+
+use std::time::Instant;
+
+use qari::entities::{conll, tagger, Tagger};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut input = "../shared/data/anercorp/train.txt".to_string();
+    let mut opts = tagger::TrainOptions::default();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--epochs" => {
+                i += 1;
+                opts.epochs = args.get(i).ok_or("--epochs N")?.parse()?;
+            }
+            "--prune" => {
+                i += 1;
+                opts.prune = args.get(i).ok_or("--prune X")?.parse()?;
+            }
+            "--dropout" => {
+                i += 1;
+                opts.word_dropout = args.get(i).ok_or("--dropout X")?.parse()?;
+            }
+            a => input = a.to_string(),
+        }
+        i += 1;
+    }
+    let text = std::fs::read_to_string(&input).map_err(|e| format!("{input}: {e}"))?;
+    let all = conll::parse_anercorp(&text);
+    let (train, dev) = conll::split_dev(&all);
+    let t0 = Instant::now();
+    let bytes = tagger::train(train, opts);
+    let train_secs = t0.elapsed().as_secs_f64();
+    let model = Tagger::from_bytes(&bytes)?;
+    println!(
+        "train {} sentences, dev {} sentences; {} epochs, {train_secs:.1} s; model {} bytes ({} features), xxh3 {:016x}",
+        train.len(),
+        dev.len(),
+        opts.epochs,
+        bytes.len(),
+        model.num_features(),
+        xxhash_rust::xxh3::xxh3_64(&bytes)
+    );
+    let gold: Vec<Vec<tagger::Tag>> = dev.iter().map(|s| s.tags.clone()).collect();
+    let pred: Vec<Vec<tagger::Tag>> = dev
+        .iter()
+        .map(|s| model.tag(&s.tokens.iter().map(String::as_str).collect::<Vec<_>>()))
+        .collect();
+    if std::env::var_os("QARI_NER_ERRORS").is_some() {
+        // Missed or wrong gold chunks, for reading by eye.
+        for (s, p) in dev.iter().zip(&pred) {
+            let pc = conll::chunks(p);
+            for c in conll::chunks(&s.tags) {
+                if !pc.contains(&c) {
+                    let got: Vec<String> = p[c.1..c.2].iter().map(|t| t.to_string()).collect();
+                    eprintln!(
+                        "MISS {} [{}] got {:?}",
+                        c.0.as_str(),
+                        s.tokens[c.1..c.2].join(" "),
+                        got
+                    );
+                }
+            }
+        }
+    }
+    let (per, micro) = conll::score(&gold, &pred);
+    println!(
+        "{:<6} {:>6} {:>6} {:>6} {:>6}",
+        "type", "P", "R", "F1", "gold"
+    );
+    for (t, p) in &per {
+        println!(
+            "{:<6} {:>6.2} {:>6.2} {:>6.2} {:>6}",
+            t.as_str(),
+            p.precision(),
+            p.recall(),
+            p.f1(),
+            p.gold
+        );
+    }
+    println!(
+        "{:<6} {:>6.2} {:>6.2} {:>6.2} {:>6}",
+        "micro",
+        micro.precision(),
+        micro.recall(),
+        micro.f1(),
+        micro.gold
+    );
+    // Speed: tag the whole ANERcorp train text 3 times, one core; median.
+    let sents: Vec<Vec<&str>> = all
+        .iter()
+        .map(|s| s.tokens.iter().map(String::as_str).collect())
+        .collect();
+    let bytes_text: usize = all
+        .iter()
+        .map(|s| s.tokens.iter().map(|t| t.len() + 1).sum::<usize>())
+        .sum();
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        let mut n = 0;
+        for s in &sents {
+            n += model.tag(s).len();
+        }
+        times.push(t0.elapsed().as_secs_f64());
+        std::hint::black_box(n);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "tagging speed (tokens pre-split): {:.1} MB/s ({} bytes, median of 3: {:.3} s)",
+        bytes_text as f64 / times[1] / 1e6,
+        bytes_text,
+        times[1]
+    );
+    // End to end: extract() (tokenise, tag, group, dates) over the train text as articles of
+    // 20 sentences each.
+    let docs: Vec<String> = all
+        .chunks(20)
+        .map(|c| {
+            c.iter()
+                .map(|s| s.tokens.join(" "))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
+        .collect();
+    let total: usize = docs.iter().map(String::len).sum();
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        let mut n = 0;
+        for d in &docs {
+            n += qari::entities::extract_with(&model, d, Some("2020-01-01")).len();
+        }
+        times.push(t0.elapsed().as_secs_f64());
+        std::hint::black_box(n);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "extract() end to end: {:.1} MB/s ({} bytes in {} articles, median of 3: {:.3} s)",
+        total as f64 / times[1] / 1e6,
+        total,
+        docs.len(),
+        times[1]
+    );
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! `qari entities [ID] [--json]`: the entities of one article or of every article.
+
+use std::io::Write;
+
+use crate::corpus::Article;
+use crate::entities::{extract, Entity, EntityKind, ModelError};
+
+/// Why the command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EntitiesError {
+    /// The built-in NER model could not be loaded.
+    #[error("{0}")]
+    Model(&'static ModelError),
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Io(#[from] std::io::Error),
+    /// JSON serialisation failed.
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// One article's entities, as the JSON output lists them.
+#[derive(Debug, serde::Serialize)]
+pub struct ArticleEntities<'a> {
+    /// The article id.
+    pub id: &'a str,
+    /// Its entities (person, place, org, date), most mentioned first within each kind.
+    pub entities: Vec<Entity>,
+}
+
+/// Extracts the entities of each article (offsets into `Article::text()`).
+pub fn collect(articles: &[Article]) -> Result<Vec<ArticleEntities<'_>>, EntitiesError> {
+    articles
+        .iter()
+        .map(|a| {
+            let entities = extract(&a.text(), a.date.as_deref()).map_err(EntitiesError::Model)?;
+            Ok(ArticleEntities {
+                id: &a.id,
+                entities,
+            })
+        })
+        .collect()
+}
+
+/// Runs the command over `articles` (one when an id was given, all otherwise) and writes JSON
+/// (`[{"id", "entities": [{"kind","name","count","mentions"}]}]`) or a readable listing.
+pub fn run(articles: &[Article], json: bool, out: &mut impl Write) -> Result<(), EntitiesError> {
+    let all = collect(articles)?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &all)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for (i, a) in all.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", a.id)?;
+        write_human(&a.entities, out)?;
+    }
+    Ok(())
+}
+
+/// Writes entities grouped by kind, one per line with its count.
+pub fn write_human(entities: &[Entity], out: &mut impl Write) -> std::io::Result<()> {
+    for (kind, label) in [
+        (EntityKind::Person, "people"),
+        (EntityKind::Place, "places"),
+        (EntityKind::Org, "organisations"),
+        (EntityKind::Date, "dates"),
+    ] {
+        let of_kind: Vec<&Entity> = entities.iter().filter(|e| e.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        writeln!(out, "  {label}:")?;
+        for e in of_kind {
+            writeln!(out, "    {} ×{}", e.name, e.count)?;
+        }
+    }
+    if entities.is_empty() {
+        writeln!(out, "  (no entities)")?;
+    }
+    Ok(())
+}

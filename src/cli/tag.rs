@@ -1,0 +1,63 @@
+//! `qari tag [--conll] [--json]`: run the tagger over standard input.
+
+use std::io::{BufRead, Write};
+
+use crate::entities::conll::sentences_of;
+use crate::entities::{extract, ModelError, Tagger};
+
+use super::entities::{write_human, EntitiesError};
+
+/// Why the command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TagError {
+    /// The built-in NER model could not be loaded.
+    #[error("{0}")]
+    Model(&'static ModelError),
+    /// Reading the input or writing the output failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The input is not UTF-8.
+    #[error("input is not valid UTF-8")]
+    NotUtf8,
+    /// JSON output failed.
+    #[error("{0}")]
+    Entities(#[from] EntitiesError),
+}
+
+/// With `conll`: one token per line (a tag column, if present, is ignored), blank lines between
+/// sentences; writes `TOKEN TAG` per line with the same blank lines. Without: free text in,
+/// entities out (JSON with `json`, as `qari entities` prints them).
+pub fn run(
+    input: &mut impl BufRead,
+    conll: bool,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), TagError> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let text = String::from_utf8(bytes).map_err(|_| TagError::NotUtf8)?;
+    if conll {
+        let tagger = Tagger::load_builtin().map_err(TagError::Model)?;
+        for (i, lines) in sentences_of(&text).into_iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            let toks: Vec<&str> = lines
+                .iter()
+                .map(|l| l.split_whitespace().next().unwrap_or(""))
+                .collect();
+            for (tok, tag) in toks.iter().zip(tagger.tag(&toks)) {
+                writeln!(out, "{tok} {tag}")?;
+            }
+        }
+        return Ok(());
+    }
+    let entities = extract(&text, None).map_err(TagError::Model)?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &entities).map_err(EntitiesError::from)?;
+        writeln!(out)?;
+    } else {
+        write_human(&entities, out)?;
+    }
+    Ok(())
+}

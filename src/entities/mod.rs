@@ -1,0 +1,820 @@
+//! Named entities of an article: who, where, which organisation, and when.
+//!
+//! The pipeline: [`ner_tokens`] cuts the text into ANERcorp-style tokens (whitespace words with
+//! their clitics, punctuation on its own) and sentences; the built-in [`Tagger`] (an averaged
+//! perceptron trained on ANERcorp) tags them PERS/LOC/ORG/MISC in BIO; dates come from the one
+//! date parser, [`crate::text::dates::find_dates`]. Mentions are then cleaned (titles dropped from
+//! person names, proclitics from the front of a name) and grouped into [`Entity`]s by
+//! [`entity_key`]: normalised, proclitic-stripped, alias-folded (`data/aliases.tsv`). A short
+//! person mention joins the one full name in the same article that ends or starts with it
+//! (بوتين → فلاديمير بوتين). MISC is tagged but not reported.
+//!
+//! For the search index: put `entity_key(kind, &entity.name)` of every entity into the field of
+//! its kind; a query `person:NAME` looks up `entity_key(EntityKind::Person, NAME)`, so any
+//! spelling variant, clitic form or title-prefixed form of the name finds the same articles.
+
+pub mod conll;
+pub mod lexicon;
+pub mod tagger;
+
+use std::collections::HashMap;
+
+pub use tagger::{EntType, ModelError, Sentence, Tag, Tagger, TrainOptions};
+
+use crate::text::dates::{find_dates, PartialDate};
+use crate::text::{is_arabic_letter, is_arabic_mark, normalize};
+use lexicon::{alias_kinds, aliases, fold_phrase, fold_word, gazetteer, triggers, Trigger};
+
+/// The kinds of entity qari reports (the sidebar's sections).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// A person (ANERcorp PERS).
+    Person,
+    /// A place (ANERcorp LOC).
+    Place,
+    /// An organisation (ANERcorp ORG).
+    Org,
+    /// A calendar date, named by its ISO form.
+    Date,
+}
+
+impl EntityKind {
+    /// The lowercase name used in JSON and queries: `person`, `place`, `org`, `date`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Org => "org",
+            EntityKind::Date => "date",
+        }
+    }
+
+    /// Parses `person`, `place`, `org`, `date`.
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        match s {
+            "person" => Some(EntityKind::Person),
+            "place" => Some(EntityKind::Place),
+            "org" => Some(EntityKind::Org),
+            "date" => Some(EntityKind::Date),
+            _ => None,
+        }
+    }
+
+    fn of(t: EntType) -> Option<EntityKind> {
+        match t {
+            EntType::Pers => Some(EntityKind::Person),
+            EntType::Loc => Some(EntityKind::Place),
+            EntType::Org => Some(EntityKind::Org),
+            EntType::Misc => None,
+        }
+    }
+}
+
+/// One entity of one text: its kind, a readable canonical name, and where it is mentioned.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Entity {
+    /// Person, place, organisation or date.
+    pub kind: EntityKind,
+    /// Display name in the original script (the most frequent full form, proclitics and titles
+    /// removed), or the ISO date for dates.
+    pub name: String,
+    /// Number of mentions.
+    pub count: usize,
+    /// Byte ranges `[start, end)` of the mentions in the text, in order.
+    pub mentions: Vec<[usize; 2]>,
+}
+
+/// A token of [`ner_tokens`]: byte range in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// Longest sentence handed to the tagger; longer runs (a huge line without punctuation) are cut.
+const MAX_SENTENCE: usize = 200;
+
+fn is_punct(c: char) -> bool {
+    !(c.is_alphanumeric() || is_arabic_mark(c) || c == '\u{0640}')
+}
+
+fn ends_sentence(tok: &str) -> bool {
+    matches!(tok, "." | "!" | "?" | "؟" | "؛" | "…")
+}
+
+/// Splits text into sentences of ANERcorp-style tokens: whitespace-separated words with their
+/// clitics attached, and punctuation at either end of a word split off one character at a time
+/// (`(الكرملين)` → `(` `الكرملين` `)`). Sentences end at a line break, at `. ! ? ؟ ؛`, or after
+/// 200 tokens.
+pub fn ner_tokens(text: &str) -> Vec<Vec<Span>> {
+    let mut sents = Vec::new();
+    let mut cur: Vec<Span> = Vec::new();
+    let flush = |cur: &mut Vec<Span>, sents: &mut Vec<Vec<Span>>| {
+        if !cur.is_empty() {
+            sents.push(std::mem::take(cur));
+        }
+    };
+    for (li, line) in text.split('\n').enumerate() {
+        let base = text_offset(text, line, li);
+        for (ws, word) in split_ws(line) {
+            let start = base + ws;
+            let chars: Vec<(usize, char)> = word.char_indices().collect();
+            let lead = chars.iter().take_while(|(_, c)| is_punct(*c)).count();
+            let trail = if lead == chars.len() {
+                0
+            } else {
+                chars.iter().rev().take_while(|(_, c)| is_punct(*c)).count()
+            };
+            let mut pieces = Vec::new();
+            for &(i, c) in &chars[..lead] {
+                pieces.push((start + i, start + i + c.len_utf8()));
+            }
+            if lead < chars.len() {
+                let a = chars[lead].0;
+                let b = if trail == 0 {
+                    word.len()
+                } else {
+                    chars[chars.len() - trail].0
+                };
+                pieces.push((start + a, start + b));
+                for &(i, c) in &chars[chars.len() - trail..] {
+                    pieces.push((start + i, start + i + c.len_utf8()));
+                }
+            }
+            for (a, b) in pieces {
+                cur.push(Span { start: a, end: b });
+                if ends_sentence(&text[a..b]) || cur.len() >= MAX_SENTENCE {
+                    flush(&mut cur, &mut sents);
+                }
+            }
+        }
+        flush(&mut cur, &mut sents);
+    }
+    sents
+}
+
+/// Byte offset of `line` (the `li`-th piece of `text.split('\n')`) inside `text`.
+fn text_offset(text: &str, line: &str, _li: usize) -> usize {
+    line.as_ptr() as usize - text.as_ptr() as usize
+}
+
+fn split_ws(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    line.split(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .map(move |w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+}
+
+/// The normalised, alias-folded key of an entity name: what the index stores and what a
+/// `person:NAME` query looks up. Every word is normalised and stripped of proclitics
+/// (لروسيا = روسيا), person titles are dropped (الرئيس الروسي فلاديمير بوتين = فلاديمير بوتين),
+/// and the alias table maps variants to one canonical key (ناغورني قره باغ = كاراباخ). Dates are
+/// keyed by their ISO form.
+pub fn entity_key(kind: EntityKind, name: &str) -> String {
+    if kind == EntityKind::Date {
+        return find_dates(name)
+            .first()
+            .map(|d| d.date.iso())
+            .unwrap_or_else(|| normalize(name.trim()));
+    }
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words = if kind == EntityKind::Person {
+        &words[leading_titles(&words)..]
+    } else {
+        &words[..]
+    };
+    let key = fold_phrase(&words.join(" "));
+    aliases().get(&key).cloned().unwrap_or(key)
+}
+
+/// How many leading words of a person mention are titles or nisba adjectives (الرئيس الروسي),
+/// always leaving at least one word.
+fn leading_titles(words: &[&str]) -> usize {
+    let trig = triggers();
+    let mut n = 0;
+    while n + 1 < words.len() {
+        let f = fold_word(words[n]);
+        let is_title = trig.get(&f) == Some(&Trigger::Title);
+        if is_title || is_nisba(words[n]) {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    n
+}
+
+/// A definite relational adjective such as الروسي, الروسية, الأرمنيين: ال + stem + ي/ية/يين/يون.
+fn is_nisba(word: &str) -> bool {
+    let n = normalize(word);
+    let body = ["وال", "بال", "لل", "فال", "كال", "ال"]
+        .iter()
+        .find_map(|p| n.strip_prefix(p));
+    let Some(body) = body else { return false };
+    body.chars().count() >= 3
+        && ["ي", "يه", "يين", "يون", "يات"]
+            .iter()
+            .any(|s| body.ends_with(s))
+}
+
+/// Proclitic chains tried on the first word of a name, longest first (normalised spelling).
+const CLITICS: &[&str] = &[
+    "وبال", "وكال", "وال", "فال", "بال", "كال", "وب", "ول", "فب", "فل", "لل", "و", "ف", "ب", "ل",
+    "ك",
+];
+
+/// Removes the proclitics from the front of a name's first word when the article or the
+/// gazetteer shows the bare form exists (وباشينيان → باشينيان because باشينيان occurs; but
+/// بيسكوف stays whole). `و/ب/ل…+ال` always gives the ال form (والكرملين → الكرملين).
+/// Returns how many leading letters to drop and whether to put back an ا (لل → ال).
+fn clitic_cut(first: &str, attested: &HashMap<String, usize>) -> (usize, bool) {
+    let n = normalize(first);
+    for p in CLITICS {
+        let Some(rest) = n.strip_prefix(p) else {
+            continue;
+        };
+        let plen = p.chars().count();
+        if p.ends_with("ال") && p.len() > "ال".len() {
+            if rest.chars().count() >= 2 {
+                return (plen - 2, false);
+            }
+            continue;
+        }
+        if *p == "لل" {
+            if rest.chars().count() >= 2 {
+                return (1, true);
+            }
+            continue;
+        }
+        if rest.chars().count() >= 3
+            && (attested.contains_key(rest) || gazetteer().plain.contains(rest))
+        {
+            return (plen, false);
+        }
+    }
+    (0, false)
+}
+
+/// Byte offset in `word` after skipping `letters` letters (and the marks that ride on them).
+fn skip_letters(word: &str, letters: usize) -> usize {
+    let mut seen = 0;
+    for (i, c) in word.char_indices() {
+        if seen == letters && !is_arabic_mark(c) && c != '\u{0640}' {
+            return i;
+        }
+        if is_arabic_letter(c) {
+            seen += 1;
+        }
+    }
+    word.len()
+}
+
+struct Mention {
+    kind: EntityKind,
+    key: String,
+    display: String,
+    words: usize,
+    span: [usize; 2],
+}
+
+/// The entities of `text` using the built-in model. `article_date` is the article's own ISO date
+/// (`2020-10-21`), which supplies the year of a day+month date that has none. Fails only when the
+/// built-in model cannot be loaded.
+pub fn extract(text: &str, article_date: Option<&str>) -> Result<Vec<Entity>, &'static ModelError> {
+    let tagger = Tagger::load_builtin()?;
+    Ok(extract_with(tagger, text, article_date))
+}
+
+/// [`extract`] with a given tagger.
+pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<&str>) -> Vec<Entity> {
+    let sents = ner_tokens(text);
+    // Normalised words of the article: evidence for clitic stripping.
+    let mut attested: HashMap<String, usize> = HashMap::new();
+    for s in &sents {
+        for t in s {
+            *attested
+                .entry(normalize(&text[t.start..t.end]))
+                .or_default() += 1;
+        }
+    }
+    let mut mentions = Vec::new();
+    for s in &sents {
+        let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
+        let mut tags = tagger.tag(&words);
+        alias_spans(&words, &mut tags);
+        for (ty, a, b) in conll::chunks(&tags) {
+            let Some(kind) = EntityKind::of(ty) else {
+                continue;
+            };
+            if let Some(m) = make_mention(text, kind, &s[a..b], &attested) {
+                mentions.push(m);
+            }
+        }
+    }
+    propagate(text, &sents, &attested, &mut mentions);
+    let mut out = group(mentions);
+    out.extend(date_entities(text, article_date));
+    out.sort_by(|a, b| {
+        (a.kind, std::cmp::Reverse(a.count), a.mentions.first()).cmp(&(
+            b.kind,
+            std::cmp::Reverse(b.count),
+            b.mentions.first(),
+        ))
+    });
+    out
+}
+
+/// First words of the alias-table variants: most tokens start none, and are skipped at once.
+fn alias_first_words() -> &'static std::collections::HashSet<String> {
+    static F: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        aliases()
+            .keys()
+            .filter_map(|k| k.split(' ').next().map(str::to_string))
+            .collect()
+    })
+}
+
+/// Marks every whole alias-table phrase in the sentence as an entity of its kind, replacing
+/// whatever the tagger said about those tokens and any entity it cut through.
+fn alias_spans(words: &[&str], tags: &mut [Tag]) {
+    let folded: Vec<String> = words.iter().map(|w| fold_word(w)).collect();
+    let firsts = alias_first_words();
+    let mut i = 0;
+    while i < words.len() {
+        let mut step = 1;
+        if !firsts.contains(&folded[i]) {
+            i += 1;
+            continue;
+        }
+        for n in (1..=4.min(words.len() - i)).rev() {
+            if folded[i..i + n].iter().any(String::is_empty) {
+                continue;
+            }
+            let key = folded[i..i + n].join(" ");
+            let Some(canon) = aliases().get(&key) else {
+                continue;
+            };
+            let ty = match alias_kinds().get(canon).map(String::as_str) {
+                Some("person") => EntType::Pers,
+                Some("org") => EntType::Org,
+                _ => EntType::Loc,
+            };
+            // Clear entities the phrase cuts through, then tag the phrase.
+            let mut a = i;
+            while a > 0 && matches!(tags[a], Tag::I(_)) {
+                a -= 1;
+            }
+            let mut b = i + n;
+            while b < tags.len() && matches!(tags[b], Tag::I(_)) {
+                b += 1;
+            }
+            for t in &mut tags[a..b] {
+                *t = Tag::O;
+            }
+            tags[i] = Tag::B(ty);
+            for t in &mut tags[i + 1..i + n] {
+                *t = Tag::I(ty);
+            }
+            step = n;
+            break;
+        }
+        i += step;
+    }
+}
+
+/// One sense per article: once a name is tagged somewhere, its other occurrences that the tagger
+/// missed count too (and a person's last name alone counts as that person).
+fn propagate(
+    text: &str,
+    sents: &[Vec<Span>],
+    attested: &HashMap<String, usize>,
+    mentions: &mut Vec<Mention>,
+) {
+    let mut known: HashMap<String, EntityKind> = HashMap::new();
+    for m in mentions.iter() {
+        known.entry(m.key.clone()).or_insert(m.kind);
+        if m.kind == EntityKind::Person {
+            if let Some(last) = m.key.rsplit(' ').next() {
+                if last.chars().count() >= 3 && last != m.key {
+                    known.entry(last.to_string()).or_insert(EntityKind::Person);
+                }
+            }
+        }
+    }
+    if known.is_empty() {
+        return;
+    }
+    let covered: std::collections::HashSet<usize> = mentions.iter().map(|m| m.span[1]).collect();
+    let firsts: std::collections::HashSet<&str> = known
+        .keys()
+        .chain(aliases().keys())
+        .filter_map(|k| k.split(' ').next())
+        .collect();
+    let mut extra = Vec::new();
+    for s in sents {
+        let folded: Vec<String> = s.iter().map(|t| fold_word(&text[t.start..t.end])).collect();
+        let mut i = 0;
+        while i < s.len() {
+            let mut step = 1;
+            if !firsts.contains(folded[i].as_str()) {
+                i += 1;
+                continue;
+            }
+            for n in (1..=4.min(s.len() - i)).rev() {
+                if (i..i + n).any(|k| covered.contains(&s[k].end) || folded[k].is_empty()) {
+                    continue;
+                }
+                let key = folded[i..i + n].join(" ");
+                let key = aliases().get(&key).cloned().unwrap_or(key);
+                if let Some(&kind) = known.get(&key) {
+                    if let Some(m) = make_mention(text, kind, &s[i..i + n], attested) {
+                        extra.push(m);
+                        step = n;
+                        break;
+                    }
+                }
+            }
+            i += step;
+        }
+    }
+    mentions.extend(extra);
+}
+
+fn make_mention(
+    text: &str,
+    kind: EntityKind,
+    toks: &[Span],
+    attested: &HashMap<String, usize>,
+) -> Option<Mention> {
+    let mut toks = toks;
+    // Punctuation at the edges is never part of a name.
+    while let Some(t) = toks.first() {
+        if text[t.start..t.end].chars().all(is_punct) {
+            toks = &toks[1..];
+        } else {
+            break;
+        }
+    }
+    while let Some(t) = toks.last() {
+        if text[t.start..t.end].chars().all(is_punct) {
+            toks = &toks[..toks.len() - 1];
+        } else {
+            break;
+        }
+    }
+    if toks.is_empty() {
+        return None;
+    }
+    if kind == EntityKind::Person {
+        let words: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
+        toks = &toks[leading_titles(&words)..];
+    }
+    let first = &text[toks[0].start..toks[0].end];
+    let (cut, add_alef) = clitic_cut(first, attested);
+    let start = toks[0].start + skip_letters(first, cut);
+    let end = toks[toks.len() - 1].end;
+    let mut display = String::new();
+    if add_alef {
+        display.push('ا');
+    }
+    display.push_str(&text[start..end]);
+    // Names have letters; a lone nisba adjective (الروسية) is not a place or a person.
+    let letters = display.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 {
+        return None;
+    }
+    let key = entity_key(kind, &display);
+    if key.is_empty() {
+        return None;
+    }
+    // Persian/Urdu-script runs (a source line in Urdu) are outside what the Arabic model knows.
+    if display.chars().any(|c| "پچژگکیٹڈںےۓھ".contains(c)) {
+        return None;
+    }
+    if toks.len() == 1 && is_nisba(first) && !gazetteer().phrases.contains(&fold_word(first)) {
+        return None;
+    }
+    Some(Mention {
+        kind,
+        key,
+        words: toks.len(),
+        display,
+        span: [start, end],
+    })
+}
+
+/// Groups mentions by key; a key's kind is the majority of its mentions' kinds; short person
+/// mentions join the one longer person name in the article that starts or ends with them.
+fn group(mentions: Vec<Mention>) -> Vec<Entity> {
+    struct G {
+        kinds: HashMap<EntityKind, usize>,
+        ms: Vec<Mention>,
+    }
+    let mut groups: Vec<G> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for m in mentions {
+        let gi = *by_key.entry(m.key.clone()).or_insert_with(|| {
+            groups.push(G {
+                kinds: HashMap::new(),
+                ms: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        *groups[gi].kinds.entry(m.kind).or_default() += 1;
+        groups[gi].ms.push(m);
+    }
+    let kind_of = |g: &G| {
+        let mut ks: Vec<(&EntityKind, &usize)> = g.kinds.iter().collect();
+        ks.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        *ks[0].0
+    };
+    let kinds: Vec<EntityKind> = groups.iter().map(kind_of).collect();
+    let keys: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| g.ms[0].key.split(' ').map(str::to_string).collect())
+        .collect();
+    // Short person names → the unique longer person name that ends or starts with them.
+    let mut target: Vec<usize> = (0..groups.len()).collect();
+    for i in 0..groups.len() {
+        let cands: Vec<usize> = (0..groups.len())
+            .filter(|&j| {
+                j != i
+                    && (kinds[i] == EntityKind::Person || keys[i].len() == 1)
+                    && kinds[j] == EntityKind::Person
+                    && keys[j].len() > keys[i].len()
+                    && (keys[j].ends_with(&keys[i]) || keys[j].starts_with(&keys[i]))
+            })
+            .collect();
+        if cands.len() == 1 {
+            target[i] = cands[0];
+        }
+    }
+    let mut merged: Vec<Option<(EntityKind, Vec<Mention>)>> = groups
+        .into_iter()
+        .zip(&kinds)
+        .map(|(g, &k)| Some((k, g.ms)))
+        .collect();
+    for i in 0..merged.len() {
+        if target[i] != i {
+            if let Some((_, ms)) = merged[i].take() {
+                if let Some((_, t)) = merged[target[i]].as_mut() {
+                    t.extend(ms);
+                }
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .flatten()
+        .map(|(kind, mut ms)| {
+            ms.sort_by_key(|m| m.span);
+            let name = display_name(&ms);
+            Entity {
+                kind,
+                name,
+                count: ms.len(),
+                mentions: ms.iter().map(|m| m.span).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The most frequent display form among the mentions with the most words (first seen on ties).
+fn display_name(ms: &[Mention]) -> String {
+    let max_words = ms.iter().map(|m| m.words).max().unwrap_or(0);
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for m in ms.iter().filter(|m| m.words == max_words) {
+        match counts.iter_mut().find(|(d, _)| *d == m.display) {
+            Some(c) => c.1 += 1,
+            None => counts.push((&m.display, 1)),
+        }
+    }
+    let mut best: Option<(&str, usize)> = None;
+    for (d, c) in counts {
+        if best.is_none_or(|(_, bc)| c > bc) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(d, _)| d.to_string()).unwrap_or_default()
+}
+
+/// Parses an article's ISO date (`2020-10-21`, `2020-10`, `2020`, `--10-21`) into a
+/// [`PartialDate`].
+pub fn parse_iso_date(s: &str) -> Option<PartialDate> {
+    let s = s.trim();
+    let mut parts = s.split('-');
+    let y = parts.next()?;
+    let year = if y.is_empty() {
+        parts.next(); // "--MM-DD": the second empty piece
+        None
+    } else {
+        Some(y.parse::<u16>().ok()?)
+    };
+    let month = parts.next().map(|m| m.parse::<u8>()).transpose().ok()?;
+    let day = parts.next().map(|d| d.parse::<u8>()).transpose().ok()?;
+    Some(PartialDate { year, month, day })
+}
+
+fn date_entities(text: &str, article_date: Option<&str>) -> Vec<Entity> {
+    let ctx = article_date.and_then(parse_iso_date);
+    let mut out: Vec<Entity> = Vec::new();
+    for d in find_dates(text) {
+        let iso = d.date.with_year_from(ctx).iso();
+        if iso.is_empty() {
+            continue;
+        }
+        match out.iter_mut().find(|e| e.name == iso) {
+            Some(e) => {
+                e.count += 1;
+                e.mentions.push([d.start, d.end]);
+            }
+            None => out.push(Entity {
+                kind: EntityKind::Date,
+                name: iso,
+                count: 1,
+                mentions: vec![[d.start, d.end]],
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> &'static Tagger {
+        Tagger::load_builtin().expect("built-in model loads")
+    }
+
+    #[test]
+    fn dates_are_iso_and_take_the_article_year() {
+        let text = "قال في 9 تشرين الثاني/نوفمبر 2020 إن اللقاء في 14 ماي، وفي ٠٧ يوليو ٢٠٢١.";
+        let ents = extract_with(builtin(), text, Some("2021-05-20"));
+        let dates: Vec<&str> = ents
+            .iter()
+            .filter(|e| e.kind == EntityKind::Date)
+            .map(|e| e.name.as_str())
+            .collect();
+        assert!(dates.contains(&"2020-11-09"), "{dates:?}");
+        assert!(dates.contains(&"2021-05-14"), "{dates:?}");
+        assert!(dates.contains(&"2021-07-07"), "{dates:?}");
+        // Without an article date the year stays unknown.
+        let ents = extract_with(builtin(), "اللقاء في 14 ماي", None);
+        assert_eq!(ents[0].name, "--05-14");
+        let d = &ents[0];
+        assert_eq!(
+            &"اللقاء في 14 ماي"[d.mentions[0][0]..d.mentions[0][1]],
+            "14 ماي"
+        );
+    }
+
+    #[test]
+    fn keys_fold_clitics_titles_and_aliases() {
+        let p = EntityKind::Place;
+        assert_eq!(entity_key(p, "لروسيا"), entity_key(p, "روسيا"));
+        assert_eq!(entity_key(p, "وروسيا"), entity_key(p, "روسيا"));
+        assert_eq!(
+            entity_key(p, "ناغورني قره باغ"),
+            entity_key(p, "ناغورنو-كاراباخ")
+        );
+        assert_eq!(entity_key(p, "كاراباخ"), entity_key(p, "ناغورنو قره باغ"));
+        assert_eq!(
+            entity_key(EntityKind::Org, "الكريملِن"),
+            entity_key(EntityKind::Org, "الكرملين")
+        );
+        let per = EntityKind::Person;
+        assert_eq!(
+            entity_key(per, "الرئيس الروسي فلاديمير بوتين"),
+            entity_key(per, "فلاديمير بوتين")
+        );
+        assert_ne!(entity_key(per, "فلاديمير بوتين"), entity_key(per, "بوتين"));
+        assert_eq!(entity_key(EntityKind::Date, "9 نوفمبر 2020"), "2020-11-09");
+    }
+
+    #[test]
+    fn mentions_group_with_titles_dropped_and_short_names_joined() {
+        let text = "قال الرئيس الروسي فلاديمير بوتين إن روسيا مستعدة.\n\nوأضاف بوتين أن لروسيا دورا، وقال وزير الخارجية الروسي سيرغي لافروف إن موسكو ترحب.";
+        let ents = extract_with(builtin(), text, None);
+        let people: Vec<&Entity> = ents
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .collect();
+        let putin: Vec<&&Entity> = people.iter().filter(|e| e.name.contains("بوتين")).collect();
+        assert_eq!(putin.len(), 1, "{people:?}");
+        assert_eq!(putin[0].name, "فلاديمير بوتين");
+        assert_eq!(putin[0].count, 2);
+        let russia: Vec<&Entity> = ents.iter().filter(|e| e.name.contains("روسيا")).collect();
+        assert_eq!(russia.len(), 1, "{ents:?}");
+        assert_eq!(russia[0].name, "روسيا");
+        assert_eq!(russia[0].count, 2);
+        for e in &ents {
+            for m in &e.mentions {
+                assert!(text.is_char_boundary(m[0]) && text.is_char_boundary(m[1]));
+            }
+        }
+    }
+
+    #[test]
+    fn nisba_adjectives_are_not_places() {
+        let ents = extract_with(
+            builtin(),
+            "قالت الخارجية الروسية إن القوات الأرمينية انسحبت.",
+            None,
+        );
+        for e in &ents {
+            assert!(!matches!(e.name.as_str(), "الروسية" | "الأرمينية"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn bad_input_gives_no_entities_and_no_panic() {
+        let t = builtin();
+        assert!(extract_with(t, "", None).is_empty());
+        assert!(extract_with(t, "   \n\n  ", None).is_empty());
+        let latin = extract_with(t, "The quick brown fox, 2020.", None);
+        assert!(
+            latin.iter().all(|e| e.kind != EntityKind::Person),
+            "{latin:?}"
+        );
+        // Mixed scripts and stray marks keep offsets on char boundaries.
+        let mixed = "Putin بوتين (Москва) موسكو ‏ً 😀 لروسيا";
+        for e in extract_with(t, mixed, None) {
+            for m in e.mentions {
+                assert!(mixed.is_char_boundary(m[0]) && mixed.is_char_boundary(m[1]));
+            }
+        }
+        // One 5 MB line without a newline or full stop.
+        let huge = "قال الرئيس فلاديمير بوتين في موسكو ".repeat(150_000);
+        let ents = extract_with(t, &huge, None);
+        assert!(ents.iter().any(|e| e.kind == EntityKind::Place));
+    }
+
+    #[test]
+    fn corrupt_or_foreign_models_are_errors() {
+        let good = super::tagger::tests_support::builtin_bytes();
+        assert!(Tagger::from_bytes(good).is_ok());
+        assert!(matches!(
+            Tagger::from_bytes(b""),
+            Err(ModelError::BadHeader)
+        ));
+        assert!(matches!(
+            Tagger::from_bytes(b"hello\0world"),
+            Err(ModelError::BadHeader)
+        ));
+        let mut bad = good.to_vec();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 0x55;
+        assert!(matches!(
+            Tagger::from_bytes(&bad),
+            Err(ModelError::Corrupt(_))
+        ));
+        let cut = &good[..good.len() - 100];
+        assert!(matches!(
+            Tagger::from_bytes(cut),
+            Err(ModelError::Corrupt(_))
+        ));
+        let v2 = String::from_utf8_lossy(good).replacen("v1\n", "v9\n", 1);
+        assert!(matches!(
+            Tagger::from_bytes(v2.as_bytes()),
+            Err(ModelError::Version { found: 9, .. }) | Err(ModelError::Corrupt(_))
+        ));
+        assert!(matches!(
+            Tagger::load(std::path::Path::new("/nonexistent/ner.bin")),
+            Err(ModelError::Io { .. })
+        ));
+    }
+
+    #[test]
+    fn ner_tokens_split_punctuation_like_anercorp() {
+        let text = "قال (الكرملين) دميتري بيسكوف، الأربعاء. ثم";
+        let sents = ner_tokens(text);
+        let words: Vec<Vec<&str>> = sents
+            .iter()
+            .map(|s| s.iter().map(|t| &text[t.start..t.end]).collect())
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                vec![
+                    "قال",
+                    "(",
+                    "الكرملين",
+                    ")",
+                    "دميتري",
+                    "بيسكوف",
+                    "،",
+                    "الأربعاء",
+                    "."
+                ],
+                vec!["ثم"]
+            ]
+        );
+    }
+}
