@@ -149,8 +149,25 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     Ok(index)
 }
 
-fn document(f: &Fields, rel: &str, a: &Article) -> TantivyDocument {
+/// The index document of an article, with the keys of the people, places and organisations the
+/// tagger finds in it (so `person:NAME` is one query).
+fn document(
+    f: &Fields,
+    tagger: &crate::entities::Tagger,
+    rel: &str,
+    a: &Article,
+) -> TantivyDocument {
+    use crate::entities::{entity_key, extract_with, EntityKind};
     let mut doc = TantivyDocument::default();
+    for e in extract_with(tagger, &a.text(), a.date.as_deref()) {
+        let field = match e.kind {
+            EntityKind::Person => f.person,
+            EntityKind::Place => f.place,
+            EntityKind::Org => f.org,
+            EntityKind::Date => continue,
+        };
+        doc.add_text(field, entity_key(e.kind, &e.name));
+    }
     doc.add_text(f.id, &a.id);
     doc.add_text(f.rel, rel);
     doc.add_text(f.title, &a.title);
@@ -365,6 +382,7 @@ fn read_and_index(
     threads: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<Read>, IndexError> {
+    let tagger = crate::entities::Tagger::load_builtin().map_err(IndexError::Model)?;
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let failure: Mutex<Option<IndexError>> = Mutex::new(None);
@@ -387,7 +405,9 @@ fn read_and_index(
                     if !unchanged {
                         writer.delete_term(Term::from_field_text(fields.rel, &entry.rel));
                         for a in &articles {
-                            if let Err(e) = writer.add_document(document(fields, &entry.rel, a)) {
+                            if let Err(e) =
+                                writer.add_document(document(fields, tagger, &entry.rel, a))
+                            {
                                 *failure.lock().unwrap_or_else(|p| p.into_inner()) =
                                     Some(IndexError::Tantivy {
                                         path: entry.path.clone(),

@@ -25,11 +25,13 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
 };
 
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+
 use crate::text::analyzer::{text_analyzer, ANALYZER_NAME};
 
 /// Bumped whenever the schema, the analyzer or the manifest format changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,9 @@ pub enum IndexError {
     /// An unknown or ambiguous id.
     #[error(transparent)]
     Id(#[from] crate::corpus::IdError),
+    /// The built-in entity model cannot be loaded (a broken build).
+    #[error("entity tagger: {0}")]
+    Model(&'static crate::entities::ModelError),
 }
 
 /// The fields of the schema.
@@ -77,6 +82,13 @@ pub(crate) fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
+    // Entity keys are already folded (`entities::entity_key`); split on spaces only, with positions
+    // so that `person:بوتين` finds the full name's key as a phrase.
+    let entity = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ENTITY_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         rel: b.add_text_field("rel", STRING),
@@ -84,9 +96,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text),
         date: b.add_text_field("date", STRING | STORED),
         source: b.add_text_field("source", STRING | STORED),
-        person: b.add_text_field("person", STRING),
-        place: b.add_text_field("place", STRING),
-        org: b.add_text_field("org", STRING),
+        person: b.add_text_field("person", entity.clone()),
+        place: b.add_text_field("place", entity.clone()),
+        org: b.add_text_field("org", entity),
     };
     (b.build(), fields)
 }
@@ -192,6 +204,13 @@ impl Library {
     }
 }
 
+/// Tokenizer name of the entity fields.
+const ENTITY_ANALYZER: &str = "qari_entity";
+
 pub(crate) fn register_analyzer(index: &tantivy::Index) {
     index.tokenizers().register(ANALYZER_NAME, text_analyzer());
+    index.tokenizers().register(
+        ENTITY_ANALYZER,
+        TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+    );
 }

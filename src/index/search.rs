@@ -15,6 +15,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 
 use super::{IndexError, Library};
+use crate::entities::{entity_key, EntityKind};
 
 /// A query that cannot be run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -52,14 +53,6 @@ pub struct Hit {
 /// Entity prefixes and their index fields.
 const ENTITY_FIELDS: &[&str] = &["person", "place", "org"];
 
-/// The key under which an entity name is indexed: normalised, clitics stripped, word by word.
-pub fn entity_field_key(name: &str) -> String {
-    crate::text::tokens(name)
-        .map(|t| crate::text::strip_proclitics(&crate::text::normalize(t.text)).to_string())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Rewrites `person:بوتين` / `person:"فلاديمير بوتين"` into a term on the entity field with the
 /// name folded the way the index folds it.
 fn rewrite_entities(query: &str) -> String {
@@ -87,13 +80,20 @@ fn rewrite_entities(query: &str) -> String {
             let end = after.find(char::is_whitespace).unwrap_or(after.len());
             (&after[..end], end)
         };
-        out.push_str(&format!(
-            "{field}:\"{}\"",
-            entity_field_key(value).replace('"', "")
-        ));
+        out.push_str(&format!("{field}:\"{}\"", field_key(field, value)));
         rest = &after[consumed..];
     }
     out
+}
+
+/// The indexed key of `value` for an entity field, quotes removed.
+fn field_key(field: &str, value: &str) -> String {
+    let kind = match field {
+        "person" => EntityKind::Person,
+        "place" => EntityKind::Place,
+        _ => EntityKind::Org,
+    };
+    entity_key(kind, value).replace('"', "")
 }
 
 impl Library {
@@ -217,13 +217,13 @@ mod tests {
     fn entity_prefixes_are_folded() {
         assert_eq!(
             rewrite_entities("person:بوتين"),
-            format!("person:\"{}\"", entity_field_key("بوتين"))
+            format!("person:\"{}\"", field_key("person", "بوتين"))
         );
         assert_eq!(
             rewrite_entities("قره person:\"فلاديمير بوتين\" -x"),
-            format!("قره person:\"{}\" -x", entity_field_key("فلاديمير بوتين"))
+            format!("قره person:\"{}\" -x", field_key("person", "فلاديمير بوتين"))
         );
         assert_eq!(rewrite_entities("no prefixes"), "no prefixes");
-        assert_eq!(entity_field_key("لروسيا"), entity_field_key("روسيا"));
+        assert_eq!(field_key("place", "لروسيا"), field_key("place", "روسيا"));
     }
 }
