@@ -79,7 +79,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Build the search index, or bring it up to date, and print what was done.
+    /// Build the search index and the entity index, or bring them up to date; print what was done.
     #[command(after_help = "Example:\n  qari index --rebuild")]
     Index {
         /// Throw the index away and build it again.
@@ -108,7 +108,13 @@ const NEGATED_WORD: char = '\u{E000}';
 
 fn main() -> ExitCode {
     let args = std::env::args_os().map(|a| match a.to_str() {
-        Some(s) if s.starts_with('-') && s.chars().nth(1).is_some_and(|c| !c.is_ascii()) => {
+        Some(s)
+            if s.starts_with('-')
+                && (s.chars().nth(1).is_some_and(|c| !c.is_ascii())
+                    || ["-person:", "-place:", "-org:"]
+                        .iter()
+                        .any(|p| s.starts_with(p))) =>
+        {
             format!("{NEGATED_WORD}{s}").into()
         }
         _ => a,
@@ -130,32 +136,42 @@ fn main() -> ExitCode {
 }
 
 /// Opens (building or updating as needed) the index of the configured corpus, with a progress
-/// bar on a terminal and one-line notices otherwise. `quick` trusts folder mtimes (lookups).
+/// bar on a terminal and one-line notices otherwise.
 fn open_library(
     settings: &Settings,
-    rebuild: bool,
-    quick: bool,
+    options: OpenOptions,
 ) -> Result<(Library, qari::index::UpdateStats)> {
     let tty = io::stderr().is_terminal();
-    let mut bar: Option<indicatif::ProgressBar> = None;
+    let mut bar: Option<(&str, indicatif::ProgressBar)> = None;
     let mut progress = |p: Progress| match p {
         Progress::Waiting => eprintln!("qari: another qari is building the index; waiting for it"),
         Progress::Rebuilding(reason) => eprintln!("qari: {reason}; rebuilding the index"),
-        Progress::Indexing { done, total } if tty && total > 0 => {
-            let b = bar.get_or_insert_with(|| {
+        Progress::Indexing { done, total } | Progress::Tagging { done, total }
+            if tty && total > 0 =>
+        {
+            let what = if matches!(p, Progress::Tagging { .. }) {
+                "tagging entities"
+            } else {
+                "indexing"
+            };
+            if bar.as_ref().is_some_and(|(w, _)| *w != what) {
+                if let Some((_, b)) = bar.take() {
+                    b.finish_and_clear();
+                }
+            }
+            let (_, b) = bar.get_or_insert_with(|| {
                 let b = indicatif::ProgressBar::new(total as u64);
+                let template = format!("{what:>16} {{bar:40}} {{pos}}/{{len}} files, eta {{eta}}");
                 b.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "indexing {bar:40} {pos}/{len} files {per_sec} eta {eta}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    indicatif::ProgressStyle::with_template(&template)
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 );
-                b
+                (what, b)
             });
             b.set_position(done as u64);
         }
         Progress::Committing => {
-            if let Some(b) = bar.take() {
+            if let Some((_, b)) = bar.take() {
                 b.finish_and_clear();
             }
         }
@@ -164,11 +180,7 @@ fn open_library(
     let (lib, stats) = Library::open(
         &settings.corpus,
         &settings.paths.cache_dir,
-        OpenOptions {
-            rebuild,
-            threads: 0,
-            quick,
-        },
+        options,
         &mut progress,
     )
     .with_context(|| format!("cannot open the corpus {}", settings.corpus.display()))?;
@@ -176,6 +188,16 @@ fn open_library(
         eprintln!("qari: warning: {w}");
     }
     Ok((lib, stats))
+}
+
+/// Options for the quick lookups: trust folder mtimes; build the entity index only when the
+/// command needs it.
+fn lookup(entities: bool) -> OpenOptions {
+    OpenOptions {
+        quick: true,
+        entities,
+        ..OpenOptions::default()
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -192,14 +214,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Paths) => cli::paths(&mut out, &settings()?)?,
         Some(Command::Index { rebuild }) => {
             let s = settings()?;
-            let (lib, stats) = open_library(&s, rebuild, false)?;
+            let options = OpenOptions {
+                rebuild,
+                entities: true,
+                ..OpenOptions::default()
+            };
+            let (lib, stats) = open_library(&s, options)?;
             cli::index_report(&mut out, &lib, &stats)?;
         }
         Some(Command::Entities { id, json }) => {
             let s = settings()?;
             let articles = match id {
                 Some(id) => {
-                    let (lib, _) = open_library(&s, false, true)?;
+                    let (lib, _) = open_library(&s, lookup(false))?;
                     vec![lib.load(&id)?]
                 }
                 None => {
@@ -216,13 +243,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             qari::cli::tag::run(&mut io::stdin().lock(), conll, json, &mut out)?;
         }
         Some(Command::List { json }) => {
-            let (lib, _) = open_library(&settings()?, false, true)?;
+            let (lib, _) = open_library(&settings()?, lookup(false))?;
             let articles = lib.articles()?;
             cli::list(&mut out, &lib, &articles, json)?;
         }
         Some(Command::Search { query, limit, json }) => {
-            let (lib, _) = open_library(&settings()?, false, true)?;
             let query = query.join(" ").replace(NEGATED_WORD, "");
+            let needs_entities = ["person:", "place:", "org:"]
+                .iter()
+                .any(|p| query.contains(p));
+            let (lib, _) = open_library(&settings()?, lookup(needs_entities))?;
             let hits = lib.search(&query, limit)?;
             let marks = if io::stdout().is_terminal() {
                 Marks::Bold
@@ -238,7 +268,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             });
         }
         None => {
-            let (lib, _) = open_library(&settings()?, false, true)?;
+            let (lib, _) = open_library(&settings()?, lookup(false))?;
             let articles = lib.articles()?;
             cli::list(&mut out, &lib, &articles, false)?;
         }

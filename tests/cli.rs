@@ -409,3 +409,39 @@ fn completions_and_man_page() {
         .success()
         .stdout(predicates::str::contains("Example"));
 }
+
+#[test]
+fn entity_queries_find_the_articles_naming_someone() {
+    let env = Env::new();
+    let ids = |q: &str| -> Vec<String> {
+        let out = stdout_of(env.cmd().args(["search", q, "--json"]));
+        if out.trim().is_empty() {
+            return vec![];
+        }
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let mut ids: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let full = ids("person:\"فلاديمير بوتين\"");
+    assert!(!full.is_empty());
+    // The surname alone, a title in front, and a clitic all reach the same articles.
+    assert_eq!(ids("person:بوتين"), full);
+    assert_eq!(ids("person:\"الرئيس الروسي فلاديمير بوتين\""), full);
+    assert_eq!(ids("place:لروسيا"), ids("place:روسيا"));
+    // Entity terms combine with words.
+    let both = ids("person:بوتين هاتفيا");
+    assert!(
+        !both.is_empty() && both.iter().all(|i| full.contains(i)),
+        "{both:?}"
+    );
+    env.cmd()
+        .args(["search", "person:كلمةغيرموجودة"])
+        .assert()
+        .code(1);
+}

@@ -168,6 +168,16 @@ pub fn index_report(out: &mut dyn Write, lib: &Library, s: &UpdateStats) -> io::
         s.removed,
         s.elapsed.as_secs_f64()
     )?;
+    if let Some(e) = &s.entities {
+        writeln!(
+            out,
+            "entities: {} files tagged ({:.1} MB), {} removed; {:.2} s",
+            e.files_tagged,
+            e.bytes_tagged as f64 / 1e6,
+            e.removed,
+            e.elapsed.as_secs_f64()
+        )?;
+    }
     writeln!(out, "index folder: {}", lib.dir().display())
 }
 

@@ -443,6 +443,12 @@ distributed under the same licence. Reproduce: cargo run --release --example tra
 
 static BUILTIN: &[u8] = include_bytes!("../../models/ner.bin");
 
+/// Fingerprint of the built-in model, so that caches of its output (the entity index) are
+/// rebuilt when the model changes.
+pub fn builtin_fingerprint() -> u64 {
+    xxhash_rust::xxh3::xxh3_64(BUILTIN)
+}
+
 impl Tagger {
     /// The model built into the binary (`models/ner.bin`), loaded once per process.
     pub fn load_builtin() -> Result<&'static Tagger, &'static ModelError> {

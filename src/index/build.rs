@@ -26,6 +26,9 @@ pub struct OpenOptions {
     /// per-file check. Catches added, removed and renamed files; a file edited in place is seen
     /// by the next full check (`qari index`, the TUI's launch). For quick lookups.
     pub quick: bool,
+    /// Also build the entity index (the tagger's pass) if it is missing. Once it exists it is
+    /// kept up to date on every full check either way.
+    pub entities: bool,
 }
 
 /// What the index is doing, for a progress bar or the TUI's gauge.
@@ -39,6 +42,8 @@ pub enum Progress {
     Scanning,
     /// Reading and indexing files: done of total.
     Indexing { done: usize, total: usize },
+    /// Tagging entities (the second pass): done of total files.
+    Tagging { done: usize, total: usize },
     /// Writing the index to disk.
     Committing,
 }
@@ -66,8 +71,18 @@ pub struct UpdateStats {
     pub rebuilt: Option<String>,
     /// Problems with single files.
     pub warnings: Vec<Warning>,
-    /// Wall time of the open.
+    /// Wall time of the text pass.
     pub elapsed: Duration,
+    /// What the entity pass did, when it ran.
+    pub entities: Option<super::EntityStats>,
+}
+
+fn threads(options: OpenOptions) -> usize {
+    if options.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        options.threads
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -149,25 +164,8 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     Ok(index)
 }
 
-/// The index document of an article, with the keys of the people, places and organisations the
-/// tagger finds in it (so `person:NAME` is one query).
-fn document(
-    f: &Fields,
-    tagger: &crate::entities::Tagger,
-    rel: &str,
-    a: &Article,
-) -> TantivyDocument {
-    use crate::entities::{entity_key, extract_with, EntityKind};
+fn document(f: &Fields, rel: &str, a: &Article) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    for e in extract_with(tagger, &a.text(), a.date.as_deref()) {
-        let field = match e.kind {
-            EntityKind::Person => f.person,
-            EntityKind::Place => f.place,
-            EntityKind::Org => f.org,
-            EntityKind::Date => continue,
-        };
-        doc.add_text(field, entity_key(e.kind, &e.name));
-    }
     doc.add_text(f.id, &a.id);
     doc.add_text(f.rel, rel);
     doc.add_text(f.title, &a.title);
@@ -262,12 +260,21 @@ pub(super) fn open(
     let (index, old) = match existing {
         Some((index, reader)) => {
             if options.quick && dirs_unchanged(&dir, &corpus) {
+                let mut entities = super::entities::open(&dir);
+                if entities.is_none() && options.entities {
+                    let files = manifest::read_files(&dir).map_err(io_err(&dir))?;
+                    let (e, es) =
+                        super::entities::update(&dir, &corpus, &files, threads(options), progress)?;
+                    entities = Some(e);
+                    stats.entities = Some(es);
+                }
                 let library = Library {
                     corpus,
                     dir,
                     index,
                     reader,
                     fields,
+                    entities,
                 };
                 stats.quick = true;
                 stats.articles = library.num_docs() as usize;
@@ -299,13 +306,11 @@ pub(super) fn open(
         })
         .collect();
 
-    if !to_read.is_empty() || !removed.is_empty() {
+    let files = if to_read.is_empty() && removed.is_empty() {
+        old
+    } else {
         let tv = dir.join("tantivy");
-        let threads = if options.threads == 0 {
-            std::thread::available_parallelism().map_or(2, |n| n.get())
-        } else {
-            options.threads
-        };
+        let threads = threads(options);
         let writer: IndexWriter<TantivyDocument> = index
             .writer_with_num_threads(threads, threads * 128 * 1024 * 1024)
             .map_err(tv_err(&tv))?;
@@ -352,8 +357,20 @@ pub(super) fn open(
         stats.removed = removed.len();
         manifest::write_articles(&dir, &articles).map_err(io_err(&dir))?;
         manifest::write_files(&dir, &files).map_err(io_err(&dir))?;
-    }
+        files
+    };
     manifest::write_dirs(&dir, &scan.dirs).map_err(io_err(&dir))?;
+    stats.elapsed = started.elapsed();
+
+    // The entity pass: built on request, then kept in step with the text index.
+    let entities = if options.entities || super::entities::open(&dir).is_some() {
+        let (e, es) = super::entities::update(&dir, &corpus, &files, threads(options), progress)?;
+        stats.warnings.extend(es.warnings.iter().cloned());
+        stats.entities = Some(es);
+        Some(e)
+    } else {
+        None
+    };
 
     let reader = index
         .reader_builder()
@@ -366,9 +383,9 @@ pub(super) fn open(
         index,
         reader,
         fields,
+        entities,
     };
     stats.articles = library.num_docs() as usize;
-    stats.elapsed = started.elapsed();
     Ok((library, stats))
 }
 
@@ -382,7 +399,6 @@ fn read_and_index(
     threads: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<Read>, IndexError> {
-    let tagger = crate::entities::Tagger::load_builtin().map_err(IndexError::Model)?;
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let failure: Mutex<Option<IndexError>> = Mutex::new(None);
@@ -405,9 +421,7 @@ fn read_and_index(
                     if !unchanged {
                         writer.delete_term(Term::from_field_text(fields.rel, &entry.rel));
                         for a in &articles {
-                            if let Err(e) =
-                                writer.add_document(document(fields, tagger, &entry.rel, a))
-                            {
+                            if let Err(e) = writer.add_document(document(fields, &entry.rel, a)) {
                                 *failure.lock().unwrap_or_else(|p| p.into_inner()) =
                                     Some(IndexError::Tantivy {
                                         path: entry.path.clone(),

@@ -12,12 +12,14 @@
 //! ```
 
 mod build;
+mod entities;
 mod manifest;
 mod search;
 
 use std::path::{Path, PathBuf};
 
 pub use build::{OpenOptions, Progress, UpdateStats};
+pub use entities::EntityStats;
 pub use manifest::ArticleMeta;
 pub use search::{Hit, QueryError};
 
@@ -31,7 +33,7 @@ use crate::text::analyzer::{text_analyzer, ANALYZER_NAME};
 
 /// Bumped whenever the schema, the analyzer or the manifest format changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]
@@ -68,9 +70,6 @@ pub(crate) struct Fields {
     pub body: Field,
     pub date: Field,
     pub source: Field,
-    pub person: Field,
-    pub place: Field,
-    pub org: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -82,13 +81,6 @@ pub(crate) fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
-    // Entity keys are already folded (`entities::entity_key`); split on spaces only, with positions
-    // so that `person:بوتين` finds the full name's key as a phrase.
-    let entity = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(ENTITY_ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         rel: b.add_text_field("rel", STRING),
@@ -96,9 +88,6 @@ pub(crate) fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text),
         date: b.add_text_field("date", STRING | STORED),
         source: b.add_text_field("source", STRING | STORED),
-        person: b.add_text_field("person", entity.clone()),
-        place: b.add_text_field("place", entity.clone()),
-        org: b.add_text_field("org", entity),
     };
     (b.build(), fields)
 }
@@ -110,6 +99,7 @@ pub struct Library {
     index: tantivy::Index,
     reader: tantivy::IndexReader,
     fields: Fields,
+    entities: Option<entities::EntityIndex>,
 }
 
 impl std::fmt::Debug for Library {
@@ -198,19 +188,21 @@ impl Library {
         search::search(self, query, limit)
     }
 
+    /// True when the entity index (for `person:`/`place:`/`org:` queries) has been built.
+    pub fn has_entities(&self) -> bool {
+        self.entities.is_some()
+    }
+
     /// Number of documents in the index.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
 }
 
-/// Tokenizer name of the entity fields.
-const ENTITY_ANALYZER: &str = "qari_entity";
-
 pub(crate) fn register_analyzer(index: &tantivy::Index) {
     index.tokenizers().register(ANALYZER_NAME, text_analyzer());
     index.tokenizers().register(
-        ENTITY_ANALYZER,
+        entities::ENTITY_ANALYZER,
         TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
     );
 }

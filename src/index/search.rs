@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{Query, QueryParser};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, TermSetQuery};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
@@ -26,6 +26,9 @@ pub enum QueryError {
     /// Only excluded words (`-word`): there is nothing to look for.
     #[error("query '{0}' only excludes words; add a word to look for")]
     OnlyNegative(String),
+    /// `person:`/`place:`/`org:` before the entity pass has run.
+    #[error("the entity index is not built yet: run `qari index --entities`")]
+    NoEntities,
     /// The parser refused it (an unclosed quote, a stray `:`…).
     #[error("cannot parse query '{query}': {message}")]
     Invalid { query: String, message: String },
@@ -53,23 +56,33 @@ pub struct Hit {
 /// Entity prefixes and their index fields.
 const ENTITY_FIELDS: &[&str] = &["person", "place", "org"];
 
-/// Rewrites `person:بوتين` / `person:"فلاديمير بوتين"` into a term on the entity field with the
-/// name folded the way the index folds it.
-fn rewrite_entities(query: &str) -> String {
-    let mut out = String::with_capacity(query.len());
+/// An entity clause of a query: `person:NAME`, `-place:"NAME WITH SPACES"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EntityClause {
+    kind: EntityKind,
+    /// The folded key ([`entity_key`]), as the entity index stores it.
+    key: String,
+    negated: bool,
+}
+
+/// Splits the entity clauses out of a query; returns the remaining text query and the clauses.
+fn split_entities(query: &str) -> (String, Vec<EntityClause>) {
+    let mut text = String::with_capacity(query.len());
+    let mut clauses = Vec::new();
     let mut rest = query;
     while !rest.is_empty() {
         let hit = ENTITY_FIELDS
             .iter()
             .filter_map(|f| rest.find(&format!("{f}:")).map(|i| (i, *f)))
+            .filter(|(i, _)| *i == 0 || rest[..*i].ends_with([' ', '(', '-', '+']))
             .min();
-        let Some((i, field)) =
-            hit.filter(|(i, _)| *i == 0 || rest[..*i].ends_with([' ', '(', '-', '+']))
-        else {
-            out.push_str(rest);
+        let Some((i, field)) = hit else {
+            text.push_str(rest);
             break;
         };
-        out.push_str(&rest[..i]);
+        let negated = rest[..i].ends_with('-');
+        let before = rest[..i].trim_end_matches(['-', '+']);
+        text.push_str(before);
         let after = &rest[i + field.len() + 1..];
         let (value, consumed) = if let Some(q) = after.strip_prefix('"') {
             match q.find('"') {
@@ -80,54 +93,100 @@ fn rewrite_entities(query: &str) -> String {
             let end = after.find(char::is_whitespace).unwrap_or(after.len());
             (&after[..end], end)
         };
-        out.push_str(&format!("{field}:\"{}\"", field_key(field, value)));
+        let kind = match field {
+            "person" => EntityKind::Person,
+            "place" => EntityKind::Place,
+            _ => EntityKind::Org,
+        };
+        clauses.push(EntityClause {
+            kind,
+            key: entity_key(kind, value),
+            negated,
+        });
         rest = &after[consumed..];
     }
-    out
-}
-
-/// The indexed key of `value` for an entity field, quotes removed.
-fn field_key(field: &str, value: &str) -> String {
-    let kind = match field {
-        "person" => EntityKind::Person,
-        "place" => EntityKind::Place,
-        _ => EntityKind::Org,
-    };
-    entity_key(kind, value).replace('"', "")
+    (text, clauses)
 }
 
 impl Library {
-    /// Parses a user query into a tantivy query over title (boosted) and body.
-    pub(crate) fn parse(&self, query: &str) -> Result<Box<dyn Query>, QueryError> {
-        if query.trim().is_empty() {
-            return Err(QueryError::Empty);
+    /// Parses a user query: the text part over title (boosted) and body, the entity clauses
+    /// against the entity index (as sets of article ids).
+    pub(crate) fn parse(&self, query: &str) -> Result<Box<dyn Query>, IndexError> {
+        let invalid = |message: String| QueryError::Invalid {
+            query: query.to_string(),
+            message,
+        };
+        let (text, clauses) = split_entities(query);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let text_negative_only = !words.is_empty() && words.iter().all(|w| w.starts_with('-'));
+        if words.is_empty() && clauses.is_empty() {
+            return Err(QueryError::Empty.into());
+        }
+        if (words.is_empty() || text_negative_only) && clauses.iter().all(|c| c.negated) {
+            return Err(QueryError::OnlyNegative(query.to_string()).into());
         }
         let f = &self.fields;
         let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
         parser.set_conjunction_by_default();
         parser.set_field_boost(f.title, 2.0);
-        let rewritten = rewrite_entities(query);
-        let only_negative = query.split_whitespace().all(|w| w.starts_with('-'));
-        let q = parser.parse_query(&rewritten).map_err(|e| {
-            if only_negative {
-                QueryError::OnlyNegative(query.to_string())
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !words.is_empty() {
+            // A text part of only `-word`s excludes them from what the entity clauses find.
+            let (occur, q) = if text_negative_only {
+                let positive: Vec<&str> = words.iter().map(|w| w.trim_start_matches('-')).collect();
+                (Occur::MustNot, positive.join(" OR "))
             } else {
-                QueryError::Invalid {
-                    query: query.to_string(),
-                    message: e.to_string(),
+                (Occur::Must, text.clone())
+            };
+            let parsed = parser.parse_query(&q).map_err(|e| invalid(e.to_string()))?;
+            let mut terms = 0;
+            parsed.query_terms(&mut |_, _| terms += 1);
+            if terms == 0 {
+                if clauses.is_empty() {
+                    return Err(QueryError::Empty.into());
                 }
-            }
-        })?;
-        let mut positive = 0;
-        q.query_terms(&mut |_, _| positive += 1);
-        if positive == 0 {
-            return Err(if only_negative {
-                QueryError::OnlyNegative(query.to_string())
             } else {
-                QueryError::Empty
-            });
+                parts.push((occur, parsed));
+            }
         }
-        Ok(q)
+        if !clauses.is_empty() {
+            let ents = self.entities.as_ref().ok_or(QueryError::NoEntities)?;
+            if !parts.iter().any(|(o, _)| *o == Occur::Must) {
+                parts.push((Occur::Must, Box::new(AllQuery)));
+            }
+            for c in &clauses {
+                let ids = ents.ids(c.kind, &c.key).map_err(|e| IndexError::Tantivy {
+                    path: self.dir.clone(),
+                    message: e.to_string(),
+                })?;
+                let terms = ids.iter().map(|id| Term::from_field_text(f.id, id));
+                let set: Box<dyn Query> = Box::new(TermSetQuery::new(terms));
+                parts.push((
+                    if c.negated {
+                        Occur::MustNot
+                    } else {
+                        Occur::Must
+                    },
+                    set,
+                ));
+            }
+        }
+        if parts.len() == 1 && parts[0].0 == Occur::Must {
+            return Ok(parts.pop().map(|p| p.1).expect("one part"));
+        }
+        Ok(Box::new(BooleanQuery::new(parts)))
+    }
+
+    /// Ids of every article naming the entity whose folded key is `key`
+    /// ([`crate::entities::entity_key`]), best first. Empty until the entity index is built.
+    pub fn articles_naming(&self, kind: EntityKind, key: &str) -> Result<Vec<String>, IndexError> {
+        let Some(ents) = &self.entities else {
+            return Err(QueryError::NoEntities.into());
+        };
+        ents.ids(kind, key).map_err(|e| IndexError::Tantivy {
+            path: self.dir.clone(),
+            message: e.to_string(),
+        })
     }
 
     /// Byte ranges in `text` of the words that `query` matches (analysed the same way as the
@@ -214,16 +273,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entity_prefixes_are_folded() {
-        assert_eq!(
-            rewrite_entities("person:بوتين"),
-            format!("person:\"{}\"", field_key("person", "بوتين"))
-        );
-        assert_eq!(
-            rewrite_entities("قره person:\"فلاديمير بوتين\" -x"),
-            format!("قره person:\"{}\" -x", field_key("person", "فلاديمير بوتين"))
-        );
-        assert_eq!(rewrite_entities("no prefixes"), "no prefixes");
-        assert_eq!(field_key("place", "لروسيا"), field_key("place", "روسيا"));
+    fn entity_clauses_are_split_and_folded() {
+        let (text, c) = split_entities("قره person:\"الرئيس فلاديمير بوتين\" -place:لروسيا باغ");
+        assert_eq!(text.split_whitespace().collect::<Vec<_>>(), ["قره", "باغ"]);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].key, entity_key(EntityKind::Person, "فلاديمير بوتين"));
+        assert!(!c[0].negated && c[1].negated);
+        assert_eq!(c[1].key, entity_key(EntityKind::Place, "روسيا"));
+        assert_eq!(split_entities("no prefixes here").1, vec![]);
+        assert_eq!(split_entities("xperson:y").1, vec![]);
     }
 }

@@ -1,0 +1,353 @@
+//! The entity index: which article names which person, place and organisation, built by the
+//! tagger in a second pass after the text index.
+//!
+//! It is a separate tantivy index because tagging costs several times more than indexing text:
+//! keeping it apart lets search work as soon as the text is indexed, and lets the TUI fill the
+//! entity filter in afterwards. Its folder is keyed by the model's fingerprint, so a new model
+//! re-tags the corpus. `tagged.tsv` records the content hash each file was tagged at; only files
+//! whose hash differs are read again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use super::manifest::FileRecord;
+use super::{register_analyzer, IndexError, Progress};
+use crate::corpus::{load_file, FileEntry, Warning};
+use crate::entities::{entity_key, extract_with, EntityKind, Tagger};
+
+/// Bumped when extraction or keying changes in a way the model fingerprint does not show.
+const ENTITY_INDEX_VERSION: u64 = 1;
+
+/// Tokenizer of the entity fields: keys are already folded, so split on spaces only.
+pub(super) const ENTITY_ANALYZER: &str = "qari_entity";
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    id: Field,
+    rel: Field,
+    person: Field,
+    place: Field,
+    org: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let key = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ENTITY_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        rel: b.add_text_field("rel", STRING),
+        person: b.add_text_field("person", key.clone()),
+        place: b.add_text_field("place", key.clone()),
+        org: b.add_text_field("org", key),
+    };
+    (b.build(), fields)
+}
+
+/// What the entity pass did.
+#[derive(Debug, Clone, Default)]
+pub struct EntityStats {
+    /// Files tagged in this pass.
+    pub files_tagged: usize,
+    /// Bytes of those files.
+    pub bytes_tagged: u64,
+    /// Files dropped from the entity index.
+    pub removed: usize,
+    /// Problems with single files.
+    pub warnings: Vec<Warning>,
+    /// Wall time of the pass.
+    pub elapsed: Duration,
+}
+
+/// One file as the entity pass read it.
+struct TaggedFile {
+    rel: String,
+    hash: u64,
+    size: u64,
+    warnings: Vec<Warning>,
+}
+
+/// An opened entity index.
+pub(super) struct EntityIndex {
+    reader: IndexReader,
+    fields: Fields,
+}
+
+fn folder(dir: &Path) -> PathBuf {
+    let fp = crate::entities::tagger::builtin_fingerprint() ^ ENTITY_INDEX_VERSION;
+    dir.join(format!("entities-{fp:016x}"))
+}
+
+fn tv_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ {
+    move |e| IndexError::Tantivy {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn read_tagged(edir: &Path) -> Option<HashMap<String, u64>> {
+    let text = std::fs::read_to_string(edir.join("tagged.tsv")).ok()?;
+    Some(
+        text.lines()
+            .filter_map(|l| {
+                let (rel, h) = l.rsplit_once('\t')?;
+                Some((rel.to_string(), u64::from_str_radix(h, 16).ok()?))
+            })
+            .collect(),
+    )
+}
+
+fn write_tagged(edir: &Path, tagged: &HashMap<String, u64>) -> std::io::Result<()> {
+    let mut rels: Vec<&String> = tagged.keys().collect();
+    rels.sort();
+    let mut out = String::with_capacity(rels.len() * 40);
+    for rel in rels {
+        out.push_str(&format!(
+            "{}\t{:016x}\n",
+            rel.replace(['\t', '\n'], " "),
+            tagged[rel]
+        ));
+    }
+    let tmp = edir.join("tagged.tmp");
+    std::fs::write(&tmp, out)?;
+    std::fs::rename(tmp, edir.join("tagged.tsv"))
+}
+
+fn open_existing(edir: &Path) -> Option<(Index, HashMap<String, u64>)> {
+    let tagged = read_tagged(edir)?;
+    let index = Index::open_in_dir(edir.join("tantivy")).ok()?;
+    if index.schema() != schema().0 {
+        return None;
+    }
+    register_analyzer(&index);
+    Some((index, tagged))
+}
+
+fn reader_of(index: &Index, edir: &Path) -> Result<EntityIndex, IndexError> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(tv_err(edir))?;
+    Ok(EntityIndex {
+        reader,
+        fields: schema().1,
+    })
+}
+
+/// Opens the entity index of the index in `dir` if a complete one exists, without tagging.
+pub(super) fn open(dir: &Path) -> Option<EntityIndex> {
+    let edir = folder(dir);
+    let (index, _) = open_existing(&edir)?;
+    reader_of(&index, &edir).ok()
+}
+
+/// Brings the entity index in `dir` up to date with `files` (the text index's manifest): tags
+/// the files whose content hash it has not seen, drops the removed ones.
+pub(super) fn update(
+    dir: &Path,
+    corpus: &Path,
+    files: &HashMap<String, FileRecord>,
+    threads: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(EntityIndex, EntityStats), IndexError> {
+    let started = Instant::now();
+    let edir = folder(dir);
+    // Entity indexes of other model versions are stale.
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("entities-") && e.path() != edir {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let (index, mut tagged) = match open_existing(&edir) {
+        Some(v) => v,
+        None => {
+            let tv = edir.join("tantivy");
+            if edir.exists() {
+                std::fs::remove_dir_all(&edir).map_err(io_err(&edir))?;
+            }
+            std::fs::create_dir_all(&tv).map_err(io_err(&tv))?;
+            let index = Index::create_in_dir(&tv, schema().0).map_err(tv_err(&tv))?;
+            register_analyzer(&index);
+            (index, HashMap::new())
+        }
+    };
+    let fields = schema().1;
+    let removed: Vec<String> = tagged
+        .keys()
+        .filter(|r| !files.contains_key(*r))
+        .cloned()
+        .collect();
+    let mut to_tag: Vec<(&String, &FileRecord)> = files
+        .iter()
+        .filter(|(rel, r)| tagged.get(*rel) != Some(&r.hash))
+        .collect();
+    to_tag.sort_by(|a, b| a.0.cmp(b.0));
+    let mut stats = EntityStats {
+        removed: removed.len(),
+        ..EntityStats::default()
+    };
+    if to_tag.is_empty() && removed.is_empty() {
+        stats.elapsed = started.elapsed();
+        return Ok((reader_of(&index, &edir)?, stats));
+    }
+    let tagger = Tagger::load_builtin().map_err(IndexError::Model)?;
+    let tv = edir.join("tantivy");
+    let writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(threads, threads * 64 * 1024 * 1024)
+        .map_err(tv_err(&tv))?;
+    for rel in &removed {
+        writer.delete_term(Term::from_field_text(fields.rel, rel));
+        tagged.remove(rel);
+    }
+
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let total = to_tag.len();
+    let results: Mutex<Vec<TaggedFile>> = Mutex::new(Vec::new());
+    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut local = Vec::new();
+                while let Some(&(rel, rec)) = to_tag.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let rel: &str = rel;
+                    let entry = FileEntry {
+                        path: corpus.join(rel),
+                        rel: rel.to_string(),
+                        size: rec.size,
+                        mtime_ns: rec.mtime_ns,
+                    };
+                    let (articles, warnings, hash) = load_file(&entry);
+                    writer.delete_term(Term::from_field_text(fields.rel, rel));
+                    for a in &articles {
+                        let mut doc = TantivyDocument::default();
+                        doc.add_text(fields.id, &a.id);
+                        doc.add_text(fields.rel, rel);
+                        for e in extract_with(tagger, &a.text(), a.date.as_deref()) {
+                            let field = match e.kind {
+                                EntityKind::Person => fields.person,
+                                EntityKind::Place => fields.place,
+                                EntityKind::Org => fields.org,
+                                EntityKind::Date => continue,
+                            };
+                            doc.add_text(field, entity_key(e.kind, &e.name));
+                        }
+                        if let Err(e) = writer.add_document(doc) {
+                            *failure.lock().unwrap_or_else(|p| p.into_inner()) =
+                                Some(IndexError::Tantivy {
+                                    path: entry.path.clone(),
+                                    message: e.to_string(),
+                                });
+                            return;
+                        }
+                    }
+                    local.push(TaggedFile {
+                        rel: rel.to_string(),
+                        hash,
+                        size: rec.size,
+                        warnings,
+                    });
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(local);
+            });
+        }
+        let mut last = usize::MAX;
+        loop {
+            let d = done.load(Ordering::Relaxed);
+            if d != last {
+                progress(Progress::Tagging { done: d, total });
+                last = d;
+            }
+            if d >= total || failure.lock().map(|f| f.is_some()).unwrap_or(true) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    progress(Progress::Committing);
+    let mut writer = writer;
+    writer.commit().map_err(tv_err(&tv))?;
+    writer.wait_merging_threads().map_err(tv_err(&tv))?;
+    for TaggedFile {
+        rel,
+        hash,
+        size,
+        warnings,
+    } in results.into_inner().unwrap_or_else(|p| p.into_inner())
+    {
+        stats.files_tagged += 1;
+        stats.bytes_tagged += size;
+        stats.warnings.extend(warnings);
+        tagged.insert(rel, hash);
+    }
+    write_tagged(&edir, &tagged).map_err(io_err(&edir))?;
+    stats.elapsed = started.elapsed();
+    Ok((reader_of(&index, &edir)?, stats))
+}
+
+impl EntityIndex {
+    /// Ids of the articles naming the entity with folded `key`, best first.
+    pub(super) fn ids(
+        &self,
+        kind: EntityKind,
+        key: &str,
+    ) -> Result<Vec<String>, tantivy::TantivyError> {
+        let field = match kind {
+            EntityKind::Person => self.fields.person,
+            EntityKind::Place => self.fields.place,
+            EntityKind::Org => self.fields.org,
+            EntityKind::Date => return Ok(Vec::new()),
+        };
+        let terms: Vec<Term> = key
+            .split_whitespace()
+            .map(|w| Term::from_field_text(field, w))
+            .collect();
+        let query: Box<dyn Query> = match terms.len() {
+            0 => return Ok(Vec::new()),
+            1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic)),
+            _ => Box::new(PhraseQuery::new(terms)),
+        };
+        let searcher = self.reader.searcher();
+        let limit = (searcher.num_docs() as usize).max(1);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut ids = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                ids.push(id.to_string());
+            }
+        }
+        Ok(ids)
+    }
+}
