@@ -77,6 +77,24 @@ fn main() {
     );
     drop(lib);
 
+    let t = Instant::now();
+    let options = OpenOptions {
+        entities: true,
+        quick: true,
+        ..OpenOptions::default()
+    };
+    let (lib, stats) = Library::open(&corpus, cache.path(), options, &mut quiet).expect("entities");
+    let tagging = t.elapsed();
+    let es = stats.entities.expect("entity pass ran");
+    println!(
+        "entity pass: {} files, {:.1} MB in {:.2} s = {:.1} MB/s",
+        es.files_tagged,
+        es.bytes_tagged as f64 / 1e6,
+        tagging.as_secs_f64(),
+        es.bytes_tagged as f64 / 1e6 / tagging.as_secs_f64()
+    );
+    drop(lib);
+
     for quick in [false, true] {
         let mut reopen = Vec::new();
         for _ in 0..5 {
