@@ -12,3 +12,4 @@
 
 pub mod corpus;
 pub mod text;
+pub mod tui;
