@@ -633,11 +633,7 @@ impl State {
                 self.save_position();
                 let width = self.reader_width();
                 let mut r = Reader::new(view, width);
-                let saved = self
-                    .saved
-                    .articles
-                    .entry(id.to_string())
-                    .or_insert(SavedArticle::default());
+                let saved = self.saved.articles.entry(id.to_string()).or_default();
                 saved.read = true;
                 if saved.pos > 0 {
                     r.scroll = r.row_of(saved.pos).min(r.max_scroll(self.reader_height()));
@@ -935,11 +931,14 @@ impl State {
     }
 
     fn clamp_sidebar(&mut self) {
-        let h = self
+        // Only while the sidebar is on screen: its height is unknown otherwise.
+        let Some(h) = self
             .areas()
             .sidebar_inner
-            .map_or(1, |r| r.height as usize)
-            .max(1);
+            .map(|r| (r.height as usize).max(1))
+        else {
+            return;
+        };
         if let Some(r) = &mut self.reader {
             let rows = super::view::sidebar_rows(r);
             let row = rows

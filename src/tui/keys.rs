@@ -13,28 +13,45 @@ pub const HELP: &[(&str, &str)] = &[
     ("Space / PgDn", "page down"),
     ("b / PgUp", "page up"),
     ("d / u", "half page down / up"),
-    (
-        "Enter",
-        "open article or hit; on an entity: list articles naming it",
-    ),
+    ("Enter", "open; on an entity: filter the list"),
     ("Tab / Shift-Tab", "next / previous pane"),
-    (
-        "/",
-        "search the corpus (list) · find in the article (reader)",
-    ),
+    ("/", "search corpus · find in article"),
     ("n / N", "next / previous match or mention"),
     ("person: place: org:", "search prefixes for entities"),
     ("e", "show / hide the entity sidebar"),
     ("s", "cycle sort: newest, oldest, title"),
-    ("Esc", "close, clear search or filter, back"),
+    ("Esc", "close · clear search/filter · back"),
     ("q", "back; quit from the list"),
     ("Ctrl-c", "quit"),
     ("? / F1", "this help"),
 ];
 
-/// The one-line hint bar.
-pub const HINT: &str =
-    "j/k move  Enter open  / search  n/N match  Tab pane  e entities  s sort  ? help  q quit";
+/// The one-line hint bar, most useful first; as many as fit are shown, `? help` always.
+pub const HINTS: &[&str] = &[
+    "j/k move",
+    "Enter open",
+    "/ search",
+    "n/N match",
+    "Tab pane",
+    "e entities",
+    "s sort",
+    "q quit",
+];
+
+/// The hint bar for `width` columns.
+pub fn hint_line(width: usize) -> String {
+    let tail = "? help";
+    let mut out = String::new();
+    for h in HINTS {
+        if out.len() + h.len() + 2 + tail.len() > width {
+            break;
+        }
+        out.push_str(h);
+        out.push_str("  ");
+    }
+    out.push_str(tail);
+    out
+}
 
 /// Maps a key to an action for the current state.
 pub fn handle_key(state: &State, key: KeyEvent) -> Option<Action> {

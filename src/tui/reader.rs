@@ -123,8 +123,9 @@ pub fn layout_paragraph(
     let mut lines: Vec<Vec<Cell>> = Vec::new();
     let mut cur: Vec<Cell> = Vec::new();
     let mut cur_w = 0usize;
-    // Words with their following spaces, as cells.
-    for (wstart, word) in p.split_word_bound_indices() {
+    // Runs of non-space graphemes (words, with their punctuation) and runs of spaces: lines
+    // break only at spaces, so punctuation stays with its word.
+    for (wstart, word) in runs(p) {
         let cells: Vec<Cell> = word
             .grapheme_indices(true)
             .map(|(i, g)| cell(g, range.start + wstart + i))
@@ -183,6 +184,23 @@ pub fn layout_paragraph(
         .collect()
 }
 
+/// Splits `s` into alternating runs of whitespace and non-whitespace, with byte offsets.
+fn runs(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let rest = &s[pos..];
+        let first = rest.chars().next()?;
+        let ws = first.is_whitespace();
+        let len = rest
+            .char_indices()
+            .find(|&(_, c)| c.is_whitespace() != ws)
+            .map_or(rest.len(), |(i, _)| i);
+        let start = pos;
+        pos += len;
+        Some((start, &s[start..pos]))
+    })
+}
+
 /// Byte ranges of the `\n\n`-separated paragraphs of `text` (the article text layout).
 pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -204,8 +222,12 @@ pub fn layout_text(text: &str, width: u16) -> Vec<ReaderLine> {
         .collect()
 }
 
+/// True when [`layout_paragraph`] returns cells in visual order (the real layout engine); the
+/// fallback keeps logical order. Decides which end of a cut RTL line gets the ellipsis.
+pub const VISUAL_ORDER: bool = false;
+
 /// One line of at most `width` columns for a title, name or snippet: the first display line of
-/// `text`, with an ellipsis when it was cut (at the line's logical end: left for RTL).
+/// `text`, with an ellipsis where it was cut (its logical end: the left of a visual RTL line).
 pub fn one_line(text: &str, width: u16) -> ReaderLine {
     if width == 0 {
         return ReaderLine::default();
@@ -225,14 +247,15 @@ pub fn one_line(text: &str, width: u16) -> ReaderLine {
             width: 1,
             range: 0..0,
         };
+        let left = line.rtl && VISUAL_ORDER;
         while line.width() + 1 > width as usize && !line.cells.is_empty() {
-            if line.rtl {
+            if left {
                 line.cells.remove(0);
             } else {
                 line.cells.pop();
             }
         }
-        if line.rtl {
+        if left {
             line.cells.insert(0, ell);
         } else {
             line.cells.push(ell);
@@ -276,6 +299,16 @@ mod tests {
         // لا is two graphemes, two columns, though unicode-width gives the string 1.
         let l = one_line("لا", 10);
         assert_eq!(l.width(), 2);
+    }
+
+    #[test]
+    fn punctuation_stays_with_its_word() {
+        let lines = layout_text("ab cd.", 5);
+        let syms: Vec<String> = lines
+            .iter()
+            .map(|l| l.cells.iter().map(|c| c.sym.as_str()).collect())
+            .collect();
+        assert_eq!(syms, vec!["ab", "cd."]);
     }
 
     #[test]

@@ -200,12 +200,11 @@ fn downgrade(c: Color, support: ColorSupport) -> Option<Color> {
     }
 }
 
+/// A theme chain merged: palette and style specs.
+type Layers = (BTreeMap<String, String>, BTreeMap<String, StyleSpec>);
+
 /// Layers the chain for `name`: returns (palette, styles) merged parent-first.
-fn layered(
-    name: &str,
-    user_dir: Option<&Path>,
-    depth: usize,
-) -> Result<(BTreeMap<String, String>, BTreeMap<String, StyleSpec>), String> {
+fn layered(name: &str, user_dir: Option<&Path>, depth: usize) -> Result<Layers, String> {
     if depth > 4 {
         return Err(format!("theme {name:?}: inherits chain deeper than 4"));
     }

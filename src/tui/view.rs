@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Widget};
 use ratatui::Frame;
 
 use super::app::{Focus, Reader, Row, SidebarPref, State};
-use super::keys::{HELP, HINT};
+use super::keys::{hint_line, HELP};
 use super::reader::{one_line, sanitize, ReaderLine};
 use super::source::EntityKind;
 
@@ -226,7 +226,14 @@ pub fn draw(state: &State, frame: &mut Frame) {
     }
     let input_cursor = draw_status(state, buf, a.status);
     if let Some(h) = a.hint {
-        draw_text(buf, h.x, h.y, h.width, HINT, state.theme.style("hint"));
+        draw_text(
+            buf,
+            h.x,
+            h.y,
+            h.width,
+            &hint_line(h.width as usize),
+            state.theme.style("hint"),
+        );
     }
     if state.help {
         draw_help(state, buf, size);
@@ -328,8 +335,9 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
                 &|_| None,
             );
             if y + 1 < r.y + r.height {
-                let snip = one_line(&hit.snippet, r.width.saturating_sub(2));
-                let hls = &hit.highlights;
+                let (snippet, hls) = snippet_window(hit, (r.width / 3) as usize);
+                let snip = one_line(snippet, r.width.saturating_sub(2));
+                let hls = &hls;
                 let m = t.style("search_match");
                 draw_line(
                     buf,
@@ -396,6 +404,35 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         }
     }
     cursor
+}
+
+/// The part of a hit's snippet to show: starting a few words before the first match so the
+/// match is visible in a narrow pane, with highlight ranges shifted to match.
+fn snippet_window(hit: &super::source::SearchHit, lead: usize) -> (&str, Vec<Range<usize>>) {
+    let s = hit.snippet.as_str();
+    let Some(first) = hit.highlights.iter().map(|r| r.start).min() else {
+        return (s, hit.highlights.clone());
+    };
+    if first > s.len() || !s.is_char_boundary(first) || s[..first].chars().count() <= lead {
+        return (s, hit.highlights.clone());
+    }
+    // Go back `lead` characters, then forward to the start of a word.
+    let mut start = s[..first]
+        .char_indices()
+        .rev()
+        .nth(lead)
+        .map_or(0, |(i, _)| i);
+    if let Some(sp) = s[start..first].find(char::is_whitespace) {
+        let ws = s[start + sp..].chars().next().map_or(1, char::len_utf8);
+        start += sp + ws;
+    }
+    let hl = hit
+        .highlights
+        .iter()
+        .filter(|r| r.start >= start)
+        .map(|r| r.start - start..r.end - start)
+        .collect();
+    (&s[start..], hl)
 }
 
 fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Position> {
