@@ -11,7 +11,7 @@ use std::sync::Arc;
 use ratatui::layout::Rect;
 
 use super::persist::{Saved, SavedArticle};
-use super::reader::{layout_text, ReaderLine};
+use super::reader::{layout_text, LayoutOpts, ReaderLine};
 use super::source::{ArticleMeta, ArticleView, EntityKind, SearchHit, Source};
 use super::theme::Theme;
 use super::view::{areas, Areas};
@@ -290,11 +290,13 @@ pub struct Reader {
     pub entity_sel: usize,
     /// First sidebar row shown.
     pub sidebar_offset: usize,
+    /// Layout options the rows were made with.
+    pub opts: LayoutOpts,
 }
 
 impl Reader {
     /// Opens `view` laid out for `width` columns.
-    pub fn new(view: ArticleView, width: u16) -> Reader {
+    pub fn new(view: ArticleView, width: u16, opts: LayoutOpts) -> Reader {
         let text = view.text();
         let mut entity_order: Vec<usize> = (0..view.entities.len()).collect();
         entity_order.sort_by(|&a, &b| {
@@ -316,6 +318,7 @@ impl Reader {
             entity_order,
             entity_sel: 0,
             sidebar_offset: 0,
+            opts,
         };
         r.relayout(width);
         r
@@ -331,7 +334,7 @@ impl Reader {
         self.width = width;
         let mut rows = Vec::new();
         let mut last_para = 0;
-        for line in layout_text(&self.text, width) {
+        for line in layout_text(&self.text, width, self.opts) {
             if line.para == 0 {
                 rows.push(Row::Title(line));
                 continue;
@@ -465,6 +468,8 @@ pub struct State {
     pub size: Rect,
     /// Theme.
     pub theme: Theme,
+    /// Bidi and shaping options for every line of text.
+    pub layout: LayoutOpts,
     /// Set when the program should end.
     pub quit: bool,
     /// Work for the runtime.
@@ -495,6 +500,7 @@ impl State {
             saved,
             size,
             theme,
+            layout: LayoutOpts::default(),
             quit: false,
             effects: Vec::new(),
             next_generation: 0,
@@ -632,7 +638,7 @@ impl State {
             Ok(view) => {
                 self.save_position();
                 let width = self.reader_width();
-                let mut r = Reader::new(view, width);
+                let mut r = Reader::new(view, width, self.layout);
                 let saved = self.saved.articles.entry(id.to_string()).or_default();
                 saved.read = true;
                 if saved.pos > 0 {

@@ -90,6 +90,10 @@ where
     let size = guard.terminal.size()?;
     let mut state = State::new(theme, saved, Rect::new(0, 0, size.width, size.height));
     state.status = theme_err.or(saved_err);
+    state.layout = reader::LayoutOpts {
+        visual: options.bidi == BidiMode::App,
+        shape: options.shape,
+    };
 
     let (tx, rx) = mpsc::channel::<Msg>();
     spawn_loader(loader, tx.clone());

@@ -106,17 +106,31 @@ fn is_rtl(text: &str) -> bool {
     )
 }
 
+/// How text is laid out: from the bidi mode and shaping options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LayoutOpts {
+    /// Cells in visual order (bidi mode `app`); otherwise logical order for a terminal that
+    /// reorders itself (`terminal`) or no bidi at all (`off`).
+    pub visual: bool,
+    /// Shape Arabic into presentation forms (terminals that do not shape).
+    pub shape: bool,
+}
+
 /// **The adapter point for `qari::layout`.** Lays out one paragraph (`text[range]`, a whole
 /// paragraph) into display lines of at most `width` columns. Cell ranges are offsets into `text`.
 ///
 /// Fallback: wrap at spaces in logical order, measuring by per-grapheme widths; break words
-/// longer than the line; right-align RTL paragraphs through `indent`.
+/// longer than the line; right-align RTL paragraphs through `indent`. It ignores `opts` (no
+/// reordering, no shaping): the layout engine honours `opts.visual` and `opts.shape`.
 pub fn layout_paragraph(
     text: &str,
     range: Range<usize>,
     width: u16,
     para: usize,
+    opts: LayoutOpts,
 ) -> Vec<ReaderLine> {
+    // The fallback has no use for the options (see above).
+    let _ = opts;
     let width = width.max(1) as usize;
     let p = &text[range.clone()];
     let rtl = is_rtl(p);
@@ -214,21 +228,21 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
 }
 
 /// Lays out a whole article text (paragraphs separated by `\n\n`) for `width` columns.
-pub fn layout_text(text: &str, width: u16) -> Vec<ReaderLine> {
+pub fn layout_text(text: &str, width: u16, opts: LayoutOpts) -> Vec<ReaderLine> {
     paragraphs(text)
         .into_iter()
         .enumerate()
-        .flat_map(|(i, r)| layout_paragraph(text, r, width, i))
+        .flat_map(|(i, r)| layout_paragraph(text, r, width, i, opts))
         .collect()
 }
 
-/// True when [`layout_paragraph`] returns cells in visual order (the real layout engine); the
-/// fallback keeps logical order. Decides which end of a cut RTL line gets the ellipsis.
-pub const VISUAL_ORDER: bool = false;
+/// True when [`layout_paragraph`] can return cells in visual order (the real layout engine);
+/// the fallback keeps logical order. Decides which end of a cut RTL line gets the ellipsis.
+pub const LAYOUT_REORDERS: bool = false;
 
 /// One line of at most `width` columns for a title, name or snippet: the first display line of
 /// `text`, with an ellipsis where it was cut (its logical end: the left of a visual RTL line).
-pub fn one_line(text: &str, width: u16) -> ReaderLine {
+pub fn one_line(text: &str, width: u16, opts: LayoutOpts) -> ReaderLine {
     if width == 0 {
         return ReaderLine::default();
     }
@@ -237,9 +251,17 @@ pub fn one_line(text: &str, width: u16) -> ReaderLine {
     } else {
         Cow::Borrowed(text)
     };
-    let all = layout_paragraph(&flat, 0..flat.len(), width, 0);
+    let all = layout_paragraph(&flat, 0..flat.len(), width, 0, opts);
     let cut = all.len() > 1;
-    let mut line = all.into_iter().next().unwrap_or_default();
+    let mut line = if cut && width > 1 {
+        // Leave a column for the ellipsis, still breaking at a space.
+        layout_paragraph(&flat, 0..flat.len(), width - 1, 0, opts)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    } else {
+        all.into_iter().next().unwrap_or_default()
+    };
     line.indent = 0;
     if cut {
         let ell = Cell {
@@ -247,7 +269,7 @@ pub fn one_line(text: &str, width: u16) -> ReaderLine {
             width: 1,
             range: 0..0,
         };
-        let left = line.rtl && VISUAL_ORDER;
+        let left = line.rtl && opts.visual && LAYOUT_REORDERS;
         while line.width() + 1 > width as usize && !line.cells.is_empty() {
             if left {
                 line.cells.remove(0);
@@ -271,14 +293,14 @@ mod tests {
     #[test]
     fn control_characters_become_placeholders() {
         assert_eq!(sanitize("a\x1b[2Jb\x07\u{9b}\x7f"), "a␛[2Jb␇\u{FFFD}␡");
-        let l = layout_text("x\x1by", 10);
+        let l = layout_text("x\x1by", 10, LayoutOpts::default());
         assert!(l[0].cells.iter().all(|c| !c.sym.chars().any(is_control)));
     }
 
     #[test]
     fn rtl_lines_are_right_aligned_and_fit() {
         let text = "ولد عام 2020 في مدينة القاهرة وعاش فيها طويلا";
-        let lines = layout_text(text, 20);
+        let lines = layout_text(text, 20, LayoutOpts::default());
         assert!(lines.len() > 1);
         for l in &lines {
             assert!(l.rtl);
@@ -297,13 +319,13 @@ mod tests {
     #[test]
     fn widths_are_summed_per_grapheme() {
         // لا is two graphemes, two columns, though unicode-width gives the string 1.
-        let l = one_line("لا", 10);
+        let l = one_line("لا", 10, LayoutOpts::default());
         assert_eq!(l.width(), 2);
     }
 
     #[test]
     fn punctuation_stays_with_its_word() {
-        let lines = layout_text("ab cd.", 5);
+        let lines = layout_text("ab cd.", 5, LayoutOpts::default());
         let syms: Vec<String> = lines
             .iter()
             .map(|l| l.cells.iter().map(|c| c.sym.as_str()).collect())
@@ -313,7 +335,7 @@ mod tests {
 
     #[test]
     fn one_line_truncates_with_ellipsis() {
-        let l = one_line("hello wonderful world", 10);
+        let l = one_line("hello wonderful world", 10, LayoutOpts::default());
         assert!(l.width() <= 10);
         assert_eq!(l.cells.last().unwrap().sym, "…");
     }

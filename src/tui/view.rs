@@ -13,7 +13,7 @@ use ratatui::Frame;
 
 use super::app::{Focus, Reader, Row, SidebarPref, State};
 use super::keys::{hint_line, HELP};
-use super::reader::{one_line, sanitize, ReaderLine};
+use super::reader::{one_line, sanitize, LayoutOpts, ReaderLine};
 use super::source::EntityKind;
 
 /// Smallest usable terminal: below this only "terminal too small" is shown.
@@ -165,8 +165,16 @@ fn draw_line(
 }
 
 /// Writes plain (sanitised) text on one row, cut to `max_w` columns.
-fn draw_text(buf: &mut Buffer, x: u16, y: u16, max_w: u16, text: &str, style: Style) {
-    let line = one_line(text, max_w);
+fn draw_text(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    max_w: u16,
+    text: &str,
+    style: Style,
+    opts: LayoutOpts,
+) {
+    let line = one_line(text, max_w, opts);
     draw_line(buf, x, y, max_w, &line, style, &|_| None);
 }
 
@@ -233,6 +241,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
             h.width,
             &hint_line(h.width as usize),
             state.theme.style("hint"),
+            state.layout,
         );
     }
     if state.help {
@@ -268,7 +277,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         } else {
             t.style("text")
         };
-        draw_text(buf, r.x, r.y, r.width, &msg, st);
+        draw_text(buf, r.x, r.y, r.width, &msg, st, state.layout);
         if state.index_error.is_none() && r.height >= 2 {
             let (done, total) = state.progress.unwrap_or((0, 0));
             let ratio = if total == 0 {
@@ -287,7 +296,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
     let mut cursor = None;
     if let Some(s) = &state.search {
         if let Some(e) = &s.error {
-            draw_text(buf, r.x, r.y, r.width, e, t.style("error"));
+            draw_text(buf, r.x, r.y, r.width, e, t.style("error"), state.layout);
             return None;
         }
         if s.hits.is_empty() {
@@ -298,7 +307,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
             } else {
                 "no matches"
             };
-            draw_text(buf, r.x, r.y, r.width, msg, t.style("dim"));
+            draw_text(buf, r.x, r.y, r.width, msg, t.style("dim"), state.layout);
             return None;
         }
         let rows = (r.height / 2) as usize;
@@ -319,7 +328,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
                     cursor = Some(Position::new(r.x, y));
                 }
             }
-            let title = one_line(&hit.title, r.width.saturating_sub(2));
+            let title = one_line(&hit.title, r.width.saturating_sub(2), state.layout);
             buf.set_stringn(r.x, y, if sel { "▶ " } else { "  " }, 2, base);
             draw_line(
                 buf,
@@ -336,7 +345,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
             );
             if y + 1 < r.y + r.height {
                 let (snippet, hls) = snippet_window(hit, (r.width / 3) as usize);
-                let snip = one_line(snippet, r.width.saturating_sub(2));
+                let snip = one_line(snippet, r.width.saturating_sub(2), state.layout);
                 let hls = &hls;
                 let m = t.style("search_match");
                 draw_line(
@@ -353,7 +362,15 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         return cursor;
     }
     if state.list.is_empty() {
-        draw_text(buf, r.x, r.y, r.width, "no articles", t.style("dim"));
+        draw_text(
+            buf,
+            r.x,
+            r.y,
+            r.width,
+            "no articles",
+            t.style("dim"),
+            state.layout,
+        );
         return None;
     }
     for row in 0..r.height as usize {
@@ -384,22 +401,30 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         if room >= 30 {
             let date = a.date.as_deref().unwrap_or("");
             let date_st = if sel && focused { base } else { t.style("dim") };
-            draw_text(buf, x, y, 10, date, date_st);
+            draw_text(buf, x, y, 10, date, date_st, state.layout);
             x += 11;
             room -= 11;
         }
         let src_w = match &a.source {
-            Some(s) if room >= 40 => (one_line(s, 14).width() as u16) + 1,
+            Some(s) if room >= 40 => (one_line(s, 14, state.layout).width() as u16) + 1,
             _ => 0,
         };
-        let title = one_line(&a.title, room.saturating_sub(src_w));
+        let title = one_line(&a.title, room.saturating_sub(src_w), state.layout);
         draw_line(buf, x, y, room.saturating_sub(src_w), &title, base, &|_| {
             None
         });
         if src_w > 0 {
             if let Some(s) = &a.source {
                 let st = if sel && focused { base } else { t.style("dim") };
-                draw_text(buf, r.x + r.width - src_w + 1, y, src_w - 1, s, st);
+                draw_text(
+                    buf,
+                    r.x + r.width - src_w + 1,
+                    y,
+                    src_w - 1,
+                    s,
+                    st,
+                    state.layout,
+                );
             }
         }
     }
@@ -448,6 +473,7 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
                 r.width,
                 "Enter opens the selected article",
                 t.style("dim"),
+                state.layout,
             );
         }
         return None;
@@ -492,7 +518,7 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
                 }
                 parts.push(&rd.view.id);
                 let text = parts.join(" · ");
-                let mut line = one_line(&text, r.width);
+                let mut line = one_line(&text, r.width, state.layout);
                 if title_rtl {
                     line.indent = r.width.saturating_sub(line.width() as u16);
                 }
@@ -530,7 +556,15 @@ fn draw_sidebar(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option
         return None;
     };
     if rd.entity_order.is_empty() {
-        draw_text(buf, r.x, r.y, r.width, "no entities", t.style("dim"));
+        draw_text(
+            buf,
+            r.x,
+            r.y,
+            r.width,
+            "no entities",
+            t.style("dim"),
+            state.layout,
+        );
         return None;
     }
     let rows = sidebar_rows(rd);
@@ -562,6 +596,7 @@ fn draw_sidebar(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option
                     r.width,
                     &format!("{name} ({n})"),
                     t.style("heading"),
+                    state.layout,
                 );
             }
             SideRow::Entity(pos) => {
@@ -578,7 +613,7 @@ fn draw_sidebar(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option
                 let count = format!("{}", e.count);
                 let cw = count.len() as u16 + 1;
                 let name_w = r.width.saturating_sub(2 + cw);
-                let name = one_line(&e.name, name_w);
+                let name = one_line(&e.name, name_w, state.layout);
                 draw_line(buf, r.x + 2, y, name_w, &name, st, &|_| None);
                 if r.width > cw + 2 {
                     let cst = if sel && focused { st } else { t.style("dim") };
@@ -606,7 +641,7 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
         buf.set_stringn(r.x, r.y, prefix, r.width as usize, st);
         let px = prefix.len() as u16;
         let room = r.width.saturating_sub(px + 1);
-        let line = one_line(q, room);
+        let line = one_line(q, room, state.layout);
         draw_line(buf, r.x + px, r.y, room, &line, st, &|_| None);
         let x = (r.x + px + line.width() as u16).min(r.x + r.width.saturating_sub(1));
         return Some(Position::new(x, r.y));
@@ -623,7 +658,7 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
     } else {
         t.style("status")
     };
-    draw_text(buf, r.x, r.y, r.width, &msg, st);
+    draw_text(buf, r.x, r.y, r.width, &msg, st, state.layout);
     None
 }
 
