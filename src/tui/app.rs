@@ -1074,11 +1074,20 @@ pub fn update(state: &mut State, action: Action) {
             }
         }
         Action::Back => {
-            if state.focus == Focus::List {
+            // Back one level: reader → list, search results → list, filtered → whole list,
+            // and only then quit.
+            if state.focus != Focus::List {
+                state.back();
+            } else if state.search.is_some() {
+                state.search = None;
+                state.clamp_list();
+            } else if state.filter.is_some() {
+                state.filter = None;
+                state.status = None;
+                state.refresh_list();
+            } else {
                 state.save_position();
                 state.quit = true;
-            } else {
-                state.back();
             }
         }
         Action::Move(d) => state.move_focused(d),

@@ -21,7 +21,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("e", "show / hide the entity sidebar"),
     ("s", "cycle sort: newest, oldest, title"),
     ("Esc", "close · clear search/filter · back"),
-    ("q", "back; quit from the list"),
+    ("q", "back a level; quit from the list"),
     ("Ctrl-c", "quit"),
     ("? / F1", "this help"),
 ];

@@ -285,6 +285,13 @@ fn entity_sidebar_highlights_mentions_and_filters_the_list() {
     keys(&mut s, "\x1b");
     assert!(s.filter.is_none());
     assert_eq!(s.list.len(), 5);
+    // `q` also steps back out of a filter and out of search results before quitting.
+    keys(&mut s, "\t\t\nq");
+    assert!(s.filter.is_none() && !s.quit);
+    keys(&mut s, "/روسيا\n\x1bq");
+    assert!(s.search.is_none() && !s.quit);
+    keys(&mut s, "q");
+    assert!(s.quit);
 }
 
 #[test]
