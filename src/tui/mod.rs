@@ -5,6 +5,26 @@
 //! Long work runs on threads that report back as actions: the index build (the `loader` given to
 //! [`run`]) and corpus search (a worker that always answers the latest query; stale answers are
 //! dropped by generation). All data comes through the [`source::Source`] trait.
+//!
+//! # Wiring (for `main.rs`)
+//!
+//! ```text
+//! qari::tui::run(
+//!     move |progress| {                       // on a worker thread
+//!         let index = open_or_build(&settings, |done, total| progress(done, total))?;
+//!         Ok(Arc::new(Adapter::new(index, ...)) as Arc<dyn Source>)
+//!     },
+//!     TuiOptions { theme, theme_dir, mouse, bidi, shape, state_dir },
+//! )
+//! ```
+//!
+//! The adapter implements [`source::Source`]: `articles` from the index's stored fields (no file
+//! reads, so the first full frame is fast); `article` from the corpus plus the entity tagger,
+//! with mention offsets into `Article::text()`; `search` from the index with snippet highlight
+//! byte ranges; `match_ranges` by running the index analyzer over the text and keeping the
+//! original offsets of tokens whose terms match the query's; `articles_naming` from the entity
+//! index (aliases folded into `key`). Text layout is swapped in at one place:
+//! [`reader::layout_paragraph`] (and [`reader::LAYOUT_REORDERS`]).
 
 pub mod app;
 pub mod keys;
@@ -77,23 +97,13 @@ pub fn run<L>(loader: L, options: TuiOptions) -> std::io::Result<()>
 where
     L: FnOnce(Progress<'_>) -> Result<Arc<dyn Source>, String> + Send + 'static,
 {
-    let support = theme::ColorSupport::from_env();
-    let name = if options.theme.is_empty() {
-        "default"
-    } else {
-        &options.theme
-    };
-    let (theme, theme_err) = theme::load_theme(name, options.theme_dir.as_deref(), support);
-    let (saved, saved_err) = persist::load(options.state_dir.as_deref());
-
     let mut guard = terminal::Guard::enter(options.mouse, options.bidi)?;
     let size = guard.terminal.size()?;
-    let mut state = State::new(theme, saved, Rect::new(0, 0, size.width, size.height));
-    state.status = theme_err.or(saved_err);
-    state.layout = reader::LayoutOpts {
-        visual: options.bidi == BidiMode::App,
-        shape: options.shape,
-    };
+    let mut state = initial_state(
+        &options,
+        theme::ColorSupport::from_env(),
+        Rect::new(0, 0, size.width, size.height),
+    );
 
     let (tx, rx) = mpsc::channel::<Msg>();
     spawn_loader(loader, tx.clone());
@@ -107,6 +117,25 @@ where
     }
     drop(guard);
     result
+}
+
+/// The state before the first frame: theme (falling back to `default` with the reason in the
+/// status bar), saved reading state, layout options. No terminal needed.
+pub fn initial_state(options: &TuiOptions, support: theme::ColorSupport, size: Rect) -> State {
+    let name = if options.theme.is_empty() {
+        "default"
+    } else {
+        &options.theme
+    };
+    let (theme, theme_err) = theme::load_theme(name, options.theme_dir.as_deref(), support);
+    let (saved, saved_err) = persist::load(options.state_dir.as_deref());
+    let mut state = State::new(theme, saved, size);
+    state.status = theme_err.or(saved_err);
+    state.layout = reader::LayoutOpts {
+        visual: options.bidi == BidiMode::App,
+        shape: options.shape,
+    };
+    state
 }
 
 fn event_loop(

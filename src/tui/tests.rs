@@ -567,3 +567,34 @@ fn snapshot_filter_and_small() {
     let s = loaded(19, 5);
     insta::assert_snapshot!("too_small_19x5", screen(&s));
 }
+
+#[test]
+fn bad_theme_falls_back_with_a_message_in_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "[styles]\ntext = { fg = \"nope\" }\n",
+    )
+    .unwrap();
+    let opts = super::TuiOptions {
+        theme: "broken".into(),
+        theme_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let s = super::initial_state(&opts, ColorSupport::Ansi256, Rect::new(0, 0, 120, 40));
+    assert_eq!(s.theme.name, "default");
+    let t = render(&s);
+    let status: String = (0..120)
+        .map(|x| t.backend().buffer()[(x, 38)].symbol().to_string())
+        .collect();
+    assert!(status.contains("bad colour \"nope\""), "{status}");
+    assert!(status.contains("default theme"), "{status}");
+}
+
+#[test]
+fn cursor_follows_the_search_input() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "/ab");
+    let mut t = render(&s);
+    t.backend_mut().assert_cursor_position((3, 38));
+}
