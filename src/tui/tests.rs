@@ -598,3 +598,25 @@ fn cursor_follows_the_search_input() {
     let mut t = render(&s);
     t.backend_mut().assert_cursor_position((3, 38));
 }
+
+/// Not an assertion: prints update+draw time per `j` at 120×40 (run with --nocapture).
+#[test]
+fn time_per_key_report() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\n");
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| draw(&s, f)).unwrap();
+    let mut times = Vec::new();
+    for i in 0..200 {
+        let k = if (i / 20) % 2 == 0 { "j" } else { "k" };
+        let start = std::time::Instant::now();
+        keys(&mut s, k);
+        t.draw(|f| draw(&s, f)).unwrap();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    eprintln!(
+        "update+draw per j/k at 120x40: median {:?}",
+        times[times.len() / 2]
+    );
+}
