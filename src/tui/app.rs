@@ -874,7 +874,11 @@ impl State {
 
     fn back(&mut self) {
         match self.focus {
-            Focus::Reader | Focus::Sidebar => self.focus = Focus::List,
+            Focus::Reader | Focus::Sidebar => {
+                // Leaving the article is a natural moment to remember where the reader was.
+                self.save_position();
+                self.focus = Focus::List;
+            }
             Focus::List => {}
         }
     }
@@ -1056,6 +1060,7 @@ pub fn update(state: &mut State, action: Action) {
             if state.find.take().is_some() {
                 if let Some(r) = &mut state.reader {
                     r.highlights.clear();
+                    r.current = 0;
                     r.origin = None;
                 }
                 state.status = None;

@@ -620,3 +620,71 @@ fn time_per_key_report() {
         times[times.len() / 2]
     );
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn action() -> impl Strategy<Value = Result<KeyCode, (u8, u16, u16)>> {
+        let keys = prop::sample::select(vec![
+            KeyCode::Char('j'),
+            KeyCode::Char('k'),
+            KeyCode::Char('G'),
+            KeyCode::Char('g'),
+            KeyCode::Char(' '),
+            KeyCode::Char('b'),
+            KeyCode::Char('d'),
+            KeyCode::Char('u'),
+            KeyCode::Char('/'),
+            KeyCode::Char('n'),
+            KeyCode::Char('N'),
+            KeyCode::Char('e'),
+            KeyCode::Char('s'),
+            KeyCode::Char('?'),
+            KeyCode::Char('q'),
+            KeyCode::Char('ر'),
+            KeyCode::Char('و'),
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+            KeyCode::Down,
+            KeyCode::PageUp,
+        ]);
+        prop_oneof![
+            6 => keys.prop_map(Ok),
+            1 => (0u8..3, 0u16..130, 0u16..45).prop_map(Err),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any key, mouse and resize sequence at any size neither panics nor leaves the
+        /// selection or scroll out of range.
+        #[test]
+        fn random_sessions_do_not_panic(
+            w in 1u16..130, h in 1u16..45,
+            seq in prop::collection::vec(action(), 1..60),
+        ) {
+            let mut s = loaded(w, h);
+            for a in seq {
+                match a {
+                    Ok(code) => press(&mut s, code, KeyModifiers::NONE),
+                    Err((0, c, r)) => update(&mut s, Action::MouseClick { col: c, row: r }),
+                    Err((1, c, r)) => update(&mut s, Action::MouseScroll { col: c, row: r, delta: 1 }),
+                    Err((_, c, r)) => update(&mut s, Action::Resize(c.max(1), r.max(1))),
+                }
+                if s.quit {
+                    break;
+                }
+                render(&s);
+                prop_assert!(s.list_sel < s.list.len().max(1));
+                if let Some(r) = &s.reader {
+                    prop_assert!(r.scroll <= r.rows.len());
+                    prop_assert!(r.current < r.highlights.len().max(1));
+                }
+            }
+        }
+    }
+}
