@@ -26,6 +26,8 @@ fn main() -> std::io::Result<()> {
         },
         shape: false,
         state_dir: value("--state").map(Into::into),
+        color: value("--color").and_then(|c| qari::tui::theme::ColorSupport::from_setting(&c)),
+        theme_overrides: Default::default(),
     };
     run(
         move |progress| {

@@ -77,6 +77,11 @@ pub struct TuiOptions {
     pub shape: bool,
     /// Where read state and reading positions are kept; `None` keeps nothing.
     pub state_dir: Option<PathBuf>,
+    /// Colour depth from config (`color = truecolor|256|16|none`); `None` = from the
+    /// environment (`COLORTERM`). `NO_COLOR` always wins.
+    pub color: Option<theme::ColorSupport>,
+    /// `[ui.theme_overrides]`: per-element styles applied over the theme.
+    pub theme_overrides: std::collections::BTreeMap<String, theme::StyleSpec>,
 }
 
 /// Progress callback handed to the loader: `(done, total)`.
@@ -122,12 +127,22 @@ where
 /// The state before the first frame: theme (falling back to `default` with the reason in the
 /// status bar), saved reading state, layout options. No terminal needed.
 pub fn initial_state(options: &TuiOptions, support: theme::ColorSupport, size: Rect) -> State {
+    // `support` comes from the environment; a config setting applies unless NO_COLOR is set.
+    let support = match (support, options.color) {
+        (theme::ColorSupport::None, _) | (_, None) => support,
+        (_, Some(c)) => c,
+    };
     let name = if options.theme.is_empty() {
         "default"
     } else {
         &options.theme
     };
-    let (theme, theme_err) = theme::load_theme(name, options.theme_dir.as_deref(), support);
+    let (theme, theme_err) = theme::load_theme_with(
+        name,
+        options.theme_dir.as_deref(),
+        support,
+        &options.theme_overrides,
+    );
     let (saved, saved_err) = persist::load(options.state_dir.as_deref());
     let mut state = State::new(theme, saved, size);
     state.status = theme_err.or(saved_err);

@@ -88,6 +88,8 @@ pub enum ColorSupport {
     TrueColor,
     /// The 256-colour palette.
     Ansi256,
+    /// The 16 ANSI colours only.
+    Ansi16,
     /// No colour at all (NO_COLOR): bold and reverse only.
     None,
 }
@@ -100,6 +102,18 @@ impl ColorSupport {
             std::env::var("NO_COLOR").ok().as_deref(),
             std::env::var("COLORTERM").ok().as_deref(),
         )
+    }
+
+    /// Parses a `color =` setting: `truecolor`/`24bit`, `256`, `16`, `none`; `auto` (or anything
+    /// else) gives `None`, meaning "from the environment".
+    pub fn from_setting(s: &str) -> Option<Self> {
+        match s {
+            "truecolor" | "24bit" => Some(ColorSupport::TrueColor),
+            "256" => Some(ColorSupport::Ansi256),
+            "16" => Some(ColorSupport::Ansi16),
+            "none" => Some(ColorSupport::None),
+            _ => None,
+        }
     }
 
     /// As [`ColorSupport::from_env`], from given values (for tests).
@@ -192,10 +206,64 @@ pub fn rgb_to_256(r: u8, g: u8, b: u8) -> u8 {
     }
 }
 
+/// RGB of an xterm-256 index.
+fn index_rgb(i: u8) -> (u8, u8, u8) {
+    match i {
+        0..=15 => ANSI16[i as usize].1,
+        16..=231 => {
+            let steps = [0u8, 95, 135, 175, 215, 255];
+            let n = i - 16;
+            (
+                steps[(n / 36) as usize],
+                steps[(n / 6 % 6) as usize],
+                steps[(n % 6) as usize],
+            )
+        }
+        _ => {
+            let v = 8 + 10 * (i - 232);
+            (v, v, v)
+        }
+    }
+}
+
+/// The 16 ANSI colours with xterm's default RGB values.
+const ANSI16: [(Color, (u8, u8, u8)); 16] = [
+    (Color::Black, (0, 0, 0)),
+    (Color::Red, (205, 0, 0)),
+    (Color::Green, (0, 205, 0)),
+    (Color::Yellow, (205, 205, 0)),
+    (Color::Blue, (0, 0, 238)),
+    (Color::Magenta, (205, 0, 205)),
+    (Color::Cyan, (0, 205, 205)),
+    (Color::Gray, (229, 229, 229)),
+    (Color::DarkGray, (127, 127, 127)),
+    (Color::LightRed, (255, 0, 0)),
+    (Color::LightGreen, (0, 255, 0)),
+    (Color::LightYellow, (255, 255, 0)),
+    (Color::LightBlue, (92, 92, 255)),
+    (Color::LightMagenta, (255, 0, 255)),
+    (Color::LightCyan, (0, 255, 255)),
+    (Color::White, (255, 255, 255)),
+];
+
+/// Nearest of the 16 ANSI colours.
+fn nearest_16(r: u8, g: u8, b: u8) -> Color {
+    let d = |x: u8, y: u8| (x as i32 - y as i32).pow(2);
+    ANSI16
+        .iter()
+        .min_by_key(|(_, (cr, cg, cb))| d(*cr, r) + d(*cg, g) + d(*cb, b))
+        .map_or(Color::Reset, |(c, _)| *c)
+}
+
 fn downgrade(c: Color, support: ColorSupport) -> Option<Color> {
     match (support, c) {
         (ColorSupport::None, _) => None,
         (ColorSupport::Ansi256, Color::Rgb(r, g, b)) => Some(Color::Indexed(rgb_to_256(r, g, b))),
+        (ColorSupport::Ansi16, Color::Rgb(r, g, b)) => Some(nearest_16(r, g, b)),
+        (ColorSupport::Ansi16, Color::Indexed(i)) => {
+            let (r, g, b) = index_rgb(i);
+            Some(nearest_16(r, g, b))
+        }
         _ => Some(c),
     }
 }
@@ -232,7 +300,27 @@ fn layered(name: &str, user_dir: Option<&Path>, depth: usize) -> Result<Layers, 
 }
 
 fn resolve(name: &str, user_dir: Option<&Path>, support: ColorSupport) -> Result<Theme, String> {
-    let (palette, specs) = layered(name, user_dir, 0)?;
+    resolve_with(name, user_dir, support, &BTreeMap::new())
+}
+
+fn resolve_with(
+    name: &str,
+    user_dir: Option<&Path>,
+    support: ColorSupport,
+    overrides: &BTreeMap<String, StyleSpec>,
+) -> Result<Theme, String> {
+    let (palette, mut specs) = layered(name, user_dir, 0)?;
+    // `[ui.theme_overrides]` from config.toml: the last layer, field by field.
+    for (k, o) in overrides {
+        if !STYLE_KEYS.contains(&k.as_str()) {
+            return Err(format!("theme_overrides: unknown style key {k:?}"));
+        }
+        let s = specs.entry(k.clone()).or_default();
+        macro_rules! take {
+            ($($f:ident),*) => { $( if o.$f.is_some() { s.$f = o.$f.clone(); } )* };
+        }
+        take!(fg, bg, bold, italic, underline, reversed, dim);
+    }
     let mut styles = BTreeMap::new();
     for (k, spec) in specs {
         let mut st = Style::default();
@@ -283,7 +371,17 @@ pub fn load_theme(
     user_dir: Option<&Path>,
     support: ColorSupport,
 ) -> (Theme, Option<String>) {
-    match resolve(name, user_dir, support) {
+    load_theme_with(name, user_dir, support, &BTreeMap::new())
+}
+
+/// As [`load_theme`], with per-element overrides applied last (`[ui.theme_overrides]`).
+pub fn load_theme_with(
+    name: &str,
+    user_dir: Option<&Path>,
+    support: ColorSupport,
+    overrides: &BTreeMap<String, StyleSpec>,
+) -> (Theme, Option<String>) {
+    match resolve_with(name, user_dir, support, overrides) {
         Ok(t) => (t, None),
         Err(e) => {
             let fallback = resolve("default", None, support).unwrap_or(Theme {
@@ -305,6 +403,7 @@ mod tests {
             for support in [
                 ColorSupport::TrueColor,
                 ColorSupport::Ansi256,
+                ColorSupport::Ansi16,
                 ColorSupport::None,
             ] {
                 let t = resolve(name, None, support).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -404,5 +503,33 @@ mod tests {
                 .unwrap()
                 .contains("titel")
         );
+    }
+
+    #[test]
+    fn sixteen_colours_and_overrides() {
+        let t = resolve("dark", None, ColorSupport::Ansi16).unwrap();
+        for st in t.styles.values() {
+            for c in [st.fg, st.bg].into_iter().flatten() {
+                assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(_)), "{c:?}");
+            }
+        }
+        assert_eq!(nearest_16(250, 10, 10), Color::LightRed);
+        assert_eq!(ColorSupport::from_setting("16"), Some(ColorSupport::Ansi16));
+        assert_eq!(ColorSupport::from_setting("auto"), None);
+        let mut o = BTreeMap::new();
+        o.insert(
+            "search_match".to_string(),
+            StyleSpec {
+                fg: Some("black".into()),
+                bg: Some("green".into()),
+                ..Default::default()
+            },
+        );
+        let (t, err) = load_theme_with("default", None, ColorSupport::TrueColor, &o);
+        assert!(err.is_none());
+        assert_eq!(t.style("search_match").bg, Some(Color::Green));
+        o.insert("nonsense".into(), StyleSpec::default());
+        let (_, err) = load_theme_with("default", None, ColorSupport::TrueColor, &o);
+        assert!(err.unwrap().contains("nonsense"));
     }
 }
