@@ -30,6 +30,7 @@ pub mod app;
 pub mod keys;
 pub mod persist;
 pub mod reader;
+pub mod scroll;
 pub mod source;
 pub mod terminal;
 pub mod theme;

@@ -15,6 +15,7 @@ use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
+use super::scroll::ScrollBackend;
 use super::BidiMode;
 
 /// Sent after entering the alternate screen in app bidi mode: home, explicit mode (BDSM reset),
@@ -31,7 +32,7 @@ static HOOK: Once = Once::new();
 /// The terminal in TUI mode; restores it when dropped.
 pub struct Guard {
     /// The ratatui terminal to draw on.
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: Terminal<ScrollBackend<CrosstermBackend<Stdout>>>,
 }
 
 impl Guard {
@@ -59,7 +60,7 @@ impl Guard {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        match ScrollBackend::new(CrosstermBackend::new(io::stdout())).and_then(Terminal::new) {
             Ok(terminal) => Ok(Guard { terminal }),
             Err(e) => {
                 restore();

@@ -472,11 +472,24 @@ fn bytes_per_scroll_line() {
             Ok(())
         }
     }
-    fn measure(s: &mut State, key: &str) -> usize {
+    fn measure(s: &mut State, key: &str, scrolling: bool) -> usize {
         let n = Arc::new(AtomicUsize::new(0));
-        let backend = CrosstermBackend::new(Count(n.clone()));
+        let size = ratatui::layout::Size::new(s.size.width, s.size.height);
+        let inner = CrosstermBackend::new(Count(n.clone()));
+        if scrolling {
+            let backend = super::scroll::ScrollBackend::with_size(inner, size);
+            return measure_with(s, key, backend, &n);
+        }
+        measure_with(s, key, inner, &n)
+    }
+    fn measure_with<B: ratatui::backend::Backend>(
+        s: &mut State,
+        key: &str,
+        backend: B,
+        n: &Arc<AtomicUsize>,
+    ) -> usize {
         let opts = ratatui::TerminalOptions {
-            viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 120, 40)),
+            viewport: ratatui::Viewport::Fixed(s.size),
         };
         let mut t = Terminal::with_options(backend, opts).unwrap();
         t.draw(|f| draw(s, f)).unwrap();
@@ -486,12 +499,22 @@ fn bytes_per_scroll_line() {
         n.load(Ordering::SeqCst) - before
     }
     let mut s = loaded(120, 40);
-    let list = measure(&mut s, "j");
+    let list = measure(&mut s, "j", true);
     keys(&mut s, "\n");
-    let reader = measure(&mut s, "j");
-    eprintln!("bytes per j: list {list}, reader {reader}");
+    let plain = measure(&mut s, "j", false);
+    let reader = measure(&mut s, "j", true);
+    let mut n = loaded(60, 20);
+    keys(&mut n, "\n");
+    let narrow_plain = measure(&mut n, "j", false);
+    let narrow = measure(&mut n, "j", true);
+    eprintln!(
+        "bytes per j: list {list}; reader 120x40 {reader} (plain diff {plain}); \
+         reader 60x20 {narrow} (plain diff {narrow_plain})"
+    );
     assert!(list < 2000, "list j wrote {list} bytes");
-    assert!(reader > 0);
+    assert!(reader <= plain);
+    // Alone on screen the reader scrolls with the terminal: one new line, not the pane.
+    assert!(narrow * 4 < narrow_plain, "{narrow} vs {narrow_plain}");
 }
 
 #[test]
