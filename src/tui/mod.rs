@@ -225,9 +225,14 @@ where
                 }
             }
         };
-        let msg = match loader(&progress) {
-            Ok(src) => Action::IndexReady(src),
-            Err(e) => Action::IndexFailed(e),
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loader(&progress)));
+        let msg = match outcome {
+            Ok(Ok(src)) => Action::IndexReady(src),
+            Ok(Err(e)) => Action::IndexFailed(e),
+            Err(p) => Action::IndexFailed(format!(
+                "the index build crashed: {}",
+                terminal::panic_message(p.as_ref())
+            )),
         };
         let _ = tx.send(Msg::Action(msg));
     });
@@ -270,7 +275,15 @@ fn spawn_search_worker(tx: Sender<Msg>) -> Sender<(u64, String, Arc<dyn Source>)
                 req = newer;
             }
             let (generation, query, src) = req;
-            let result = src.search(&query, SEARCH_LIMIT);
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                src.search(&query, SEARCH_LIMIT)
+            }))
+            .unwrap_or_else(|p| {
+                Err(format!(
+                    "search crashed: {}",
+                    terminal::panic_message(p.as_ref())
+                ))
+            });
             if tx
                 .send(Msg::Action(Action::SearchResults { generation, result }))
                 .is_err()

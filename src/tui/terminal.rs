@@ -5,7 +5,8 @@
 
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
+use std::thread::ThreadId;
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
@@ -94,13 +95,32 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// Thread that owns the screen; a panic there ends the TUI.
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
 fn install_panic_hook() {
+    let _ = UI_THREAD.set(std::thread::current().id());
     HOOK.call_once(|| {
         let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            // Restore first so the panic message is readable on the normal screen.
-            restore();
-            prev(info);
+            let on_ui = UI_THREAD.get() == Some(&std::thread::current().id());
+            if on_ui || !ACTIVE.load(Ordering::SeqCst) {
+                // Restore first so the panic message is readable on the normal screen.
+                restore();
+                prev(info);
+            }
+            // A worker (index build, search) panicking while the TUI runs: its message would
+            // garble the screen, and the runtime catches the unwind and shows it in the status
+            // bar instead.
         }));
     });
+}
+
+/// The text of a panic payload, for the status bar.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
