@@ -63,7 +63,8 @@ pub enum BidiMode {
 }
 
 /// Everything the TUI needs from configuration (read by the config module, not here).
-#[derive(Debug, Clone, Default)]
+/// `Default` is the documented default: theme `default`, mouse on, bidi `app`, no shaping.
+#[derive(Debug, Clone)]
 pub struct TuiOptions {
     /// Theme name (built-in or a file `<name>.toml` in `theme_dir`).
     pub theme: String,
@@ -83,6 +84,21 @@ pub struct TuiOptions {
     pub color: Option<theme::ColorSupport>,
     /// `[ui.theme_overrides]`: per-element styles applied over the theme.
     pub theme_overrides: std::collections::BTreeMap<String, theme::StyleSpec>,
+}
+
+impl Default for TuiOptions {
+    fn default() -> Self {
+        TuiOptions {
+            theme: "default".into(),
+            theme_dir: None,
+            mouse: true,
+            bidi: BidiMode::App,
+            shape: false,
+            state_dir: None,
+            color: None,
+            theme_overrides: Default::default(),
+        }
+    }
 }
 
 /// Progress callback handed to the loader: `(done, total)`.
