@@ -16,3 +16,4 @@ pub mod corpus;
 pub mod entities;
 pub mod index;
 pub mod text;
+pub mod tui;

@@ -25,6 +25,25 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     corpus: Option<PathBuf>,
 
+    /// Theme for the reader: default, light, dark, high-contrast, or a file in the config dir's
+    /// themes/ [config: theme]
+    #[arg(long, value_name = "NAME")]
+    theme: Option<String>,
+
+    /// How right-to-left text reaches the terminal: app (qari reorders; the default), terminal
+    /// (for terminals that reorder themselves: Konsole, mlterm, Apple Terminal), off [config: bidi]
+    #[arg(long, value_name = "MODE", value_parser = ["app", "terminal", "off"])]
+    bidi: Option<String>,
+
+    /// Join Arabic letters with presentation forms, for terminals that do not (Alacritty, xterm)
+    /// [config: shape]
+    #[arg(long)]
+    shape: bool,
+
+    /// Do not capture the mouse [config: mouse = false]
+    #[arg(long)]
+    no_mouse: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -200,11 +219,67 @@ fn lookup(entities: bool) -> OpenOptions {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+/// Opens the reader: the index loads on a thread behind a progress gauge; once it is open, the
+/// full freshness check and the entity pass run in the background.
+fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
+    use qari::tui::{self, library::LibrarySource, BidiMode, TuiOptions};
+    let config = &settings.config;
+    let bidi = match cli
+        .bidi
+        .as_deref()
+        .or(config.bidi.as_deref())
+        .unwrap_or("app")
+    {
+        "app" => BidiMode::App,
+        "terminal" => BidiMode::Terminal,
+        "off" => BidiMode::Off,
+        other => anyhow::bail!(
+            "config {}: bidi = \"{other}\" is not one of app, terminal, off",
+            settings.paths.config_file().display()
+        ),
+    };
+    let options = TuiOptions {
+        theme: cli
+            .theme
+            .clone()
+            .or(config.theme.clone())
+            .unwrap_or_else(|| "default".into()),
+        theme_dir: Some(settings.paths.config_dir.join("themes")),
+        mouse: !cli.no_mouse && config.mouse.unwrap_or(true),
+        bidi,
+        shape: cli.shape || config.shape.unwrap_or(false),
+        state_dir: Some(settings.paths.state_dir.clone()),
+        ..TuiOptions::default()
+    };
+    if !settings.corpus.is_dir() {
+        anyhow::bail!("corpus folder {} does not exist", settings.corpus.display());
+    }
+    let corpus = settings.corpus.clone();
+    let cache = settings.paths.cache_dir.clone();
+    tui::run(
+        move |progress| {
+            let mut report = |p: Progress| {
+                if let Progress::Indexing { done, total } | Progress::Tagging { done, total } = p {
+                    progress(done as u64, total as u64);
+                }
+            };
+            let (lib, _) = Library::open(&corpus, &cache, lookup(false), &mut report)
+                .map_err(|e| e.to_string())?;
+            let source = std::sync::Arc::new(LibrarySource::new(lib, cache));
+            let background = source.clone();
+            std::thread::spawn(move || background.refresh());
+            Ok(source as std::sync::Arc<dyn tui::source::Source>)
+        },
+        options,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(mut cli: Cli) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let settings = || Settings::resolve(cli.corpus.as_deref());
-    match cli.command {
+    match cli.command.take() {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "qari", &mut out);
         }
@@ -268,9 +343,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             });
         }
         None => {
-            let (lib, _) = open_library(&settings()?, lookup(false))?;
-            let articles = lib.articles()?;
-            cli::list(&mut out, &lib, &articles, false)?;
+            drop(out);
+            return run_tui(&cli, settings()?);
         }
     }
     out.flush()?;

@@ -1,0 +1,137 @@
+//! The real [`Source`]: the search index for the list and search, the corpus file for an opened
+//! article, the tagger for its entities, and the entity index for "every article naming X".
+//!
+//! The TUI's loader opens the index with the quick check (folder mtimes), so the first full frame
+//! needs no stat of every file; then [`LibrarySource::refresh`] runs on a background thread: the
+//! full check (files edited in place) and the entity pass, and swaps the fresh index in.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use super::source::{ArticleMeta, ArticleView, Entity, EntityKind, SearchHit, Source};
+use crate::entities::{self, entity_key};
+use crate::index::{Library, OpenOptions, Progress};
+
+/// [`Source`] over an opened [`Library`].
+pub struct LibrarySource {
+    lib: RwLock<Arc<Library>>,
+    cache_dir: PathBuf,
+}
+
+fn kind_to(k: entities::EntityKind) -> EntityKind {
+    match k {
+        entities::EntityKind::Person => EntityKind::Person,
+        entities::EntityKind::Place => EntityKind::Place,
+        entities::EntityKind::Org => EntityKind::Org,
+        entities::EntityKind::Date => EntityKind::Date,
+    }
+}
+
+fn kind_from(k: EntityKind) -> entities::EntityKind {
+    match k {
+        EntityKind::Person => entities::EntityKind::Person,
+        EntityKind::Place => entities::EntityKind::Place,
+        EntityKind::Org => entities::EntityKind::Org,
+        EntityKind::Date => entities::EntityKind::Date,
+    }
+}
+
+impl LibrarySource {
+    /// Wraps an opened library; `cache_dir` is where [`refresh`](Self::refresh) reopens it.
+    pub fn new(lib: Library, cache_dir: PathBuf) -> LibrarySource {
+        LibrarySource {
+            lib: RwLock::new(Arc::new(lib)),
+            cache_dir,
+        }
+    }
+
+    fn current(&self) -> Arc<Library> {
+        self.lib.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Full freshness check plus the entity pass, then swaps the result in. Runs on a background
+    /// thread; readers keep the old index until then.
+    pub fn refresh(&self) -> Result<(), String> {
+        let corpus = self.current().corpus().to_path_buf();
+        let options = OpenOptions {
+            entities: true,
+            ..OpenOptions::default()
+        };
+        let (lib, _) = Library::open(&corpus, &self.cache_dir, options, &mut |_: Progress| {})
+            .map_err(|e| e.to_string())?;
+        *self.lib.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(lib);
+        Ok(())
+    }
+}
+
+impl Source for LibrarySource {
+    fn articles(&self) -> Vec<ArticleMeta> {
+        self.current()
+            .articles()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| ArticleMeta {
+                id: m.id,
+                title: m.title,
+                date: m.date,
+                source: m.source,
+            })
+            .collect()
+    }
+
+    fn article(&self, id: &str) -> Result<ArticleView, String> {
+        let a = self.current().load(id).map_err(|e| e.to_string())?;
+        let entities = entities::extract(&a.text(), a.date.as_deref())
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|e| Entity {
+                kind: kind_to(e.kind),
+                key: entity_key(e.kind, &e.name),
+                name: e.name,
+                count: e.count,
+                mentions: e.mentions,
+            })
+            .collect();
+        Ok(ArticleView {
+            id: a.id,
+            title: a.title,
+            paragraphs: a.paragraphs,
+            date: a.date,
+            source: a.source,
+            entities,
+        })
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, String> {
+        let hits = self
+            .current()
+            .search(query, limit)
+            .map_err(|e| e.to_string())?;
+        Ok(hits
+            .into_iter()
+            .map(|h| SearchHit {
+                id: h.id,
+                title: h.title,
+                score: h.score,
+                snippet: h.snippet,
+                highlights: h.highlights,
+            })
+            .collect())
+    }
+
+    fn match_ranges(&self, query: &str, text: &str) -> Vec<Range<usize>> {
+        self.current().match_ranges(query, text).unwrap_or_default()
+    }
+
+    fn articles_naming(&self, kind: EntityKind, key: &str) -> Result<Vec<String>, String> {
+        self.current()
+            .articles_naming(kind_from(kind), key)
+            .map_err(|e| match e {
+                crate::index::IndexError::Query(crate::index::QueryError::NoEntities) => {
+                    "entities are still being tagged; try again in a moment".to_string()
+                }
+                other => other.to_string(),
+            })
+    }
+}

@@ -1,0 +1,313 @@
+//! The terminal interface: article list, reader and entity sidebar.
+//!
+//! Elm-shaped (see GUIDE.md): [`keys::handle_key`] turns a key into an [`app::Action`],
+//! [`app::update`] applies it to [`app::State`], and [`view::draw`] paints the state without I/O.
+//! Long work runs on threads that report back as actions: the index build (the `loader` given to
+//! [`run`]) and corpus search (a worker that always answers the latest query; stale answers are
+//! dropped by generation). All data comes through the [`source::Source`] trait.
+//!
+//! # Wiring (for `main.rs`)
+//!
+//! ```text
+//! qari::tui::run(
+//!     move |progress| {                       // on a worker thread
+//!         let index = open_or_build(&settings, |done, total| progress(done, total))?;
+//!         Ok(Arc::new(Adapter::new(index, ...)) as Arc<dyn Source>)
+//!     },
+//!     TuiOptions { theme, theme_dir, mouse, bidi, shape, state_dir },
+//! )
+//! ```
+//!
+//! The adapter implements [`source::Source`]: `articles` from the index's stored fields (no file
+//! reads, so the first full frame is fast); `article` from the corpus plus the entity tagger,
+//! with mention offsets into `Article::text()`; `search` from the index with snippet highlight
+//! byte ranges; `match_ranges` by running the index analyzer over the text and keeping the
+//! original offsets of tokens whose terms match the query's; `articles_naming` from the entity
+//! index (aliases folded into `key`). Text layout is swapped in at one place:
+//! [`reader::layout_paragraph`] (and [`reader::LAYOUT_REORDERS`]).
+
+pub mod app;
+pub mod keys;
+pub mod library;
+pub mod persist;
+pub mod reader;
+pub mod scroll;
+pub mod source;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
+use std::thread;
+
+use crossterm::event::{self, Event};
+use ratatui::layout::Rect;
+
+use app::{update, Action, Effect, State, SEARCH_LIMIT};
+use source::Source;
+
+/// How bidirectional text reaches the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BidiMode {
+    /// qari reorders lines itself and puts the terminal in explicit mode (the default).
+    #[default]
+    App,
+    /// Text is sent in logical order for a terminal that does bidi itself (VTE, Konsole).
+    Terminal,
+    /// No reordering and no mode change.
+    Off,
+}
+
+/// Everything the TUI needs from configuration (read by the config module, not here).
+/// `Default` is the documented default: theme `default`, mouse on, bidi `app`, no shaping.
+#[derive(Debug, Clone)]
+pub struct TuiOptions {
+    /// Theme name (built-in or a file `<name>.toml` in `theme_dir`).
+    pub theme: String,
+    /// Directory of user themes (`~/.config/qari/themes`).
+    pub theme_dir: Option<PathBuf>,
+    /// Capture the mouse (wheel and click). `--no-mouse` turns it off.
+    pub mouse: bool,
+    /// Bidi mode.
+    pub bidi: BidiMode,
+    /// Shape Arabic into presentation forms (for terminals that do not shape). Passed on to the
+    /// layout engine once it is wired in.
+    pub shape: bool,
+    /// Where read state and reading positions are kept; `None` keeps nothing.
+    pub state_dir: Option<PathBuf>,
+    /// Colour depth from config (`color = truecolor|256|16|none`); `None` = from the
+    /// environment (`COLORTERM`). `NO_COLOR` always wins.
+    pub color: Option<theme::ColorSupport>,
+    /// `[ui.theme_overrides]`: per-element styles applied over the theme.
+    pub theme_overrides: std::collections::BTreeMap<String, theme::StyleSpec>,
+}
+
+impl Default for TuiOptions {
+    fn default() -> Self {
+        TuiOptions {
+            theme: "default".into(),
+            theme_dir: None,
+            mouse: true,
+            bidi: BidiMode::App,
+            shape: false,
+            state_dir: None,
+            color: None,
+            theme_overrides: Default::default(),
+        }
+    }
+}
+
+/// Progress callback handed to the loader: `(done, total)`.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// What the runtime's threads send to the UI thread.
+enum Msg {
+    Action(Action),
+    Event(Event),
+}
+
+/// Runs the TUI until the user quits.
+///
+/// `loader` opens or builds the index and returns the data source; it runs on its own thread and
+/// may report progress, so the first frame (with a progress gauge) appears before it finishes and
+/// input is never blocked. The terminal is restored on return, on panic and on SIGTERM/SIGHUP.
+pub fn run<L>(loader: L, options: TuiOptions) -> std::io::Result<()>
+where
+    L: FnOnce(Progress<'_>) -> Result<Arc<dyn Source>, String> + Send + 'static,
+{
+    let mut guard = terminal::Guard::enter(options.mouse, options.bidi)?;
+    let size = guard.terminal.size()?;
+    let mut state = initial_state(
+        &options,
+        theme::ColorSupport::from_env(),
+        Rect::new(0, 0, size.width, size.height),
+    );
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    spawn_loader(loader, tx.clone());
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone());
+    let search_tx = spawn_search_worker(tx.clone());
+
+    let result = event_loop(&mut guard, &mut state, &rx, &search_tx, &options);
+    if let Some(dir) = &options.state_dir {
+        let _ = persist::save(dir, &state.saved);
+    }
+    drop(guard);
+    result
+}
+
+/// The state before the first frame: theme (falling back to `default` with the reason in the
+/// status bar), saved reading state, layout options. No terminal needed.
+pub fn initial_state(options: &TuiOptions, support: theme::ColorSupport, size: Rect) -> State {
+    // `support` comes from the environment; a config setting applies unless NO_COLOR is set.
+    let support = match (support, options.color) {
+        (theme::ColorSupport::None, _) | (_, None) => support,
+        (_, Some(c)) => c,
+    };
+    let name = if options.theme.is_empty() {
+        "default"
+    } else {
+        &options.theme
+    };
+    let (theme, theme_err) = theme::load_theme_with(
+        name,
+        options.theme_dir.as_deref(),
+        support,
+        &options.theme_overrides,
+    );
+    let (saved, saved_err) = persist::load(options.state_dir.as_deref());
+    let mut state = State::new(theme, saved, size);
+    state.status = theme_err.or(saved_err);
+    state.layout = reader::LayoutOpts {
+        visual: options.bidi == BidiMode::App,
+        shape: options.shape,
+    };
+    state
+}
+
+fn event_loop(
+    guard: &mut terminal::Guard,
+    state: &mut State,
+    rx: &Receiver<Msg>,
+    search_tx: &Sender<(u64, String, Arc<dyn Source>)>,
+    options: &TuiOptions,
+) -> std::io::Result<()> {
+    guard.terminal.draw(|f| view::draw(state, f))?;
+    while let Ok(first) = rx.recv() {
+        // Apply everything that is already waiting, then draw once.
+        let mut msg = Some(first);
+        while let Some(m) = msg.take() {
+            apply(state, m, options);
+            msg = rx.try_recv().ok();
+        }
+        for e in std::mem::take(&mut state.effects) {
+            match e {
+                Effect::Search { generation, query } => {
+                    if let Some(src) = &state.source {
+                        let _ = search_tx.send((generation, query, src.clone()));
+                    }
+                }
+                Effect::SaveState => {
+                    if let Some(dir) = &options.state_dir {
+                        let _ = persist::save(dir, &state.saved);
+                    }
+                }
+            }
+        }
+        if state.quit {
+            break;
+        }
+        let sz = guard.terminal.size()?;
+        if sz.width != state.size.width || sz.height != state.size.height {
+            update(state, Action::Resize(sz.width, sz.height));
+        }
+        guard.terminal.draw(|f| view::draw(state, f))?;
+    }
+    Ok(())
+}
+
+fn apply(state: &mut State, m: Msg, options: &TuiOptions) {
+    let action = match m {
+        Msg::Action(a) => Some(a),
+        Msg::Event(Event::Key(k)) => keys::handle_key(state, k),
+        Msg::Event(Event::Mouse(m)) if options.mouse => keys::handle_mouse(m),
+        Msg::Event(Event::Resize(w, h)) => Some(Action::Resize(w, h)),
+        Msg::Event(_) => None,
+    };
+    if let Some(a) = action {
+        update(state, a);
+    }
+}
+
+fn spawn_loader<L>(loader: L, tx: Sender<Msg>)
+where
+    L: FnOnce(Progress<'_>) -> Result<Arc<dyn Source>, String> + Send + 'static,
+{
+    thread::spawn(move || {
+        let last = std::sync::atomic::AtomicU64::new(u64::MAX);
+        let ptx = std::sync::Mutex::new(tx.clone());
+        let progress = |done: u64, total: u64| {
+            // At most ~200 updates for the whole build.
+            let step = (total / 200).max(1);
+            let bucket = done / step;
+            if last.swap(bucket, std::sync::atomic::Ordering::Relaxed) != bucket || done == total {
+                if let Ok(t) = ptx.lock() {
+                    let _ = t.send(Msg::Action(Action::IndexProgress { done, total }));
+                }
+            }
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loader(&progress)));
+        let msg = match outcome {
+            Ok(Ok(src)) => Action::IndexReady(src),
+            Ok(Err(e)) => Action::IndexFailed(e),
+            Err(p) => Action::IndexFailed(format!(
+                "the index build crashed: {}",
+                terminal::panic_message(p.as_ref())
+            )),
+        };
+        let _ = tx.send(Msg::Action(msg));
+    });
+}
+
+fn spawn_input(tx: Sender<Msg>) {
+    thread::spawn(move || loop {
+        match event::read() {
+            Ok(ev) => {
+                if tx.send(Msg::Event(ev)).is_err() {
+                    break;
+                }
+            }
+            Err(_) => {
+                // The terminal is gone (e.g. SSH dropped): quit rather than spin.
+                let _ = tx.send(Msg::Action(Action::Quit));
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: Sender<Msg>) {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) {
+        thread::spawn(move || {
+            if signals.forever().next().is_some() {
+                let _ = tx.send(Msg::Action(Action::Quit));
+            }
+        });
+    }
+}
+
+/// A worker that runs corpus searches, always skipping to the newest request queued.
+fn spawn_search_worker(tx: Sender<Msg>) -> Sender<(u64, String, Arc<dyn Source>)> {
+    let (stx, srx) = mpsc::channel::<(u64, String, Arc<dyn Source>)>();
+    thread::spawn(move || {
+        while let Ok(mut req) = srx.recv() {
+            while let Ok(newer) = srx.try_recv() {
+                req = newer;
+            }
+            let (generation, query, src) = req;
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                src.search(&query, SEARCH_LIMIT)
+            }))
+            .unwrap_or_else(|p| {
+                Err(format!(
+                    "search crashed: {}",
+                    terminal::panic_message(p.as_ref())
+                ))
+            });
+            if tx
+                .send(Msg::Action(Action::SearchResults { generation, result }))
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
+    stx
+}

@@ -1,0 +1,126 @@
+//! Terminal set-up and, above all, tear-down: raw mode, alternate screen, mouse capture and the
+//! bidi explicit mode are undone on normal exit, on panic (hook) and on SIGTERM/SIGHUP (the
+//! runtime turns those into a quit). Nothing here queries the terminal (no cursor-position or
+//! colour reports), so start-up cannot hang over SSH or in tmux.
+
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Once, OnceLock};
+use std::thread::ThreadId;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use super::scroll::ScrollBackend;
+use super::BidiMode;
+
+/// Sent after entering the alternate screen in app bidi mode: home, explicit mode (BDSM reset),
+/// LTR presentation direction, clear — in that order (research/bidi.md §1).
+pub const BIDI_ENTER: &str = "\x1b[H\x1b[8l\x1b[1 k\x1b[2J";
+/// Sent at exit in app bidi mode: implicit mode, default direction.
+pub const BIDI_EXIT: &str = "\x1b[8h\x1b[0 k";
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static MOUSE: AtomicBool = AtomicBool::new(false);
+static BIDI_APP: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+/// The terminal in TUI mode; restores it when dropped.
+pub struct Guard {
+    /// The ratatui terminal to draw on.
+    pub terminal: Terminal<ScrollBackend<CrosstermBackend<Stdout>>>,
+}
+
+impl Guard {
+    /// Enters raw mode and the alternate screen (and mouse capture, and the bidi explicit mode
+    /// when `bidi` is `App`), and installs the panic hook that undoes it.
+    pub fn enter(mouse: bool, bidi: BidiMode) -> io::Result<Guard> {
+        install_panic_hook();
+        MOUSE.store(mouse, Ordering::SeqCst);
+        BIDI_APP.store(bidi == BidiMode::App, Ordering::SeqCst);
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut out = io::stdout();
+        let setup = (|| -> io::Result<()> {
+            execute!(out, EnterAlternateScreen)?;
+            if mouse {
+                execute!(out, EnableMouseCapture)?;
+            }
+            if bidi == BidiMode::App {
+                out.write_all(BIDI_ENTER.as_bytes())?;
+                out.flush()?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = setup {
+            restore();
+            return Err(e);
+        }
+        match ScrollBackend::new(CrosstermBackend::new(io::stdout())).and_then(Terminal::new) {
+            Ok(terminal) => Ok(Guard { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the terminal back as it was. Idempotent; every error is ignored (the terminal may be
+/// gone after SIGHUP).
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    if BIDI_APP.load(Ordering::SeqCst) {
+        let _ = out.write_all(BIDI_EXIT.as_bytes());
+    }
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+    let _ = out.flush();
+    let _ = disable_raw_mode();
+}
+
+/// Thread that owns the screen; a panic there ends the TUI.
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
+fn install_panic_hook() {
+    let _ = UI_THREAD.set(std::thread::current().id());
+    HOOK.call_once(|| {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let on_ui = UI_THREAD.get() == Some(&std::thread::current().id());
+            if on_ui || !ACTIVE.load(Ordering::SeqCst) {
+                // Restore first so the panic message is readable on the normal screen.
+                restore();
+                prev(info);
+            }
+            // A worker (index build, search) panicking while the TUI runs: its message would
+            // garble the screen, and the runtime catches the unwind and shows it in the status
+            // bar instead.
+        }));
+    });
+}
+
+/// The text of a panic payload, for the status bar.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}

@@ -1,0 +1,713 @@
+//! Key-sequence tests on the state and whole-screen snapshots over `TestBackend`.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+
+use super::app::{run_effects_inline, update, Action, Focus, State};
+use super::keys::handle_key;
+use super::persist::Saved;
+use super::source::{seed_source, EntityKind, MemorySource, Source};
+use super::theme::{ColorSupport, Theme};
+use super::view::draw;
+
+fn fresh(w: u16, h: u16) -> State {
+    State::new(
+        Theme::default_theme(ColorSupport::Ansi256),
+        Saved::default(),
+        Rect::new(0, 0, w, h),
+    )
+}
+
+fn loaded_with(w: u16, h: u16, src: impl Source + 'static, saved: Saved) -> State {
+    let mut s = fresh(w, h);
+    s.saved = saved;
+    update(&mut s, Action::IndexReady(Arc::new(src)));
+    s
+}
+
+fn loaded(w: u16, h: u16) -> State {
+    loaded_with(w, h, seed_source(), Saved::default())
+}
+
+fn press(s: &mut State, code: KeyCode, mods: KeyModifiers) {
+    if let Some(a) = handle_key(s, KeyEvent::new(code, mods)) {
+        update(s, a);
+        run_effects_inline(s);
+    }
+}
+
+/// Types keys: characters as themselves, `\n` Enter, `\x1b` Esc, `\t` Tab.
+fn keys(s: &mut State, text: &str) {
+    for c in text.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        press(s, code, KeyModifiers::NONE);
+    }
+}
+
+fn render(s: &State) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(s.size.width, s.size.height)).unwrap();
+    t.draw(|f| draw(s, f)).unwrap();
+    t
+}
+
+/// The screen as text, plus a second block marking highlighted cells (`^` current match, `~`
+/// other matches) so snapshots show that highlights land on the right cells.
+fn screen(s: &State) -> String {
+    let t = render(s);
+    let buf = t.backend().buffer().clone();
+    let m = s.theme.style("search_match").bg;
+    let cur = s.theme.style("search_current").bg;
+    let mut marks = String::new();
+    for y in 0..buf.area.height {
+        let mut row = String::new();
+        let mut any = false;
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            if cur.is_some() && c.bg == cur.unwrap() {
+                row.push('^');
+                any = true;
+            } else if m.is_some() && c.bg == m.unwrap() {
+                row.push('~');
+                any = true;
+            } else {
+                row.push(' ');
+            }
+        }
+        if any {
+            marks.push_str(&format!("{y:>3} {}\n", row.trim_end()));
+        }
+    }
+    format!("{}\nhighlights:\n{marks}", t.backend())
+}
+
+/// Concatenated symbols of the cells drawn with the `search_current` background.
+fn current_cells(s: &State) -> String {
+    let t = render(s);
+    let buf = t.backend().buffer();
+    let cur = s.theme.style("search_current").bg.unwrap();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            if buf[(x, y)].bg == cur {
+                out.push_str(buf[(x, y)].symbol());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn open_scroll_and_back() {
+    let mut s = loaded(120, 40);
+    // Newest first: 2021-11-17 is the top.
+    assert_eq!(s.list_item(0).unwrap().id, "004_104105c63aa4b763");
+    keys(&mut s, "j\n");
+    let id = s.reader.as_ref().unwrap().view.id.clone();
+    assert_eq!(id, "003_d20ebc38bcca70ee");
+    assert_eq!(s.focus, Focus::Reader);
+    assert!(s.is_read(&id));
+    keys(&mut s, "jj");
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 2);
+    keys(&mut s, "G");
+    let r = s.reader.as_ref().unwrap();
+    let h = s.areas().reader_inner.unwrap().height as usize;
+    assert_eq!(r.scroll, r.max_scroll(h));
+    assert!(r.scroll > 0);
+    keys(&mut s, "g");
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 0);
+    keys(&mut s, " ");
+    assert_eq!(s.reader.as_ref().unwrap().scroll, h - 1);
+    keys(&mut s, "u");
+    assert_eq!(s.reader.as_ref().unwrap().scroll, h - 1 - h / 2);
+    keys(&mut s, "\x1b");
+    assert_eq!(s.focus, Focus::List);
+    assert!(!s.quit);
+    keys(&mut s, "q");
+    assert!(s.quit);
+}
+
+#[test]
+fn sort_cycles() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "s");
+    // Oldest: the first dated article is 2020-10-21.
+    assert_eq!(s.list_item(0).unwrap().id, "001_13ef93096cc37932");
+    keys(&mut s, "s");
+    let titles: Vec<_> = (0..5)
+        .map(|i| s.list_item(i).unwrap().title.clone())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted);
+    keys(&mut s, "s");
+    assert_eq!(s.list_item(0).unwrap().id, "004_104105c63aa4b763");
+}
+
+#[test]
+fn search_as_you_type_opens_hit_with_highlights_and_n_steps() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "/لافروف");
+    let hits = &s.search.as_ref().unwrap().hits;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, "001_13ef93096cc37932");
+    keys(&mut s, "\n");
+    let r = s.reader.as_ref().unwrap();
+    assert_eq!(r.view.id, "001_13ef93096cc37932");
+    assert!(r.highlights.len() >= 2, "{:?}", r.highlights);
+    for h in &r.highlights {
+        assert!(r.text[h.clone()].contains("لافروف"));
+    }
+    assert_eq!(r.current, 0);
+    // The current match is drawn on exactly its cells.
+    assert_eq!(current_cells(&s), "لافروف");
+    keys(&mut s, "n");
+    assert_eq!(s.reader.as_ref().unwrap().current, 1);
+    keys(&mut s, "N");
+    keys(&mut s, "N");
+    let r = s.reader.as_ref().unwrap();
+    assert_eq!(r.current, r.highlights.len() - 1, "N wraps to the last");
+    // The current match's row is on screen.
+    let row = r.row_of(r.highlights[r.current].start);
+    let h = s.areas().reader_inner.unwrap().height as usize;
+    assert!(row >= r.scroll && row < r.scroll + h);
+}
+
+#[test]
+fn stale_search_results_are_dropped() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "/");
+    // Type without running effects: two requests queued.
+    for c in "رو".chars() {
+        let a = handle_key(&s, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+        update(&mut s, a);
+    }
+    let gens: Vec<u64> = s
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            super::app::Effect::Search { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(gens.len(), 2);
+    s.effects.clear();
+    let fake = vec![super::source::SearchHit {
+        id: "x".into(),
+        title: "stale".into(),
+        score: 1.0,
+        snippet: String::new(),
+        highlights: vec![],
+    }];
+    update(
+        &mut s,
+        Action::SearchResults {
+            generation: gens[0],
+            result: Ok(fake.clone()),
+        },
+    );
+    assert!(
+        s.search.as_ref().unwrap().hits.is_empty(),
+        "stale answer shown"
+    );
+    update(
+        &mut s,
+        Action::SearchResults {
+            generation: gens[1],
+            result: Ok(fake),
+        },
+    );
+    assert_eq!(s.search.as_ref().unwrap().hits.len(), 1);
+}
+
+#[test]
+fn entity_prefix_queries_go_to_the_source() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "/person:بوتين");
+    let hits = &s.search.as_ref().unwrap().hits;
+    assert!(!hits.is_empty());
+    keys(&mut s, "\n");
+    let r = s.reader.as_ref().unwrap();
+    assert!(r.highlights.iter().all(|h| &r.text[h.clone()] == "بوتين"));
+}
+
+#[test]
+fn find_in_article_and_escape() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\n/روسيا");
+    assert!(s.editing());
+    let n = s.reader.as_ref().unwrap().highlights.len();
+    assert!(n > 0);
+    keys(&mut s, "\n");
+    assert!(!s.editing());
+    assert_eq!(s.reader.as_ref().unwrap().highlights.len(), n);
+    keys(&mut s, "n");
+    assert_eq!(s.reader.as_ref().unwrap().current, 1 % n);
+    // Esc while typing a find cancels it and its highlights.
+    keys(&mut s, "/x\x1b");
+    assert!(s.reader.as_ref().unwrap().highlights.is_empty());
+    assert_eq!(s.focus, Focus::Reader);
+}
+
+#[test]
+fn entity_sidebar_highlights_mentions_and_filters_the_list() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\n\t");
+    assert_eq!(s.focus, Focus::Sidebar);
+    let r = s.reader.as_ref().unwrap();
+    let e = r.selected_entity().unwrap().clone();
+    assert_eq!(e.kind, EntityKind::Person);
+    assert_eq!(r.highlights.len(), e.count);
+    for h in &r.highlights {
+        assert_eq!(&r.text[h.clone()], e.name);
+    }
+    assert_eq!(current_cells(&s), e.name);
+    keys(&mut s, "n");
+    assert_eq!(s.reader.as_ref().unwrap().current, 1 % e.count);
+    keys(&mut s, "\n");
+    assert_eq!(s.focus, Focus::List);
+    let f = s.filter.as_ref().unwrap();
+    assert_eq!(f.name, e.name);
+    let ids: Vec<String> = (0..s.list.len())
+        .map(|i| s.list_item(i).unwrap().id.clone())
+        .collect();
+    let want = seed_source().articles_naming(e.kind, &e.key).unwrap();
+    assert_eq!(ids.len(), want.len());
+    assert!(ids.iter().all(|i| want.contains(i)));
+    keys(&mut s, "\x1b");
+    assert!(s.filter.is_none());
+    assert_eq!(s.list.len(), 5);
+    // `q` also steps back out of a filter and out of search results before quitting.
+    keys(&mut s, "\t\t\nq");
+    assert!(s.filter.is_none() && !s.quit);
+    keys(&mut s, "/روسيا\n\x1bq");
+    assert!(s.search.is_none() && !s.quit);
+    keys(&mut s, "q");
+    assert!(s.quit);
+}
+
+#[test]
+fn reading_position_survives_a_restart_and_a_resize() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\njjjjj");
+    let pos = s.reader.as_ref().unwrap().position();
+    assert!(pos > 0);
+    // A narrower terminal re-wraps but keeps the same text at the top.
+    update(&mut s, Action::Resize(90, 30));
+    assert_eq!(s.reader.as_ref().unwrap().position(), pos);
+    keys(&mut s, "\x1bq");
+    assert!(s.quit);
+    super::persist::save(dir.path(), &s.saved).unwrap();
+    let (saved, err) = super::persist::load(Some(dir.path()));
+    assert!(err.is_none());
+    let id = "004_104105c63aa4b763";
+    assert!(saved.articles[id].read);
+    let mut s2 = loaded_with(120, 40, seed_source(), saved);
+    keys(&mut s2, "\n");
+    assert_eq!(s2.reader.as_ref().unwrap().view.id, id);
+    assert_eq!(s2.reader.as_ref().unwrap().position(), pos);
+}
+
+#[test]
+fn help_overlay_toggles_and_swallows_keys() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "?");
+    assert!(s.help);
+    keys(&mut s, "j\n");
+    assert!(s.reader.is_none());
+    keys(&mut s, "q");
+    assert!(!s.help && !s.quit);
+    press(&mut s, KeyCode::F(1), KeyModifiers::NONE);
+    assert!(s.help);
+    press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(s.quit);
+}
+
+#[test]
+fn narrow_layout_is_one_pane_at_a_time() {
+    let mut s = loaded(60, 20);
+    assert!(s.areas().narrow);
+    assert!(s.areas().reader.is_none());
+    keys(&mut s, "\n");
+    let a = s.areas();
+    assert!(a.list.is_none() && a.reader.is_some());
+    keys(&mut s, "e");
+    assert_eq!(s.focus, Focus::Sidebar);
+    assert!(s.areas().sidebar.is_some());
+    keys(&mut s, "q");
+    assert_eq!(s.focus, Focus::List);
+    // 70–99 columns: no sidebar until `e`.
+    let mut s = loaded(90, 30);
+    keys(&mut s, "\n");
+    assert!(s.areas().sidebar.is_none());
+    keys(&mut s, "e");
+    assert!(s.areas().sidebar.is_some());
+    keys(&mut s, "e");
+    assert!(s.areas().sidebar.is_none());
+}
+
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    let mut s = loaded(120, 40);
+    let li = s.areas().list_inner.unwrap();
+    update(
+        &mut s,
+        Action::MouseClick {
+            col: li.x + 3,
+            row: li.y + 2,
+        },
+    );
+    assert_eq!(s.list_sel, 2);
+    update(
+        &mut s,
+        Action::MouseClick {
+            col: li.x + 3,
+            row: li.y + 2,
+        },
+    );
+    assert!(s.reader.is_some(), "a second click opens");
+    let ri = s.areas().reader_inner.unwrap();
+    update(
+        &mut s,
+        Action::MouseScroll {
+            col: ri.x + 1,
+            row: ri.y + 1,
+            delta: 1,
+        },
+    );
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 3);
+}
+
+#[test]
+fn tiny_sizes_do_not_panic() {
+    for (w, h) in [
+        (1, 1),
+        (2, 2),
+        (19, 4),
+        (20, 5),
+        (21, 6),
+        (30, 8),
+        (69, 10),
+        (70, 10),
+    ] {
+        let mut s = loaded(w, h);
+        render(&s);
+        for k in [
+            "\n", "j", "G", "\t", "\t", "e", "/", "ر", "\n", "?", "\x1b", "n", "q",
+        ] {
+            keys(&mut s, k);
+            render(&s);
+        }
+        if w < 20 || h < 5 {
+            let t = render(&s);
+            let first: String = (0..w)
+                .map(|x| t.backend().buffer()[(x, 0)].symbol().to_string())
+                .collect();
+            assert!("terminal too small".starts_with(first.trim_end()));
+        }
+    }
+}
+
+#[test]
+fn control_characters_never_reach_the_screen() {
+    let raw = "عنوان\x1b[31m خطير\x07\n\nنص فيه \u{9b}2J و\x7f و\x1b]0;pwned\x07 هنا.";
+    let a = MemorySource::article_from_text("evil", raw, Some("2030-01-01"), Some("\x1bsrc"), &[]);
+    let mut s = loaded_with(120, 40, MemorySource::new(vec![a]), Saved::default());
+    keys(&mut s, "\n");
+    let t = render(&s);
+    for c in t.backend().buffer().content() {
+        assert!(
+            !c.symbol()
+                .chars()
+                .any(|ch| (ch as u32) < 0x20 || (0x7f..=0x9f).contains(&(ch as u32))),
+            "raw control in cell {:?}",
+            c.symbol()
+        );
+    }
+    assert!(t.backend().to_string().contains('␛'));
+}
+
+#[test]
+fn loading_screen_then_ready() {
+    let mut s = fresh(80, 20);
+    update(&mut s, Action::IndexProgress { done: 3, total: 10 });
+    // Keys are accepted while loading.
+    keys(&mut s, "j/?");
+    keys(&mut s, "\x1b");
+    insta::assert_snapshot!("loading_80x20", screen(&s));
+    update(&mut s, Action::IndexReady(Arc::new(seed_source())));
+    assert_eq!(s.list.len(), 5);
+    assert!(s.progress.is_none());
+}
+
+#[test]
+fn cursor_sits_on_the_selected_row() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "jj");
+    let mut t = render(&s);
+    let li = s.areas().list_inner.unwrap();
+    t.backend_mut().assert_cursor_position((li.x, li.y + 2));
+}
+
+/// Bytes written to the terminal for one `j`, in the list and in the reader, at 120×40.
+#[test]
+fn bytes_per_scroll_line() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    struct Count(Arc<AtomicUsize>);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.fetch_add(b.len(), Ordering::SeqCst);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    fn measure(s: &mut State, key: &str, scrolling: bool) -> usize {
+        let n = Arc::new(AtomicUsize::new(0));
+        let size = ratatui::layout::Size::new(s.size.width, s.size.height);
+        let inner = CrosstermBackend::new(Count(n.clone()));
+        if scrolling {
+            let backend = super::scroll::ScrollBackend::with_size(inner, size);
+            return measure_with(s, key, backend, &n);
+        }
+        measure_with(s, key, inner, &n)
+    }
+    fn measure_with<B: ratatui::backend::Backend>(
+        s: &mut State,
+        key: &str,
+        backend: B,
+        n: &Arc<AtomicUsize>,
+    ) -> usize {
+        let opts = ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(s.size),
+        };
+        let mut t = Terminal::with_options(backend, opts).unwrap();
+        t.draw(|f| draw(s, f)).unwrap();
+        let before = n.load(Ordering::SeqCst);
+        keys(s, key);
+        t.draw(|f| draw(s, f)).unwrap();
+        n.load(Ordering::SeqCst) - before
+    }
+    let mut s = loaded(120, 40);
+    let list = measure(&mut s, "j", true);
+    keys(&mut s, "\n");
+    let plain = measure(&mut s, "j", false);
+    let reader = measure(&mut s, "j", true);
+    let mut n = loaded(60, 20);
+    keys(&mut n, "\n");
+    let narrow_plain = measure(&mut n, "j", false);
+    let narrow = measure(&mut n, "j", true);
+    eprintln!(
+        "bytes per j: list {list}; reader 120x40 {reader} (plain diff {plain}); \
+         reader 60x20 {narrow} (plain diff {narrow_plain})"
+    );
+    assert!(list < 2000, "list j wrote {list} bytes");
+    assert!(reader <= plain);
+    // Alone on screen the reader scrolls with the terminal: one new line, not the pane.
+    assert!(narrow * 4 < narrow_plain, "{narrow} vs {narrow_plain}");
+}
+
+#[test]
+fn snapshot_list_120x40() {
+    let s = loaded(120, 40);
+    insta::assert_snapshot!("list_120x40", screen(&s));
+}
+
+#[test]
+fn snapshot_list_60x20() {
+    let s = loaded(60, 20);
+    insta::assert_snapshot!("list_60x20", screen(&s));
+}
+
+#[test]
+fn snapshot_reader_and_sidebar_120x40() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\n");
+    insta::assert_snapshot!("reader_120x40", screen(&s));
+    keys(&mut s, "\tj");
+    insta::assert_snapshot!("sidebar_entity_120x40", screen(&s));
+}
+
+#[test]
+fn snapshot_reader_60x20() {
+    let mut s = loaded(60, 20);
+    keys(&mut s, "j\n");
+    insta::assert_snapshot!("reader_60x20", screen(&s));
+    keys(&mut s, "e");
+    assert_eq!(
+        s.reader.as_ref().unwrap().sidebar_offset,
+        0,
+        "heading hidden"
+    );
+    insta::assert_snapshot!("sidebar_60x20", screen(&s));
+}
+
+#[test]
+fn snapshot_search_and_hit_120x40() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "/روسيا");
+    insta::assert_snapshot!("search_120x40", screen(&s));
+    keys(&mut s, "\n");
+    insta::assert_snapshot!("hit_120x40", screen(&s));
+}
+
+#[test]
+fn snapshot_search_and_hit_60x20() {
+    let mut s = loaded(60, 20);
+    keys(&mut s, "/لافروف");
+    insta::assert_snapshot!("search_60x20", screen(&s));
+    keys(&mut s, "\n");
+    insta::assert_snapshot!("hit_60x20", screen(&s));
+}
+
+#[test]
+fn snapshot_help() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "?");
+    insta::assert_snapshot!("help_120x40", screen(&s));
+    let mut s = loaded(60, 20);
+    keys(&mut s, "?");
+    insta::assert_snapshot!("help_60x20", screen(&s));
+}
+
+#[test]
+fn snapshot_filter_and_small() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\n\t\n");
+    insta::assert_snapshot!("filter_120x40", screen(&s));
+    let s = loaded(20, 5);
+    insta::assert_snapshot!("min_20x5", screen(&s));
+    let s = loaded(19, 5);
+    insta::assert_snapshot!("too_small_19x5", screen(&s));
+}
+
+#[test]
+fn bad_theme_falls_back_with_a_message_in_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "[styles]\ntext = { fg = \"nope\" }\n",
+    )
+    .unwrap();
+    let opts = super::TuiOptions {
+        theme: "broken".into(),
+        theme_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let s = super::initial_state(&opts, ColorSupport::Ansi256, Rect::new(0, 0, 120, 40));
+    assert_eq!(s.theme.name, "default");
+    let t = render(&s);
+    let status: String = (0..120)
+        .map(|x| t.backend().buffer()[(x, 38)].symbol().to_string())
+        .collect();
+    assert!(status.contains("bad colour \"nope\""), "{status}");
+    assert!(status.contains("default theme"), "{status}");
+}
+
+#[test]
+fn cursor_follows_the_search_input() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "/ab");
+    let mut t = render(&s);
+    t.backend_mut().assert_cursor_position((3, 38));
+}
+
+/// Not an assertion: prints update+draw time per `j` at 120×40 (run with --nocapture).
+#[test]
+fn time_per_key_report() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\n");
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| draw(&s, f)).unwrap();
+    let mut times = Vec::new();
+    for i in 0..200 {
+        let k = if (i / 20) % 2 == 0 { "j" } else { "k" };
+        let start = std::time::Instant::now();
+        keys(&mut s, k);
+        t.draw(|f| draw(&s, f)).unwrap();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    eprintln!(
+        "update+draw per j/k at 120x40: median {:?}",
+        times[times.len() / 2]
+    );
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn action() -> impl Strategy<Value = Result<KeyCode, (u8, u16, u16)>> {
+        let keys = prop::sample::select(vec![
+            KeyCode::Char('j'),
+            KeyCode::Char('k'),
+            KeyCode::Char('G'),
+            KeyCode::Char('g'),
+            KeyCode::Char(' '),
+            KeyCode::Char('b'),
+            KeyCode::Char('d'),
+            KeyCode::Char('u'),
+            KeyCode::Char('/'),
+            KeyCode::Char('n'),
+            KeyCode::Char('N'),
+            KeyCode::Char('e'),
+            KeyCode::Char('s'),
+            KeyCode::Char('?'),
+            KeyCode::Char('q'),
+            KeyCode::Char('ر'),
+            KeyCode::Char('و'),
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+            KeyCode::Down,
+            KeyCode::PageUp,
+        ]);
+        prop_oneof![
+            6 => keys.prop_map(Ok),
+            1 => (0u8..3, 0u16..130, 0u16..45).prop_map(Err),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any key, mouse and resize sequence at any size neither panics nor leaves the
+        /// selection or scroll out of range.
+        #[test]
+        fn random_sessions_do_not_panic(
+            w in 1u16..130, h in 1u16..45,
+            seq in prop::collection::vec(action(), 1..60),
+        ) {
+            let mut s = loaded(w, h);
+            for a in seq {
+                match a {
+                    Ok(code) => press(&mut s, code, KeyModifiers::NONE),
+                    Err((0, c, r)) => update(&mut s, Action::MouseClick { col: c, row: r }),
+                    Err((1, c, r)) => update(&mut s, Action::MouseScroll { col: c, row: r, delta: 1 }),
+                    Err((_, c, r)) => update(&mut s, Action::Resize(c.max(1), r.max(1))),
+                }
+                if s.quit {
+                    break;
+                }
+                render(&s);
+                prop_assert!(s.list_sel < s.list.len().max(1));
+                if let Some(r) = &s.reader {
+                    prop_assert!(r.scroll <= r.rows.len());
+                    prop_assert!(r.current < r.highlights.len().max(1));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,698 @@
+//! Drawing: `draw(&State, &mut Frame)` paints the state, with no I/O. Screen geometry lives in
+//! [`areas`], which `update` also uses (page sizes, reader width, mouse hit-testing), so the two
+//! always agree.
+
+use std::ops::Range;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Widget};
+use ratatui::Frame;
+
+use super::app::{Focus, Reader, Row, SidebarPref, State};
+use super::keys::{hint_line, HELP};
+use super::reader::{one_line, sanitize, LayoutOpts, ReaderLine};
+use super::source::EntityKind;
+
+/// Smallest usable terminal: below this only "terminal too small" is shown.
+pub const MIN_WIDTH: u16 = 20;
+/// Smallest usable height.
+pub const MIN_HEIGHT: u16 = 5;
+/// Under this width one pane fills the screen.
+pub const NARROW: u16 = 70;
+/// From this width the sidebar shows by default.
+pub const SIDEBAR_AUTO: u16 = 100;
+
+/// Where everything goes on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    /// Below the minimum size.
+    pub too_small: bool,
+    /// One pane at a time.
+    pub narrow: bool,
+    /// List pane (with border) and its inside.
+    pub list: Option<Rect>,
+    /// Inside of the list pane.
+    pub list_inner: Option<Rect>,
+    /// Reader pane.
+    pub reader: Option<Rect>,
+    /// Text area of the reader.
+    pub reader_inner: Option<Rect>,
+    /// Sidebar pane.
+    pub sidebar: Option<Rect>,
+    /// Inside of the sidebar.
+    pub sidebar_inner: Option<Rect>,
+    /// Status line.
+    pub status: Rect,
+    /// Hint bar (when there is room).
+    pub hint: Option<Rect>,
+}
+
+fn inner(r: Rect) -> Rect {
+    Block::default().borders(Borders::ALL).inner(r)
+}
+
+fn reader_text_area(r: Rect) -> Rect {
+    let i = inner(r);
+    if i.width > 6 {
+        Rect::new(i.x + 1, i.y, i.width - 2, i.height)
+    } else {
+        i
+    }
+}
+
+/// Screen geometry for terminal `size` and the state's focus and sidebar choice.
+pub fn areas(size: Rect, state: &State) -> Areas {
+    let mut a = Areas::default();
+    if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
+        a.too_small = true;
+        return a;
+    }
+    let (w, h) = (size.width, size.height);
+    let hint_rows = u16::from(h >= 10);
+    a.status = Rect::new(size.x, size.y + h - 1 - hint_rows, w, 1);
+    if hint_rows == 1 {
+        a.hint = Some(Rect::new(size.x, size.y + h - 1, w, 1));
+    }
+    let main = Rect::new(size.x, size.y, w, h - 1 - hint_rows);
+    a.narrow = w < NARROW;
+    if a.narrow {
+        match state.focus {
+            Focus::Reader if state.reader.is_some() => a.reader = Some(main),
+            Focus::Sidebar if state.reader.is_some() => a.sidebar = Some(main),
+            _ => a.list = Some(main),
+        }
+    } else {
+        let side_on = match state.sidebar {
+            SidebarPref::Auto => w >= SIDEBAR_AUTO,
+            SidebarPref::Shown => true,
+            SidebarPref::Hidden => false,
+        };
+        let list_w = (w * 3 / 10).clamp(26, 50);
+        let side_w = if side_on { (w / 5).clamp(22, 32) } else { 0 };
+        let reader_w = w - list_w - side_w;
+        a.list = Some(Rect::new(main.x, main.y, list_w, main.height));
+        a.reader = Some(Rect::new(main.x + list_w, main.y, reader_w, main.height));
+        if side_on {
+            a.sidebar = Some(Rect::new(
+                main.x + list_w + reader_w,
+                main.y,
+                side_w,
+                main.height,
+            ));
+        }
+    }
+    a.list_inner = a.list.map(inner);
+    a.reader_inner = a.reader.map(reader_text_area);
+    a.sidebar_inner = a.sidebar.map(inner);
+    a
+}
+
+/// One row of the sidebar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideRow {
+    /// Group heading.
+    Heading(EntityKind),
+    /// An entity, by position in `Reader::entity_order`.
+    Entity(usize),
+}
+
+/// The sidebar's rows for the open article: a heading per kind present, then its entities.
+pub fn sidebar_rows(r: &Reader) -> Vec<SideRow> {
+    let mut rows = Vec::new();
+    let mut last = None;
+    for (pos, &i) in r.entity_order.iter().enumerate() {
+        let kind = r.view.entities[i].kind;
+        if last != Some(kind) {
+            rows.push(SideRow::Heading(kind));
+            last = Some(kind);
+        }
+        rows.push(SideRow::Entity(pos));
+    }
+    rows
+}
+
+/// Writes `line`'s cells at (`x`, `y`) within `max_w` columns, after its indent. `style` is the
+/// base; `hl` may patch a cell by its logical byte range.
+fn draw_line(
+    buf: &mut Buffer,
+    x0: u16,
+    y: u16,
+    max_w: u16,
+    line: &ReaderLine,
+    style: Style,
+    hl: &dyn Fn(&Range<usize>) -> Option<Style>,
+) {
+    let end = x0.saturating_add(max_w);
+    let mut x = x0.saturating_add(line.indent);
+    for c in &line.cells {
+        if c.width == 0 {
+            continue;
+        }
+        let w = c.width as u16;
+        if x.saturating_add(w) > end {
+            break;
+        }
+        let st = match hl(&c.range) {
+            Some(h) => style.patch(h),
+            None => style,
+        };
+        buf.set_stringn(x, y, &c.sym, w as usize, st);
+        x += w;
+    }
+}
+
+/// Writes plain (sanitised) text on one row, cut to `max_w` columns.
+fn draw_text(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    max_w: u16,
+    text: &str,
+    style: Style,
+    opts: LayoutOpts,
+) {
+    let line = one_line(text, max_w, opts);
+    draw_line(buf, x, y, max_w, &line, style, &|_| None);
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn pane_block<'a>(state: &State, title: String, focused: bool) -> Block<'a> {
+    let t = &state.theme;
+    let border = if focused {
+        t.style("border_focused")
+    } else {
+        t.style("border")
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Span::styled(sanitize(&title).into_owned(), border))
+}
+
+/// Paints the whole screen.
+pub fn draw(state: &State, frame: &mut Frame) {
+    let size = frame.area();
+    let a = areas(size, state);
+    let buf = frame.buffer_mut();
+    if a.too_small {
+        let msg = "terminal too small";
+        buf.set_stringn(
+            size.x,
+            size.y,
+            msg,
+            size.width as usize,
+            state.theme.style("error"),
+        );
+        return;
+    }
+    // Base style everywhere, so themes with a background paint the whole screen.
+    buf.set_style(size, state.theme.style("text"));
+    let mut cursor: Option<Position> = None;
+    if let Some(r) = a.list {
+        cursor = draw_list(state, buf, r, a.list_inner.unwrap_or(r)).or(cursor);
+    }
+    if let Some(r) = a.reader {
+        let c = draw_reader(state, buf, r, a.reader_inner.unwrap_or(r));
+        if state.focus == Focus::Reader {
+            cursor = c.or(cursor);
+        }
+    }
+    if let Some(r) = a.sidebar {
+        let c = draw_sidebar(state, buf, r, a.sidebar_inner.unwrap_or(r));
+        if state.focus == Focus::Sidebar {
+            cursor = c.or(cursor);
+        }
+    }
+    if state.focus != Focus::List && cursor.is_some() {
+        // The list's cursor only counts when the list has focus; recomputed above per pane.
+    }
+    let input_cursor = draw_status(state, buf, a.status);
+    if let Some(h) = a.hint {
+        draw_text(
+            buf,
+            h.x,
+            h.y,
+            h.width,
+            &hint_line(h.width as usize),
+            state.theme.style("hint"),
+            state.layout,
+        );
+    }
+    if state.help {
+        draw_help(state, buf, size);
+    } else if let Some(c) = input_cursor.or(cursor) {
+        // The real cursor sits on the selected row (or the input), for screen readers.
+        frame.set_cursor_position(c);
+    }
+}
+
+fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Position> {
+    let t = &state.theme;
+    let focused = state.focus == Focus::List;
+    let title = if let Some(s) = &state.search {
+        format!(" Search ({}) ", s.hits.len())
+    } else if let Some(f) = &state.filter {
+        format!(" {} {} ({}) ", f.kind.as_str(), f.name, state.list.len())
+    } else {
+        format!(" Articles ({}) · {} ", state.list.len(), state.sort.label())
+    };
+    pane_block(state, title, focused).render(outer, buf);
+    if r.width == 0 || r.height == 0 {
+        return None;
+    }
+    if state.source.is_none() {
+        let msg = state
+            .index_error
+            .as_deref()
+            .map(|e| format!("index error: {e}"))
+            .unwrap_or_else(|| "Building the index…".to_string());
+        let st = if state.index_error.is_some() {
+            t.style("error")
+        } else {
+            t.style("text")
+        };
+        draw_text(buf, r.x, r.y, r.width, &msg, st, state.layout);
+        if state.index_error.is_none() && r.height >= 2 {
+            let (done, total) = state.progress.unwrap_or((0, 0));
+            let ratio = if total == 0 {
+                0.0
+            } else {
+                (done as f64 / total as f64).clamp(0.0, 1.0)
+            };
+            Gauge::default()
+                .gauge_style(t.style("gauge"))
+                .ratio(ratio)
+                .label(format!("{done}/{total}"))
+                .render(Rect::new(r.x, r.y + 1, r.width, 1), buf);
+        }
+        return None;
+    }
+    let mut cursor = None;
+    if let Some(s) = &state.search {
+        if let Some(e) = &s.error {
+            draw_text(buf, r.x, r.y, r.width, e, t.style("error"), state.layout);
+            return None;
+        }
+        if s.hits.is_empty() {
+            let msg = if s.query.trim().is_empty() {
+                "type to search; person: place: org: for entities"
+            } else if s.shown_generation != s.generation {
+                "searching…"
+            } else {
+                "no matches"
+            };
+            draw_text(buf, r.x, r.y, r.width, msg, t.style("dim"), state.layout);
+            return None;
+        }
+        let rows = (r.height / 2) as usize;
+        for (k, hit) in s.hits.iter().enumerate().skip(s.offset).take(rows.max(1)) {
+            let y = r.y + ((k - s.offset) * 2) as u16;
+            if y >= r.y + r.height {
+                break;
+            }
+            let sel = k == s.sel;
+            let base = if sel && focused {
+                t.style("selection")
+            } else {
+                t.style("text")
+            };
+            if sel {
+                buf.set_style(Rect::new(r.x, y, r.width, 1), base);
+                if focused {
+                    cursor = Some(Position::new(r.x, y));
+                }
+            }
+            let title = one_line(&hit.title, r.width.saturating_sub(2), state.layout);
+            buf.set_stringn(r.x, y, if sel { "▶ " } else { "  " }, 2, base);
+            draw_line(
+                buf,
+                r.x + 2,
+                y,
+                r.width.saturating_sub(2),
+                &title,
+                base.patch(t.style("title")).patch(if sel && focused {
+                    t.style("selection")
+                } else {
+                    Style::default()
+                }),
+                &|_| None,
+            );
+            if y + 1 < r.y + r.height {
+                let (snippet, hls) = snippet_window(hit, (r.width / 3) as usize);
+                let snip = one_line(snippet, r.width.saturating_sub(2), state.layout);
+                let hls = &hls;
+                let m = t.style("search_match");
+                draw_line(
+                    buf,
+                    r.x + 2,
+                    y + 1,
+                    r.width.saturating_sub(2),
+                    &snip,
+                    t.style("dim"),
+                    &|cr| hls.iter().any(|h| overlaps(h, cr)).then_some(m),
+                );
+            }
+        }
+        return cursor;
+    }
+    if state.list.is_empty() {
+        draw_text(
+            buf,
+            r.x,
+            r.y,
+            r.width,
+            "no articles",
+            t.style("dim"),
+            state.layout,
+        );
+        return None;
+    }
+    for row in 0..r.height as usize {
+        let i = state.list_offset + row;
+        let Some(a) = state.list_item(i) else { break };
+        let y = r.y + row as u16;
+        let sel = i == state.list_sel;
+        let read = state.is_read(&a.id);
+        let mut base = if read {
+            t.style("read")
+        } else {
+            t.style("unread")
+        };
+        if sel && focused {
+            base = base.patch(t.style("selection"));
+        } else if sel {
+            base = base.add_modifier(Modifier::UNDERLINED);
+        }
+        buf.set_style(Rect::new(r.x, y, r.width, 1), base);
+        if sel && focused {
+            cursor = Some(Position::new(r.x, y));
+        }
+        // Unread marker, then the date, then the title, then the source if there is room.
+        let marker = if read { "  " } else { "● " };
+        buf.set_stringn(r.x, y, marker, r.width as usize, base);
+        let mut x = r.x + 2;
+        let mut room = r.width.saturating_sub(2);
+        if room >= 30 {
+            let date = a.date.as_deref().unwrap_or("");
+            let date_st = if sel && focused { base } else { t.style("dim") };
+            draw_text(buf, x, y, 10, date, date_st, state.layout);
+            x += 11;
+            room -= 11;
+        }
+        let src_w = match &a.source {
+            Some(s) if room >= 40 => (one_line(s, 14, state.layout).width() as u16) + 1,
+            _ => 0,
+        };
+        let title = one_line(&a.title, room.saturating_sub(src_w), state.layout);
+        draw_line(buf, x, y, room.saturating_sub(src_w), &title, base, &|_| {
+            None
+        });
+        if src_w > 0 {
+            if let Some(s) = &a.source {
+                let st = if sel && focused { base } else { t.style("dim") };
+                draw_text(
+                    buf,
+                    r.x + r.width - src_w + 1,
+                    y,
+                    src_w - 1,
+                    s,
+                    st,
+                    state.layout,
+                );
+            }
+        }
+    }
+    cursor
+}
+
+/// The part of a hit's snippet to show: starting a few words before the first match so the
+/// match is visible in a narrow pane, with highlight ranges shifted to match.
+fn snippet_window(hit: &super::source::SearchHit, lead: usize) -> (&str, Vec<Range<usize>>) {
+    let s = hit.snippet.as_str();
+    let Some(first) = hit.highlights.iter().map(|r| r.start).min() else {
+        return (s, hit.highlights.clone());
+    };
+    if first > s.len() || !s.is_char_boundary(first) || s[..first].chars().count() <= lead {
+        return (s, hit.highlights.clone());
+    }
+    // Go back `lead` characters, then forward to the start of a word.
+    let mut start = s[..first]
+        .char_indices()
+        .rev()
+        .nth(lead)
+        .map_or(0, |(i, _)| i);
+    if let Some(sp) = s[start..first].find(char::is_whitespace) {
+        let ws = s[start + sp..].chars().next().map_or(1, char::len_utf8);
+        start += sp + ws;
+    }
+    let hl = hit
+        .highlights
+        .iter()
+        .filter(|r| r.start >= start)
+        .map(|r| r.start - start..r.end - start)
+        .collect();
+    (&s[start..], hl)
+}
+
+fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Position> {
+    let t = &state.theme;
+    let focused = state.focus == Focus::Reader;
+    let Some(rd) = &state.reader else {
+        pane_block(state, " Reader ".into(), focused).render(outer, buf);
+        if r.height > 0 {
+            draw_text(
+                buf,
+                r.x,
+                r.y,
+                r.width,
+                "Enter opens the selected article",
+                t.style("dim"),
+                state.layout,
+            );
+        }
+        return None;
+    };
+    let total = rd.rows.len();
+    let h = r.height as usize;
+    let last = (rd.scroll + h).min(total);
+    let pct = if total <= h { 100 } else { last * 100 / total };
+    let pos = format!(" {}-{}/{} {}% ", rd.scroll + 1, last, total, pct);
+    let mut block = pane_block(state, " Reader ".into(), focused);
+    if outer.width as usize > pos.len() + 12 {
+        block = block.title_bottom(Line::from(Span::styled(pos, t.style("dim"))).right_aligned());
+    }
+    block.render(outer, buf);
+    let m = t.style("search_match");
+    let cur = t.style("search_current");
+    let current = rd.highlights.get(rd.current).cloned();
+    let hls = &rd.highlights;
+    let hl = |cr: &Range<usize>| -> Option<Style> {
+        if current.as_ref().is_some_and(|c| overlaps(c, cr)) {
+            Some(cur)
+        } else if hls.iter().any(|h| overlaps(h, cr)) {
+            Some(m)
+        } else {
+            None
+        }
+    };
+    let mut cursor = None;
+    let title_rtl = rd.rows.first().and_then(Row::line).is_some_and(|l| l.rtl);
+    for (k, row) in rd.rows.iter().enumerate().skip(rd.scroll).take(h) {
+        let y = r.y + (k - rd.scroll) as u16;
+        match row {
+            Row::Title(l) => draw_line(buf, r.x, y, r.width, l, t.style("title"), &hl),
+            Row::Body(l) => draw_line(buf, r.x, y, r.width, l, t.style("text"), &hl),
+            Row::Meta => {
+                let mut parts: Vec<&str> = Vec::new();
+                if let Some(d) = &rd.view.date {
+                    parts.push(d);
+                }
+                if let Some(s) = &rd.view.source {
+                    parts.push(s);
+                }
+                parts.push(&rd.view.id);
+                let text = parts.join(" · ");
+                let mut line = one_line(&text, r.width, state.layout);
+                if title_rtl {
+                    line.indent = r.width.saturating_sub(line.width() as u16);
+                }
+                draw_line(buf, r.x, y, r.width, &line, t.style("meta"), &|_| None);
+            }
+            Row::Blank => {}
+        }
+        // Cursor: on the current match's row if shown, else the top row.
+        if let (Some(c), Some(l)) = (&current, row.line()) {
+            if cursor.is_none() && l.touches(c) {
+                cursor = Some(Position::new(r.x, y));
+            }
+        }
+    }
+    if focused && cursor.is_none() && r.height > 0 {
+        cursor = Some(Position::new(r.x, r.y));
+    }
+    cursor
+}
+
+fn entity_style(state: &State, k: EntityKind) -> Style {
+    state.theme.style(match k {
+        EntityKind::Person => "entity_person",
+        EntityKind::Place => "entity_place",
+        EntityKind::Org => "entity_org",
+        EntityKind::Date => "entity_date",
+    })
+}
+
+fn draw_sidebar(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Position> {
+    let t = &state.theme;
+    let focused = state.focus == Focus::Sidebar;
+    pane_block(state, " Entities ".into(), focused).render(outer, buf);
+    let Some(rd) = &state.reader else {
+        return None;
+    };
+    if rd.entity_order.is_empty() {
+        draw_text(
+            buf,
+            r.x,
+            r.y,
+            r.width,
+            "no entities",
+            t.style("dim"),
+            state.layout,
+        );
+        return None;
+    }
+    let rows = sidebar_rows(rd);
+    let mut cursor = None;
+    for (k, row) in rows
+        .iter()
+        .enumerate()
+        .skip(rd.sidebar_offset)
+        .take(r.height as usize)
+    {
+        let y = r.y + (k - rd.sidebar_offset) as u16;
+        match *row {
+            SideRow::Heading(kind) => {
+                let n = rd
+                    .entity_order
+                    .iter()
+                    .filter(|&&i| rd.view.entities[i].kind == kind)
+                    .count();
+                let name = match kind {
+                    EntityKind::Person => "People",
+                    EntityKind::Place => "Places",
+                    EntityKind::Org => "Organisations",
+                    EntityKind::Date => "Dates",
+                };
+                draw_text(
+                    buf,
+                    r.x,
+                    y,
+                    r.width,
+                    &format!("{name} ({n})"),
+                    t.style("heading"),
+                    state.layout,
+                );
+            }
+            SideRow::Entity(pos) => {
+                let e = &rd.view.entities[rd.entity_order[pos]];
+                let sel = pos == rd.entity_sel;
+                let mut st = entity_style(state, e.kind);
+                if sel && focused {
+                    st = st.patch(t.style("selection"));
+                    buf.set_style(Rect::new(r.x, y, r.width, 1), st);
+                    cursor = Some(Position::new(r.x, y));
+                } else if sel {
+                    st = st.add_modifier(Modifier::UNDERLINED);
+                }
+                let count = format!("{}", e.count);
+                let cw = count.len() as u16 + 1;
+                let name_w = r.width.saturating_sub(2 + cw);
+                let name = one_line(&e.name, name_w, state.layout);
+                draw_line(buf, r.x + 2, y, name_w, &name, st, &|_| None);
+                if r.width > cw + 2 {
+                    let cst = if sel && focused { st } else { t.style("dim") };
+                    buf.set_stringn(r.x + r.width - cw + 1, y, &count, count.len(), cst);
+                }
+            }
+        }
+    }
+    cursor
+}
+
+/// Status line: the input when typing (returns where the cursor goes), else the message.
+fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
+    let t = &state.theme;
+    buf.set_style(r, t.style("status"));
+    let (prefix, query) = if let Some(q) = &state.find {
+        ("find: ", Some(q.as_str()))
+    } else if let Some(s) = state.search.as_ref().filter(|s| s.editing) {
+        ("/", Some(s.query.as_str()))
+    } else {
+        ("", None)
+    };
+    if let Some(q) = query {
+        let st = t.style("status").patch(t.style("input"));
+        buf.set_stringn(r.x, r.y, prefix, r.width as usize, st);
+        let px = prefix.len() as u16;
+        let room = r.width.saturating_sub(px + 1);
+        let line = one_line(q, room, state.layout);
+        draw_line(buf, r.x + px, r.y, room, &line, st, &|_| None);
+        let x = (r.x + px + line.width() as u16).min(r.x + r.width.saturating_sub(1));
+        return Some(Position::new(x, r.y));
+    }
+    let msg = state.status.clone().unwrap_or_else(|| {
+        if state.source.is_none() {
+            "qari — indexing…".to_string()
+        } else {
+            format!("qari — {} articles", state.articles.len())
+        }
+    });
+    let st = if msg.contains("error") || msg.contains("cannot") {
+        t.style("status").patch(t.style("error"))
+    } else {
+        t.style("status")
+    };
+    draw_text(buf, r.x, r.y, r.width, &msg, st, state.layout);
+    None
+}
+
+fn draw_help(state: &State, buf: &mut Buffer, size: Rect) {
+    let t = &state.theme;
+    let w = size.width.min(72);
+    let h = (HELP.len() as u16 + 4).min(size.height);
+    let area = Rect::new(
+        size.x + (size.width - w) / 2,
+        size.y + (size.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(area, buf);
+    let lines: Vec<Line> = HELP
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:>20}  "), t.style("heading")),
+                Span::styled(*what, t.style("text")),
+            ])
+        })
+        .chain(std::iter::once(Line::from(Span::styled(
+            "Esc, q or ? closes",
+            t.style("dim"),
+        ))))
+        .collect();
+    Paragraph::new(lines)
+        .style(t.style("text"))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.style("border_focused"))
+                .title(" Keys "),
+        )
+        .render(area, buf);
+}
