@@ -1,0 +1,105 @@
+//! End to end on a pseudo-terminal: the real binary, driven by ../shared/tools/ptyprobe.py (a VT
+//! emulator over a pty). Opens an article, searches, quits, and checks the terminal was restored.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn probe() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ptyprobe.py");
+    let has_pyte = Command::new("python3")
+        .args(["-c", "import pyte"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if p.is_file() && has_pyte {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "ptyprobe.py or pyte missing under CI"
+    );
+    eprintln!("skipped: needs {} and `pip install pyte`", p.display());
+    None
+}
+
+/// Runs qari on the seeds in a 120×40 pty with `keys`; returns the probe's report and the bytes.
+fn run(probe: &Path, home: &Path, keys: &str) -> (Value, Vec<u8>) {
+    let dump = home.join(format!("dump-{}", keys.len()));
+    let out = Command::new("python3")
+        .arg(probe)
+        .args([
+            "--cols",
+            "120",
+            "--rows",
+            "40",
+            "--marker",
+            "Articles (5)",
+            "--timeout",
+            "30",
+        ])
+        .args(["--keys", keys, "--dump"])
+        .arg(&dump)
+        .arg("--")
+        .arg(assert_cmd::cargo::cargo_bin("qari"))
+        .env("QARI_CACHE_DIR", home.join("cache"))
+        .env("QARI_CONFIG_DIR", home.join("config"))
+        .env("QARI_STATE_DIR", home.join("state"))
+        .env("TERM", "xterm-256color")
+        .env_remove("QARI_CORPUS")
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("probe JSON");
+    (report, std::fs::read(dump).unwrap_or_default())
+}
+
+fn screen(report: &Value) -> String {
+    report["screen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn search_open_and_quit_restores_the_terminal() {
+    let Some(probe) = probe() else { return };
+    let home = tempfile::tempdir().unwrap();
+
+    // Search the corpus as you type, open the hit.
+    let (report, _) = run(&probe, home.path(), "/ type:لافروف wait:800 Enter wait:500");
+    assert!(
+        report["ready_ms"].is_number(),
+        "never showed the list: {report}"
+    );
+    let s = screen(&report);
+    assert!(
+        s.contains("001_13ef93096cc37932"),
+        "the hit is not open in the reader:\n{s}"
+    );
+    assert!(s.contains("لافروف"), "{s}");
+    assert_eq!(report["raw_ctrl"], 0);
+
+    // Open an article, find in it, go back, quit: exit 0 and every mode restored.
+    let (report, bytes) = run(
+        &probe,
+        home.path(),
+        "j Enter wait:300 / type:موسكو Enter wait:200 q q q",
+    );
+    assert_eq!(report["exit"], 0, "{report}");
+    assert_eq!(report["raw_ctrl"], 0);
+    let last = |needle: &[u8]| bytes.windows(needle.len()).rposition(|w| w == needle);
+    let entered = last(b"\x1b[?1049h").expect("entered the alternate screen");
+    let left = last(b"\x1b[?1049l").expect("left the alternate screen");
+    assert!(left > entered);
+    assert!(last(b"\x1b[?25h").expect("cursor shown again") > entered);
+    // Bidi explicit mode on entry, implicit mode back on exit.
+    assert!(last(b"\x1b[8h").expect("bidi implicit mode restored") > last(b"\x1b[8l").unwrap());
+}
