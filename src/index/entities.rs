@@ -155,10 +155,18 @@ fn reader_of(index: &Index, edir: &Path) -> Result<EntityIndex, IndexError> {
     })
 }
 
-/// Opens the entity index of the index in `dir` if a complete one exists, without tagging.
+/// Opens the entity index of the index in `dir` if a complete one exists (its `tagged.tsv` is
+/// written last), without tagging and without reading the manifest.
 pub(super) fn open(dir: &Path) -> Option<EntityIndex> {
     let edir = folder(dir);
-    let (index, _) = open_existing(&edir)?;
+    if !edir.join("tagged.tsv").is_file() {
+        return None;
+    }
+    let index = Index::open_in_dir(edir.join("tantivy")).ok()?;
+    if index.schema() != schema().0 {
+        return None;
+    }
+    register_analyzer(&index);
     reader_of(&index, &edir).ok()
 }
 

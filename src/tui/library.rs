@@ -19,24 +19,6 @@ pub struct LibrarySource {
     cache_dir: PathBuf,
 }
 
-fn kind_to(k: entities::EntityKind) -> EntityKind {
-    match k {
-        entities::EntityKind::Person => EntityKind::Person,
-        entities::EntityKind::Place => EntityKind::Place,
-        entities::EntityKind::Org => EntityKind::Org,
-        entities::EntityKind::Date => EntityKind::Date,
-    }
-}
-
-fn kind_from(k: EntityKind) -> entities::EntityKind {
-    match k {
-        EntityKind::Person => entities::EntityKind::Person,
-        EntityKind::Place => entities::EntityKind::Place,
-        EntityKind::Org => entities::EntityKind::Org,
-        EntityKind::Date => entities::EntityKind::Date,
-    }
-}
-
 impl LibrarySource {
     /// Wraps an opened library; `cache_dir` is where [`refresh`](Self::refresh) reopens it.
     pub fn new(lib: Library, cache_dir: PathBuf) -> LibrarySource {
@@ -86,7 +68,7 @@ impl Source for LibrarySource {
             .map_err(|e| e.to_string())?
             .into_iter()
             .map(|e| Entity {
-                kind: kind_to(e.kind),
+                kind: e.kind,
                 key: entity_key(e.kind, &e.name),
                 name: e.name,
                 count: e.count,
@@ -126,7 +108,7 @@ impl Source for LibrarySource {
 
     fn articles_naming(&self, kind: EntityKind, key: &str) -> Result<Vec<String>, String> {
         self.current()
-            .articles_naming(kind_from(kind), key)
+            .articles_naming(kind, key)
             .map_err(|e| match e {
                 crate::index::IndexError::Query(crate::index::QueryError::NoEntities) => {
                     "entities are still being tagged; try again in a moment".to_string()

@@ -20,50 +20,8 @@ pub struct ArticleMeta {
     pub source: Option<String>,
 }
 
-/// Kind of a named entity, as the sidebar groups them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityKind {
-    /// People.
-    Person,
-    /// Places.
-    Place,
-    /// Organisations.
-    Org,
-    /// Dates.
-    Date,
-}
-
-impl EntityKind {
-    /// The kind's name as used in queries and by [`Source::articles_naming`] (`person`, `place`,
-    /// `org`, `date`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Person => "person",
-            EntityKind::Place => "place",
-            EntityKind::Org => "org",
-            EntityKind::Date => "date",
-        }
-    }
-
-    /// Parses `person|place|org|date` (and a few synonyms).
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "person" | "per" | "people" => Some(EntityKind::Person),
-            "place" | "loc" | "location" | "gpe" => Some(EntityKind::Place),
-            "org" | "organisation" | "organization" => Some(EntityKind::Org),
-            "date" => Some(EntityKind::Date),
-            _ => None,
-        }
-    }
-
-    /// All kinds in sidebar order.
-    pub const ALL: [EntityKind; 4] = [
-        EntityKind::Person,
-        EntityKind::Place,
-        EntityKind::Org,
-        EntityKind::Date,
-    ];
-}
+/// Kind of a named entity, as the sidebar groups them (the tagger's own kinds).
+pub use crate::entities::EntityKind;
 
 /// One entity of an open article, with every mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
