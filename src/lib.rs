@@ -10,5 +10,7 @@
 //!   └───────────────► layout (bidi) ─┴──► tui   (list · reader · sidebar)
 //! ```
 
+pub mod cli;
 pub mod corpus;
+pub mod layout;
 pub mod text;

@@ -165,7 +165,16 @@ fn month_group(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<
 fn is_levantine(first_word: &str) -> bool {
     matches!(
         first_word,
-        "كانون" | "شباط" | "اذار" | "نيسان" | "ايار" | "حزيران" | "تموز" | "اب" | "ايلول" | "تشرين"
+        "كانون"
+            | "شباط"
+            | "اذار"
+            | "نيسان"
+            | "ايار"
+            | "حزيران"
+            | "تموز"
+            | "اب"
+            | "ايلول"
+            | "تشرين"
     )
 }
 
@@ -187,9 +196,17 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
 }
 
 /// The year token at `j`, if it follows `prev` closely, skipping one `عام`/`سنة` between them.
-fn year_after(text: &str, toks: &[Token], norm: &[String], prev: usize) -> Option<(u16, usize, usize)> {
+fn year_after(
+    text: &str,
+    toks: &[Token],
+    norm: &[String],
+    prev: usize,
+) -> Option<(u16, usize, usize)> {
     let mut j = prev + 1;
-    if j < toks.len() && YEAR_WORDS.contains(&norm[j].as_str()) && gap_ok(text, &toks[prev], &toks[j], true) {
+    if j < toks.len()
+        && YEAR_WORDS.contains(&norm[j].as_str())
+        && gap_ok(text, &toks[prev], &toks[j], true)
+    {
         j += 1;
         if j < toks.len() && gap_ok(text, &toks[j - 1], &toks[j], false) {
             return as_year(&toks[j]).map(|(y, end)| (y, end, j));
@@ -209,9 +226,16 @@ fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(Da
         if i + 1 < toks.len() && gap_ok(text, &toks[i], &toks[i + 1], false) {
             if let Some((month, used)) = month_group(text, toks, norm, i + 1) {
                 let last = i + used;
-                let date = PartialDate { year: None, month: Some(month), day: Some(day) };
+                let date = PartialDate {
+                    year: None,
+                    month: Some(month),
+                    day: Some(day),
+                };
                 if let Some((y, end, j)) = year_after(text, toks, norm, last) {
-                    let date = PartialDate { year: Some(y), ..date };
+                    let date = PartialDate {
+                        year: Some(y),
+                        ..date
+                    };
                     return Some((DateMention { start, end, date }, j + 1 - i));
                 }
                 let end = toks[last].end;
@@ -227,7 +251,11 @@ fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(Da
         {
             if let (Some(m), Some((y, end))) = (as_day(&toks[i + 1]), as_year(&toks[i + 2])) {
                 if (1..=12).contains(&m) {
-                    let date = PartialDate { year: Some(y), month: Some(m), day: Some(day) };
+                    let date = PartialDate {
+                        year: Some(y),
+                        month: Some(m),
+                        day: Some(day),
+                    };
                     return Some((DateMention { start, end, date }, 3));
                 }
             }
@@ -237,15 +265,33 @@ fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(Da
     if let Some((month, used)) = month_group(text, toks, norm, i) {
         let last = i + used - 1;
         if let Some((y, end, j)) = year_after(text, toks, norm, last) {
-            let date = PartialDate { year: Some(y), month: Some(month), day: None };
+            let date = PartialDate {
+                year: Some(y),
+                month: Some(month),
+                day: None,
+            };
             return Some((DateMention { start, end, date }, j + 1 - i));
         }
     }
     // A bare year after عام/سنة: `في عام 2020`.
-    if YEAR_WORDS.contains(&norm[i].as_str()) && i + 1 < toks.len() && gap_ok(text, &toks[i], &toks[i + 1], false) {
+    if YEAR_WORDS.contains(&norm[i].as_str())
+        && i + 1 < toks.len()
+        && gap_ok(text, &toks[i], &toks[i + 1], false)
+    {
         if let Some((y, end)) = as_year(&toks[i + 1]) {
-            let date = PartialDate { year: Some(y), month: None, day: None };
-            return Some((DateMention { start: toks[i + 1].start, end, date }, 2));
+            let date = PartialDate {
+                year: Some(y),
+                month: None,
+                day: None,
+            };
+            return Some((
+                DateMention {
+                    start: toks[i + 1].start,
+                    end,
+                    date,
+                },
+                2,
+            ));
         }
     }
     None
@@ -308,7 +354,11 @@ mod tests {
     #[test]
     fn year_comes_from_context() {
         let d = find_dates("14 ماي")[0].date;
-        let ctx = PartialDate { year: Some(2021), month: Some(5), day: Some(14) };
+        let ctx = PartialDate {
+            year: Some(2021),
+            month: Some(5),
+            day: Some(14),
+        };
         assert_eq!(d.with_year_from(Some(ctx)).iso(), "2021-05-14");
         assert_eq!(d.with_year_from(None).iso(), "--05-14");
     }

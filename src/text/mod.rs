@@ -107,7 +107,11 @@ pub struct Token<'a> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_arabic_mark(c) || c == '\u{0640}' || c == '\u{200C}' || c == '\u{200D}'
+    c.is_alphanumeric()
+        || is_arabic_mark(c)
+        || c == '\u{0640}'
+        || c == '\u{200C}'
+        || c == '\u{200D}'
 }
 
 fn is_number_joiner(c: char) -> bool {
@@ -281,7 +285,8 @@ mod tests {
     #[test]
     fn stems_are_consistent_across_clitic_forms() {
         let base = index_term("أرمينيا");
-        for w in ["لأرمينيا", "وأرمينيا", "بأرمينيا", "وبأرمينيا"] {
+        for w in ["لأرمينيا", "وأرمينيا", "بأرمينيا", "وبأرمينيا"]
+        {
             assert_eq!(index_term(w), base, "{w}");
         }
         let base = index_term("بيسكوف");

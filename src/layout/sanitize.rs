@@ -1,0 +1,81 @@
+//! Where text enters layout: controls become visible placeholders, whitespace runs collapse.
+//!
+//! The output keeps, for every character, the byte range it came from in the source, so cells can
+//! point back into `Article::text()` even after a 1-byte ESC became a 3-byte `␛`.
+
+/// A paragraph after sanitising: the clean text and, per clean character, its source byte range.
+pub(crate) struct Clean {
+    /// Sanitised text: no C0/C1 controls, DEL or raw tabs/newlines; single spaces; trimmed.
+    pub text: String,
+    /// For each char of `text` in order: `(source_start, source_end)` relative to the source.
+    pub origin: Vec<(u32, u32)>,
+}
+
+/// True for whitespace that collapses to one breakable space. No-break spaces (U+00A0, U+2007,
+/// U+202F) are kept as they are: they glue words and must not become break opportunities.
+pub(crate) fn collapses(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{A0}' | '\u{2007}' | '\u{202F}')
+}
+
+/// The visible stand-in for a control character, or `None` if `c` is not one.
+/// C0 controls map to the Control Pictures block (ESC → `␛`), DEL to `␡`, C1 controls to U+FFFD.
+pub(crate) fn placeholder(c: char) -> Option<char> {
+    match c as u32 {
+        0x00..=0x1F => char::from_u32(0x2400 + c as u32),
+        0x7F => Some('\u{2421}'),
+        0x80..=0x9F => Some('\u{FFFD}'),
+        _ => None,
+    }
+}
+
+/// Sanitise one paragraph. Whitespace (tabs and newlines included) collapses to a single space,
+/// leading and trailing whitespace is dropped, controls become placeholders. Everything else —
+/// including explicit bidi controls, which the bidi algorithm must see — passes through.
+pub(crate) fn clean(src: &str) -> Clean {
+    let mut text = String::with_capacity(src.len() + 8);
+    let mut origin = Vec::with_capacity(src.len() / 2 + 1);
+    // Start of a pending whitespace run in the source, emitted lazily so trailing runs vanish.
+    let mut pending_ws: Option<(usize, usize)> = None;
+    for (i, c) in src.char_indices() {
+        let end = i + c.len_utf8();
+        let is_ws = collapses(c);
+        if is_ws {
+            pending_ws = Some(match pending_ws {
+                Some((s, _)) => (s, end),
+                None => (i, end),
+            });
+            continue;
+        }
+        if let Some((s, e)) = pending_ws.take() {
+            if !text.is_empty() {
+                text.push(' ');
+                origin.push((s as u32, e as u32));
+            }
+        }
+        text.push(placeholder(c).unwrap_or(c));
+        origin.push((i as u32, end as u32));
+    }
+    Clean { text, origin }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_become_placeholders_and_whitespace_collapses() {
+        let c = clean("  a\t\x1b[31m\n\n b\u{7f}\u{85}c\u{9b} ");
+        assert_eq!(c.text, "a ␛[31m b␡ c\u{FFFD}");
+        assert_eq!(c.origin.len(), c.text.chars().count());
+        // The space after `a` stands for "\t"; the one after `m` for "\n\n ".
+        assert_eq!(c.origin[1], (3, 4));
+        assert_eq!(c.origin[7], (9, 12));
+        // The 3-byte `␛` points back at the 1-byte ESC.
+        assert_eq!(c.origin[2], (4, 5));
+    }
+
+    #[test]
+    fn no_break_space_is_kept() {
+        assert_eq!(clean("a\u{A0}b").text, "a\u{A0}b");
+    }
+}
