@@ -194,6 +194,7 @@ impl ArticleLayout {
                         width: 0,
                         text: String::new(),
                         cells: Vec::new(),
+                        breaks_at_space: false,
                     }
                 }
             })

@@ -151,6 +151,9 @@ pub struct DisplayLine {
     pub text: String,
     /// The cells in display order.
     pub cells: Vec<Cell>,
+    /// True when the line was wrapped at a space, which is then not drawn (it is still inside
+    /// `logical`). Copying a selection across this line break should put a space back.
+    pub breaks_at_space: bool,
 }
 
 impl DisplayLine {

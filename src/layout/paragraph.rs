@@ -342,6 +342,7 @@ impl Prepared {
             width: line_width,
             text,
             cells,
+            breaks_at_space: span.hidden_space,
         }
     }
 
