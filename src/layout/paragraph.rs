@@ -58,13 +58,6 @@ pub(crate) struct Span {
     pub hidden_space: bool,
 }
 
-fn is_explicit_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-    )
-}
-
 impl Prepared {
     /// Sanitise and resolve `src` (one paragraph of source text).
     pub fn new(src: &str, fallback: Direction, shape_arabic: bool) -> Prepared {
@@ -107,7 +100,7 @@ impl Prepared {
                 }
                 all_removed = false;
                 rep.get_or_insert(start + off);
-                if !is_explicit_control(c) {
+                if !sanitize::is_bidi_control(c) {
                     all_hidden = false;
                 }
                 match uba::l1_of(class) {

@@ -28,6 +28,15 @@ pub(crate) fn placeholder(c: char) -> Option<char> {
     }
 }
 
+/// The explicit bidi controls of UAX #9 (embeddings, overrides, isolates, marks): honoured by
+/// the algorithm, never drawn.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 /// Sanitise one paragraph. Whitespace (tabs and newlines included) collapses to a single space,
 /// leading and trailing whitespace is dropped, controls become placeholders. Everything else —
 /// including explicit bidi controls, which the bidi algorithm must see — passes through.
@@ -36,6 +45,9 @@ pub(crate) fn clean(src: &str) -> Clean {
     let mut origin = Vec::with_capacity(src.len() / 2 + 1);
     // Start of a pending whitespace run in the source, emitted lazily so trailing runs vanish.
     let mut pending_ws: Option<(usize, usize)> = None;
+    // True until something drawable is emitted, and right after an emitted space: a whitespace
+    // run is then dropped, so invisible bidi controls never leave a leading or double space.
+    let mut after_space = true;
     for (i, c) in src.char_indices() {
         let end = i + c.len_utf8();
         let is_ws = collapses(c);
@@ -46,14 +58,39 @@ pub(crate) fn clean(src: &str) -> Clean {
             });
             continue;
         }
+        let invisible = is_bidi_control(c);
         if let Some((s, e)) = pending_ws.take() {
-            if !text.is_empty() {
+            if !after_space {
                 text.push(' ');
                 origin.push((s as u32, e as u32));
+                after_space = true;
             }
+        }
+        if !invisible {
+            after_space = false;
         }
         text.push(placeholder(c).unwrap_or(c));
         origin.push((i as u32, end as u32));
+    }
+    // A space emitted before trailing bidi controls is trailing whitespace too: drop it.
+    if text.ends_with(is_bidi_control) {
+        let keep = text
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c != ' ' && !is_bidi_control(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let kept_chars = text[..keep].chars().count();
+        let tail: Vec<(char, (u32, u32))> = text[keep..]
+            .chars()
+            .zip(origin[kept_chars..].iter().copied())
+            .filter(|&(c, _)| c != ' ')
+            .collect();
+        text.truncate(keep);
+        origin.truncate(kept_chars);
+        for (c, o) in tail {
+            text.push(c);
+            origin.push(o);
+        }
     }
     Clean { text, origin }
 }
@@ -77,5 +114,13 @@ mod tests {
     #[test]
     fn no_break_space_is_kept() {
         assert_eq!(clean("a\u{A0}b").text, "a\u{A0}b");
+    }
+
+    #[test]
+    fn bidi_controls_leave_no_leading_or_double_space() {
+        assert_eq!(clean("\u{202A} a \u{202C} b").text, "\u{202A}a \u{202C}b");
+        let c = clean("a \u{202C}\t\u{2069} ");
+        assert_eq!(c.text, "a\u{202C}\u{2069}");
+        assert_eq!(c.origin, [(0, 1), (2, 5), (6, 9)]);
     }
 }
