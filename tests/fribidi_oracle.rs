@@ -36,7 +36,9 @@ fn fribidi(input: &str, rtl_fallback: bool) -> Option<Vec<(bool, Vec<u8>)>> {
             if std::env::var_os("CI").is_some() {
                 panic!("fribidi not runnable ({e}): apt-get install libfribidi-bin");
             }
-            eprintln!("warning: skipping fribidi oracle check: {e} (apt-get install libfribidi-bin)");
+            eprintln!(
+                "warning: skipping fribidi oracle check: {e} (apt-get install libfribidi-bin)"
+            );
             return None;
         }
     };
@@ -113,7 +115,10 @@ fn seed_lines_agree_with_fribidi() {
                 let para_off = lines.first().map_or(0, |l| l.logical.start);
                 let para_text = &paras[pi];
                 // Byte offset (in article text) of each char of the paragraph.
-                let char_offs: Vec<usize> = para_text.char_indices().map(|(i, _)| para_off + i).collect();
+                let char_offs: Vec<usize> = para_text
+                    .char_indices()
+                    .map(|(i, _)| para_off + i)
+                    .collect();
                 assert_eq!(char_offs.len(), levels.len(), "{path:?} para {pi}");
                 let level_at = |byte: usize| levels[char_offs.binary_search(&byte).unwrap()];
                 let para_level = u8::from(*base_rtl);
@@ -147,9 +152,15 @@ fn seed_lines_agree_with_fribidi() {
                         line.text
                     );
                     for (c, (_, l)) in line.cells.iter().zip(
-                        want.iter().map(|r| clusters.iter().find(|c| c.0 == *r).unwrap()),
+                        want.iter()
+                            .map(|r| clusters.iter().find(|c| c.0 == *r).unwrap()),
                     ) {
-                        assert_eq!(c.rtl, l % 2 == 1, "{path:?} para {pi}: direction of {:?}", line.cell_text(c));
+                        assert_eq!(
+                            c.rtl,
+                            l % 2 == 1,
+                            "{path:?} para {pi}: direction of {:?}",
+                            line.cell_text(c)
+                        );
                     }
                     // Right-aligned when RTL.
                     if line.rtl {
