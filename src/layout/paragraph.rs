@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use unicode_bidi::ParagraphBidiInfo;
+use unicode_bidi::BidiClass;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -39,6 +39,8 @@ struct Cluster {
     kind: Kind,
     /// Needs a dotted circle in front (a zero-width cluster that must still be visible).
     dotted: bool,
+    /// Its first character is an Other Neutral, the only class with mirrored characters (L4).
+    neutral: bool,
 }
 
 /// A paragraph resolved once and wrapped at any width.
@@ -64,7 +66,7 @@ impl Prepared {
         let clean = sanitize::clean(src);
         let text = clean.text.as_str();
         let level = uba::paragraph_level(text, fallback);
-        let info = ParagraphBidiInfo::new(text, Some(level));
+        let info = uba::resolve(text, level);
         let para_level = info.paragraph_level.number();
         // Shaped text has the same chars, maybe different byte lengths: map char index → offset.
         let shaped = if shape_arabic && !text.is_ascii() {
@@ -93,6 +95,7 @@ impl Prepared {
             let mut all_ws = true;
             let mut any_sep = false;
             let mut rep: Option<usize> = None;
+            let neutral = info.original_classes[start] == BidiClass::ON;
             for (off, c) in g.char_indices() {
                 let class = info.original_classes[start + off];
                 if uba::removed_by_x9(class) {
@@ -145,6 +148,7 @@ impl Prepared {
                 l1,
                 kind,
                 dotted,
+                neutral,
             });
         }
         Prepared {
@@ -311,7 +315,7 @@ impl Prepared {
                 text.push(DOTTED_CIRCLE);
             }
             let mut chars = g.chars();
-            if odd && mode == BidiMode::App {
+            if odd && c.neutral && mode == BidiMode::App {
                 // L4: mirror the base character of a cluster at an odd level.
                 if let Some(first) = chars.next() {
                     text.push(unicode_bidi_mirroring::get_mirrored(first).unwrap_or(first));

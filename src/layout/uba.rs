@@ -5,9 +5,50 @@
 //! `reordered_levels` copies the whole paragraph's levels for every line (quadratic on long
 //! paragraphs) and reorders bytes, not clusters, so L1 and L2 are done here on slices.
 
-use unicode_bidi::{BidiClass, Level, ParagraphBidiInfo};
+use std::sync::OnceLock;
+
+use unicode_bidi::{BidiClass, BidiDataSource, HardcodedBidiData, Level, ParagraphBidiInfo};
 
 use super::Direction;
+
+/// `unicode-bidi`'s own character data with a lookup table in front for the ranges news text
+/// lives in (Latin, Arabic, Hebrew, general punctuation and the bidi controls). The stock lookup is
+/// a binary search per character, the largest single cost of laying out a page.
+pub(crate) struct FastBidiData;
+
+const LOW_END: u32 = 0x800;
+const PUNCT_START: u32 = 0x2000;
+const PUNCT_END: u32 = 0x2070;
+
+fn tables() -> &'static (Vec<BidiClass>, Vec<BidiClass>) {
+    static T: OnceLock<(Vec<BidiClass>, Vec<BidiClass>)> = OnceLock::new();
+    T.get_or_init(|| {
+        let class = |cp: u32| char::from_u32(cp).map_or(BidiClass::L, unicode_bidi::bidi_class);
+        (
+            (0..LOW_END).map(class).collect(),
+            (PUNCT_START..PUNCT_END).map(class).collect(),
+        )
+    })
+}
+
+impl BidiDataSource for FastBidiData {
+    #[inline]
+    fn bidi_class(&self, c: char) -> BidiClass {
+        let cp = c as u32;
+        if cp < LOW_END {
+            tables().0[cp as usize]
+        } else if (PUNCT_START..PUNCT_END).contains(&cp) {
+            tables().1[(cp - PUNCT_START) as usize]
+        } else {
+            HardcodedBidiData.bidi_class(c)
+        }
+    }
+}
+
+/// Resolve one paragraph's levels with [`FastBidiData`].
+pub(crate) fn resolve(text: &str, level: Level) -> ParagraphBidiInfo<'_> {
+    ParagraphBidiInfo::new_with_data_source(&FastBidiData, text, Some(level))
+}
 
 /// How a unit takes part in rule L1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +123,7 @@ pub(crate) fn reorder(levels: &[u8]) -> Vec<usize> {
 /// The paragraph level for `text`: rules P2/P3 (first strong letter outside isolates), falling
 /// back to `fallback` when the text has no strong letter.
 pub(crate) fn paragraph_level(text: &str, fallback: Direction) -> Level {
-    match unicode_bidi::get_base_direction(text) {
+    match unicode_bidi::get_base_direction_with_data_source(&FastBidiData, text) {
         unicode_bidi::Direction::Ltr => Level::ltr(),
         unicode_bidi::Direction::Rtl => Level::rtl(),
         unicode_bidi::Direction::Mixed => match fallback {
@@ -115,7 +156,7 @@ pub fn char_levels(text: &str, base: Option<Direction>, fallback: Direction) -> 
         Some(Direction::Rtl) => Level::rtl(),
         None => paragraph_level(text, fallback),
     };
-    let info = ParagraphBidiInfo::new(text, Some(level));
+    let info = resolve(text, level);
     let para = info.paragraph_level.number();
     let mut kept_levels = Vec::new();
     let mut kept_l1 = Vec::new();
@@ -157,6 +198,31 @@ pub fn char_visual_order(text: &str, base: Option<Direction>, fallback: Directio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_data_matches_the_stock_data() {
+        for cp in 0..0x11_0000u32 {
+            if let Some(c) = char::from_u32(cp) {
+                assert_eq!(
+                    FastBidiData.bidi_class(c),
+                    unicode_bidi::bidi_class(c),
+                    "{cp:X}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_mirrored_character_is_other_neutral() {
+        // Lets the layout skip the mirroring lookup for clusters of any other class.
+        for cp in 0..0x11_0000u32 {
+            if let Some(c) = char::from_u32(cp) {
+                if unicode_bidi_mirroring::get_mirrored(c).is_some() {
+                    assert_eq!(unicode_bidi::bidi_class(c), BidiClass::ON, "{cp:X}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn l2_reverses_nested_runs() {

@@ -1,0 +1,119 @@
+//! Layout speed: a 5 KB and a 1 MB article laid out in full at 120 columns (cold: sanitise,
+//! resolve, wrap, reorder every line), and what the reader pane pays with the lazy layout: the
+//! first screen of a 1 MB article, and a warm one-screen scroll.
+//!
+//! Run: `cargo bench --bench layout`
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use qari::corpus::Article;
+use qari::layout::{ArticleLayout, BidiMode, LayoutOptions};
+
+/// Paragraphs of the seed articles, in order (real Arabic newswire with Latin and numbers).
+fn seed_paragraphs() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .split("\n\n")
+                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// An article of at least `bytes` bytes of text, cycling through the seed paragraphs.
+fn article(bytes: usize) -> Article {
+    let paras = seed_paragraphs();
+    let mut body = Vec::new();
+    let mut len = 0;
+    for p in paras.iter().cycle() {
+        if len >= bytes {
+            break;
+        }
+        len += p.len() + 2;
+        body.push(p.clone());
+    }
+    Article {
+        id: "bench".into(),
+        title: body.remove(0),
+        paragraphs: body,
+        date: None,
+        source: None,
+        path: PathBuf::from("bench"),
+        truncated: false,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let opts = LayoutOptions {
+        width: 120,
+        mode: BidiMode::App,
+        shape: false,
+    };
+    let small = article(5 * 1024);
+    let big = article(1024 * 1024);
+    eprintln!(
+        "article sizes: {} and {} bytes",
+        small.text().len(),
+        big.text().len()
+    );
+
+    c.bench_function("full layout 5KB article @120", |b| {
+        b.iter(|| {
+            let l = ArticleLayout::from_article(black_box(&small));
+            black_box(l.all_rows(&opts))
+        })
+    });
+
+    c.bench_function("full layout 5KB article @120 shaped", |b| {
+        let o = LayoutOptions {
+            shape: true,
+            ..opts
+        };
+        b.iter(|| {
+            let l = ArticleLayout::from_article(black_box(&small));
+            black_box(l.all_rows(&o))
+        })
+    });
+
+    let mut g = c.benchmark_group("1MB");
+    g.sample_size(20);
+    g.bench_function("full layout 1MB article @120", |b| {
+        b.iter(|| {
+            let l = ArticleLayout::from_article(black_box(&big));
+            black_box(l.all_rows(&opts))
+        })
+    });
+    g.bench_function("first screen (row count + 40 rows) 1MB article @120", |b| {
+        b.iter(|| {
+            let l = ArticleLayout::from_article(black_box(&big));
+            let n = l.row_count(&opts);
+            black_box((n, l.rows(&opts, 0..40)))
+        })
+    });
+    g.finish();
+
+    let warm = ArticleLayout::from_article(&big);
+    let n = warm.row_count(&opts);
+    let mut top = 0;
+    c.bench_function("scroll one screen (40 rows, warm) 1MB article @120", |b| {
+        b.iter(|| {
+            top = (top + 40) % n.saturating_sub(40).max(1);
+            black_box(warm.rows(&opts, top..top + 40))
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
