@@ -23,6 +23,7 @@
 
 mod article;
 pub mod escapes;
+mod graphemes;
 mod paragraph;
 mod sanitize;
 mod shape;

@@ -4,9 +4,9 @@
 use std::ops::Range;
 
 use unicode_bidi::BidiClass;
-use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use super::graphemes;
 use super::sanitize;
 use super::shape;
 use super::uba::{self, L1};
@@ -14,6 +14,23 @@ use super::{BidiMode, Cell, Direction, DisplayLine};
 
 /// Dotted circle: the base a lone combining mark is shown on, so it gets a cell of its own.
 const DOTTED_CIRCLE: char = '\u{25CC}';
+
+/// Column width of one character (`unicode-width`), from a table below U+0800 where news text
+/// spends its time.
+fn char_width(c: char) -> usize {
+    static LOW: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let cp = c as u32;
+    if cp < 0x800 {
+        let t = LOW.get_or_init(|| {
+            (0..0x800u32)
+                .map(|cp| char::from_u32(cp).and_then(|c| c.width()).unwrap_or(0) as u8)
+                .collect()
+        });
+        usize::from(t[cp as usize])
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -84,19 +101,24 @@ impl Prepared {
         };
         let mut clusters = Vec::with_capacity(text.len() / 2 + 1);
         let mut char_idx = 0usize;
-        for (start, g) in text.grapheme_indices(true) {
-            let n_chars = g.chars().count();
+        let bounds = graphemes::boundaries(text);
+        for w in bounds.windows(2) {
+            let start = w[0] as usize;
+            let g = &text[start..w[1] as usize];
             let first = char_idx;
-            char_idx += n_chars;
-            let (src_start, _) = clean.origin[first];
-            let (_, src_end) = clean.origin[char_idx - 1];
             let mut all_removed = true;
             let mut all_hidden = true;
             let mut all_ws = true;
             let mut any_sep = false;
             let mut rep: Option<usize> = None;
             let neutral = info.original_classes[start] == BidiClass::ON;
+            let mut n_chars = 0;
+            let mut first_char = ' ';
             for (off, c) in g.char_indices() {
+                if n_chars == 0 {
+                    first_char = c;
+                }
+                n_chars += 1;
                 let class = info.original_classes[start + off];
                 if uba::removed_by_x9(class) {
                     continue;
@@ -112,6 +134,11 @@ impl Prepared {
                     L1::Other => all_ws = false,
                 }
             }
+            char_idx += n_chars;
+            let (src_start, src_end) = match &clean.origin {
+                Some(o) => (o[first].0, o[char_idx - 1].1),
+                None => (start as u32, (start + g.len()) as u32),
+            };
             let level = rep.map_or(para_level, |i| info.levels[i].number());
             let kind = if all_removed {
                 Kind::Removed
@@ -122,7 +149,12 @@ impl Prepared {
             } else {
                 Kind::Visible
             };
-            let raw_width = if g.is_ascii() { g.len() } else { g.width() };
+            // Per grapheme, never per string (a string's width counts لا as one column).
+            let raw_width = if n_chars == 1 {
+                char_width(first_char)
+            } else {
+                g.width()
+            };
             let (width, dotted) = match kind {
                 Kind::Visible if raw_width == 0 => (1, true),
                 Kind::Visible | Kind::Space => (raw_width.clamp(1, 2) as u8, false),
@@ -272,14 +304,20 @@ impl Prepared {
             end -= 1;
         }
         let range = span.start as usize..end;
-        // Units that take part in reordering.
-        let units: Vec<usize> = range
-            .filter(|&k| self.clusters[k].kind != Kind::Removed)
-            .collect();
         // (cluster, resolved level is odd) in display order, hidden units dropped.
         let order: Vec<(usize, bool)> = if mode == BidiMode::App {
-            let mut levels: Vec<u8> = units.iter().map(|&k| self.clusters[k].level).collect();
-            let l1: Vec<L1> = units.iter().map(|&k| self.clusters[k].l1).collect();
+            // Units that take part in reordering: everything X9 does not remove.
+            let mut units = Vec::with_capacity(range.len());
+            let mut levels = Vec::with_capacity(range.len());
+            let mut l1 = Vec::with_capacity(range.len());
+            for k in range {
+                let c = &self.clusters[k];
+                if c.kind != Kind::Removed {
+                    units.push(k);
+                    levels.push(c.level);
+                    l1.push(c.l1);
+                }
+            }
             uba::apply_l1(&mut levels, &l1, self.para_level);
             uba::reorder(&levels)
                 .into_iter()
@@ -287,9 +325,8 @@ impl Prepared {
                 .filter(|&(k, _)| self.clusters[k].kind != Kind::Hidden)
                 .collect()
         } else {
-            units
-                .into_iter()
-                .filter(|&k| self.clusters[k].kind != Kind::Hidden)
+            range
+                .filter(|&k| !matches!(self.clusters[k].kind, Kind::Removed | Kind::Hidden))
                 .map(|k| (k, self.clusters[k].level % 2 == 1))
                 .collect()
         };

@@ -8,7 +8,35 @@ pub(crate) struct Clean {
     /// Sanitised text: no C0/C1 controls, DEL or raw tabs/newlines; single spaces; trimmed.
     pub text: String,
     /// For each char of `text` in order: `(source_start, source_end)` relative to the source.
-    pub origin: Vec<(u32, u32)>,
+    /// `None` when `text` is the source unchanged, so clean offsets are source offsets.
+    pub origin: Option<Vec<(u32, u32)>>,
+}
+
+/// True when `src` needs no sanitising at all: single spaces between words, nothing to replace,
+/// no bidi control that could strand a space. Article paragraphs are usually like this already.
+fn already_clean(src: &str) -> bool {
+    let b = src.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for c in src.chars() {
+        if c == ' ' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        if c < ' ' || ('\u{7f}'..='\u{9f}').contains(&c) {
+            return false;
+        }
+        if c > '\u{7f}' && (collapses(c) || is_bidi_control(c)) {
+            return false;
+        }
+    }
+    true
 }
 
 /// True for whitespace that collapses to one breakable space. No-break spaces (U+00A0, U+2007,
@@ -41,6 +69,12 @@ pub(crate) fn is_bidi_control(c: char) -> bool {
 /// leading and trailing whitespace is dropped, controls become placeholders. Everything else —
 /// including explicit bidi controls, which the bidi algorithm must see — passes through.
 pub(crate) fn clean(src: &str) -> Clean {
+    if already_clean(src) {
+        return Clean {
+            text: src.to_string(),
+            origin: None,
+        };
+    }
     let mut text = String::with_capacity(src.len() + 8);
     let mut origin = Vec::with_capacity(src.len() / 2 + 1);
     // Start of a pending whitespace run in the source, emitted lazily so trailing runs vanish.
@@ -92,7 +126,10 @@ pub(crate) fn clean(src: &str) -> Clean {
             origin.push(o);
         }
     }
-    Clean { text, origin }
+    Clean {
+        text,
+        origin: Some(origin),
+    }
 }
 
 #[cfg(test)]
@@ -103,12 +140,31 @@ mod tests {
     fn controls_become_placeholders_and_whitespace_collapses() {
         let c = clean("  a\t\x1b[31m\n\n b\u{7f}\u{85}c\u{9b} ");
         assert_eq!(c.text, "a ␛[31m b␡ c\u{FFFD}");
-        assert_eq!(c.origin.len(), c.text.chars().count());
+        let o = c.origin.unwrap();
+        assert_eq!(o.len(), c.text.chars().count());
         // The space after `a` stands for "\t"; the one after `m` for "\n\n ".
-        assert_eq!(c.origin[1], (3, 4));
-        assert_eq!(c.origin[7], (9, 12));
+        assert_eq!(o[1], (3, 4));
+        assert_eq!(o[7], (9, 12));
         // The 3-byte `␛` points back at the 1-byte ESC.
-        assert_eq!(c.origin[2], (4, 5));
+        assert_eq!(o[2], (4, 5));
+    }
+
+    #[test]
+    fn clean_text_is_taken_as_is() {
+        let c = clean("ولد عام 2020 (a)");
+        assert_eq!(c.text, "ولد عام 2020 (a)");
+        assert!(c.origin.is_none());
+        for dirty in [
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\u{85}b",
+            "a\u{200F}",
+            "a\u{2003}b",
+        ] {
+            assert!(clean(dirty).origin.is_some(), "{dirty:?}");
+        }
     }
 
     #[test]
@@ -121,6 +177,6 @@ mod tests {
         assert_eq!(clean("\u{202A} a \u{202C} b").text, "\u{202A}a \u{202C}b");
         let c = clean("a \u{202C}\t\u{2069} ");
         assert_eq!(c.text, "a\u{202C}\u{2069}");
-        assert_eq!(c.origin, [(0, 1), (2, 5), (6, 9)]);
+        assert_eq!(c.origin.unwrap(), [(0, 1), (2, 5), (6, 9)]);
     }
 }
