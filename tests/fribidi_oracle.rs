@@ -173,3 +173,95 @@ fn seed_lines_agree_with_fribidi() {
     }
     println!("{checked_lines} lines agree with fribidi");
 }
+
+/// fribidi's visual output with its lam-alef ligatures split back into the two letters qari keeps
+/// (visual order: alef's final form, then lam's initial or medial form) and its U+FEFF fillers
+/// dropped. Harakat after a ligature sit on its alef (the later letter), so they follow the alef.
+fn deligature(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let is_mark = |c: char| ('\u{64B}'..='\u{65F}').contains(&c) || c == '\u{670}';
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        let (alef, lam) = match c {
+            '\u{FEFB}' => ('\u{FE8E}', '\u{FEDF}'),
+            '\u{FEFC}' => ('\u{FE8E}', '\u{FEE0}'),
+            '\u{FEF5}' => ('\u{FE82}', '\u{FEDF}'),
+            '\u{FEF6}' => ('\u{FE82}', '\u{FEE0}'),
+            '\u{FEF7}' => ('\u{FE84}', '\u{FEDF}'),
+            '\u{FEF8}' => ('\u{FE84}', '\u{FEE0}'),
+            '\u{FEF9}' => ('\u{FE88}', '\u{FEDF}'),
+            '\u{FEFA}' => ('\u{FE88}', '\u{FEE0}'),
+            '\u{FEFF}' => continue,
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push(alef);
+        while i < chars.len() && (is_mark(chars[i]) || chars[i] == '\u{FEFF}') {
+            if chars[i] != '\u{FEFF}' {
+                out.push(chars[i]);
+            }
+            i += 1;
+        }
+        out.push(lam);
+    }
+    out
+}
+
+#[test]
+fn shaped_seed_paragraphs_agree_with_fribidi() {
+    let mut checked = 0;
+    for path in common::seeds() {
+        let article = common::article(&path);
+        let layout = ArticleLayout::from_article(&article);
+        let mut paras = vec![article.title.clone()];
+        paras.extend(article.paragraphs.iter().cloned());
+        let rtl_fallback = layout.direction() == Direction::Rtl;
+        let child = Command::new("fribidi")
+            .args([
+                if rtl_fallback { "--wrtl" } else { "--wltr" },
+                "--nopad",
+                "--nobreak",
+                "--charset",
+                "UTF-8",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            if std::env::var_os("CI").is_some() {
+                panic!("fribidi not runnable: apt-get install libfribidi-bin");
+            }
+            eprintln!("warning: skipping fribidi shaping check (apt-get install libfribidi-bin)");
+            return;
+        };
+        let input = paras.join("\n") + "\n";
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+        let opts = LayoutOptions {
+            width: u16::MAX,
+            mode: BidiMode::App,
+            shape: true,
+        };
+        for (pi, want) in out.lines().enumerate() {
+            let lines = layout.paragraph_lines(pi, &opts);
+            assert_eq!(lines.len(), 1);
+            assert_eq!(
+                lines[0].text,
+                deligature(want).trim(),
+                "{path:?} paragraph {pi}"
+            );
+            checked += 1;
+        }
+    }
+    println!("{checked} shaped paragraphs agree with fribidi");
+}

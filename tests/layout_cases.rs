@@ -224,3 +224,20 @@ fn shaping_joins_letters_one_cell_each() {
     assert_eq!(l.cells.len(), 6);
     assert_eq!(l.text, "\u{FEE1}\u{FE8E}\u{FEE0}\u{FEB4}\u{FEDF}\u{FE8D}");
 }
+
+#[test]
+fn paragraphs_that_draw_nothing_are_skipped_with_their_blank_row() {
+    let layout = ArticleLayout::from_paragraphs(vec![
+        (0, "عنوان".to_string()),
+        (12, "\u{200F}  ".to_string()),
+        (20, "نص".to_string()),
+    ]);
+    let o = opts(20);
+    let all = layout.all_rows(&o);
+    let texts: Vec<&str> = all.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["ناونع", "", "صن"]);
+    // The blank row stands for the bytes between the two drawn paragraphs.
+    assert_eq!(all[1].logical, "عنوان".len()..20);
+    assert_eq!(layout.rows(&o, 0..3), all);
+    assert_eq!(layout.row_count(&o), 3);
+}

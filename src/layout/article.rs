@@ -51,6 +51,20 @@ fn line_of(
     )
 }
 
+/// The blank row before paragraph `para`, standing for the source bytes `logical`.
+fn blank_row(para: usize, logical: Range<usize>) -> DisplayLine {
+    DisplayLine {
+        para,
+        rtl: false,
+        logical,
+        indent: 0,
+        width: 0,
+        text: String::new(),
+        cells: Vec::new(),
+        breaks_at_space: false,
+    }
+}
+
 /// One row of the article: a paragraph's line, or the blank row before paragraph `para`.
 #[derive(Debug, Clone, Copy)]
 enum RowRef {
@@ -184,26 +198,35 @@ impl ArticleLayout {
                     // The separator covers the bytes between the previous drawn paragraph and
                     // this one.
                     let prev_end = self.paras[..para]
-                        .last()
-                        .map_or(next, |(o, s)| (o + s.len()).min(next));
-                    DisplayLine {
-                        para,
-                        rtl: false,
-                        logical: prev_end..next,
-                        indent: 0,
-                        width: 0,
-                        text: String::new(),
-                        cells: Vec::new(),
-                        breaks_at_space: false,
-                    }
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .find(|&(i, _)| cache.spans[i].as_ref().is_some_and(|s| !s.is_empty()))
+                        .map_or(next, |(_, (o, s))| (o + s.len()).min(next));
+                    blank_row(para, prev_end..next)
                 }
             })
             .collect()
     }
 
-    /// Every row: the whole article laid out (what `qari show` prints).
+    /// Every row: the whole article laid out (what `qari show` prints). Same rows as
+    /// `rows(opts, 0..row_count)`, built paragraph by paragraph while each is hot in cache.
     pub fn all_rows(&self, opts: &LayoutOptions) -> Vec<DisplayLine> {
-        self.rows(opts, 0..usize::MAX)
+        let mut cache = self.cache.borrow_mut();
+        let mut out = Vec::new();
+        let mut prev_end: Option<usize> = None;
+        for (para, (offset, src)) in self.paras.iter().enumerate() {
+            let (p, spans) = cache.get(self, para, opts);
+            if spans.is_empty() {
+                continue;
+            }
+            if let Some(end) = prev_end {
+                out.push(blank_row(para, end.min(*offset)..*offset));
+            }
+            out.extend(lines_of(&p, &spans, para, *offset, src.len(), opts));
+            prev_end = Some(offset + src.len());
+        }
+        out
     }
 
     /// The row showing source byte `offset` (to scroll a search hit or mention into view): the

@@ -195,7 +195,7 @@ impl DisplayLine {
     /// The line as it should appear on screen from column 0: `indent` spaces, then the text.
     pub fn padded(&self) -> String {
         let mut s = String::with_capacity(self.indent as usize + self.text.len());
-        s.extend(std::iter::repeat_n(' ', self.indent as usize));
+        s.push_str(&" ".repeat(self.indent as usize));
         s.push_str(&self.text);
         s
     }

@@ -26,6 +26,20 @@ pub(super) enum Joining {
 }
 
 fn joining(c: char) -> Joining {
+    static LOW: std::sync::OnceLock<Vec<Joining>> = std::sync::OnceLock::new();
+    let cp = c as u32;
+    if cp < 0x800 {
+        let t = LOW.get_or_init(|| {
+            (0..0x800)
+                .map(|cp| char::from_u32(cp).map_or(Joining::U, joining_search))
+                .collect()
+        });
+        return t[cp as usize];
+    }
+    joining_search(c)
+}
+
+fn joining_search(c: char) -> Joining {
     let cp = c as u32;
     match JOINING.binary_search_by(|&(lo, hi, _)| {
         if hi < cp {
@@ -54,6 +68,15 @@ fn forms(c: char) -> Option<[u32; 4]> {
 pub(crate) fn shape(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let types: Vec<Joining> = chars.iter().map(|&c| joining(c)).collect();
+    // Joining type of the nearest non-transparent character after each position.
+    let mut next_types = vec![Joining::U; types.len()];
+    let mut after = Joining::U;
+    for i in (0..types.len()).rev() {
+        next_types[i] = after;
+        if types[i] != Joining::T {
+            after = types[i];
+        }
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     // Joining type of the nearest non-transparent character before the current one.
     let mut prev = Joining::U;
@@ -63,17 +86,19 @@ pub(crate) fn shape(text: &str) -> String {
             out.push(c);
             continue;
         }
-        let next = types[i + 1..]
-            .iter()
-            .copied()
-            .find(|&t| t != Joining::T)
-            .unwrap_or(Joining::U);
+        let next = next_types[i];
         let joins_prev = matches!(t, Joining::R | Joining::D | Joining::C)
             && matches!(prev, Joining::L | Joining::D | Joining::C);
         let joins_next = matches!(t, Joining::L | Joining::D | Joining::C)
             && matches!(next, Joining::R | Joining::D | Joining::C);
         prev = t;
-        let Some(f) = forms(c) else {
+        // Only joining letters change; non-joining ones (hamza) keep their base character, as in
+        // fribidi and VTE.
+        let f = match t {
+            Joining::R | Joining::L | Joining::D => forms(c),
+            _ => None,
+        };
+        let Some(f) = f else {
             out.push(c);
             continue;
         };
