@@ -5,17 +5,17 @@
 //! application that reorders its own text switches the terminal to *explicit* mode (BDSM reset,
 //! `CSI 8 l`) and sets the LTR direction (SCP, `CSI 1 SP k`) at startup, and restores implicit
 //! mode and the default direction at exit. Terminals that ignore these (Konsole, mlterm) need
-//! [`BidiMode::Terminal`](super::BidiMode::Terminal) instead.
+//! [`BidiMode::Terminal`] instead.
 
 use super::BidiMode;
 
-/// Startup sequence for [`BidiMode::App`](super::BidiMode::App), to write right after entering
+/// Startup sequence for [`BidiMode::App`], to write right after entering
 /// the alternate screen: cursor home, explicit mode, LTR direction, clear. Home comes first
 /// because VTE applies the mode to the paragraph at column 0; clear comes last because erasing
 /// stamps the current bidi flags onto the rows.
 pub const APP_ENTER: &str = "\x1b[H\x1b[8l\x1b[1 k\x1b[2J";
 
-/// Exit sequence for [`BidiMode::App`](super::BidiMode::App), to write before leaving the
+/// Exit sequence for [`BidiMode::App`], to write before leaving the
 /// alternate screen: implicit mode, default direction.
 pub const APP_EXIT: &str = "\x1b[8h\x1b[0 k";
 
