@@ -1,6 +1,7 @@
 //! Layout speed: a 5 KB and a 1 MB article laid out in full at 120 columns (cold: sanitise,
 //! resolve, wrap, reorder every line), and what the reader pane pays with the lazy layout: the
-//! first screen of a 1 MB article, and a warm one-screen scroll.
+//! first screen of a 1 MB article (by anchor, and with a full row count), and a warm one-screen
+//! scroll.
 //!
 //! The same benchmarks run twice: with wall-clock time (criterion's default), and with the
 //! benchmark thread's own CPU time (`CLOCK_THREAD_CPUTIME_ID`), which stays meaningful
@@ -194,6 +195,16 @@ fn bench(c: &mut Criterion) {
             black_box(l.all_rows(&opts))
         })
     });
+    g.bench_function(
+        "first screen via anchor (40 rows, cold) 1MB article @120",
+        |b| {
+            b.iter(|| {
+                let l = ArticleLayout::from_article(black_box(&big));
+                let a = l.start(&opts).unwrap();
+                black_box(l.rows_from(&opts, a, 40))
+            })
+        },
+    );
     g.bench_function("first screen (row count + 40 rows) 1MB article @120", |b| {
         b.iter(|| {
             let l = ArticleLayout::from_article(black_box(&big));

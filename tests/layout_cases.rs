@@ -241,3 +241,51 @@ fn paragraphs_that_draw_nothing_are_skipped_with_their_blank_row() {
     assert_eq!(layout.rows(&o, 0..3), all);
     assert_eq!(layout.row_count(&o), 3);
 }
+
+#[test]
+fn anchors_walk_the_same_rows_without_laying_out_everything() {
+    use qari::layout::RowAnchor;
+    let mut text = common::article(&common::seeds()[1]).text();
+    // A paragraph that draws nothing, in the middle.
+    text.push_str("\n\n\u{200F}\n\nآخر فقرة.");
+    let layout = ArticleLayout::from_text(&text);
+    for width in [20u16, 47, 80] {
+        let o = opts(width);
+        let all = layout.all_rows(&o);
+        // Walking screens of 7 rows from the start gives every row once, in order.
+        let mut a = layout.start(&o).unwrap();
+        let mut walked = Vec::new();
+        loop {
+            let screen = layout.rows_from(&o, a, 7);
+            walked.extend(screen.iter().cloned());
+            let next = layout.advance(&o, a, 7);
+            if screen.len() < 7 || next == a {
+                break;
+            }
+            a = next;
+        }
+        assert_eq!(walked.len(), all.len(), "width {width}");
+        assert_eq!(walked, all, "width {width}");
+        // Advancing past the end stops at the last row; back past the start at the first.
+        let start = layout.start(&o).unwrap();
+        let end = layout.advance(&o, start, 1_000_000);
+        assert_eq!(layout.rows_from(&o, end, 5), all[all.len() - 1..].to_vec());
+        assert_eq!(layout.advance(&o, end, -1_000_000), start);
+        // Forward then back is the identity.
+        let mid = layout.advance(&o, start, 13);
+        assert_eq!(layout.rows_from(&o, mid, 1)[0], all[13]);
+        assert_eq!(layout.advance(&o, mid, -13), start);
+        assert_eq!(
+            layout.advance(&o, layout.advance(&o, mid, 9), -4),
+            layout.advance(&o, mid, 5)
+        );
+        // Jumping to a byte lands on the row that shows it.
+        let hit = text.find("موسكو").unwrap();
+        let a = layout.anchor_of_offset(&o, hit).unwrap();
+        let row = &layout.rows_from(&o, a, 1)[0];
+        assert!(!row.columns(hit..hit + 2).is_empty());
+        assert_eq!(Some(row), all.get(layout.row_of_offset(&o, hit).unwrap()));
+        assert_eq!(layout.anchor_of_offset(&o, text.len() + 5), None);
+        let _ = RowAnchor::default();
+    }
+}

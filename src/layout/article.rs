@@ -65,6 +65,18 @@ fn blank_row(para: usize, logical: Range<usize>) -> DisplayLine {
     }
 }
 
+/// A row of an [`ArticleLayout`] named without counting the rows above it: row `row` of
+/// paragraph `para`'s block (its blank separator row, if it has one, then its lines). The reader
+/// pane keeps its scroll position as an anchor so a long article is laid out only where it is
+/// looked at; [`ArticleLayout::rows`] and absolute row numbers need every paragraph wrapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RowAnchor {
+    /// Paragraph index (0 = title).
+    pub para: usize,
+    /// Row within the paragraph's block.
+    pub row: usize,
+}
+
 /// One row of the article: a paragraph's line, or the blank row before paragraph `para`.
 #[derive(Debug, Clone, Copy)]
 enum RowRef {
@@ -254,6 +266,177 @@ impl ArticleLayout {
             }
         }
         best
+    }
+
+    /// The first row of the article as an anchor (see [`RowAnchor`]).
+    pub fn start(&self, opts: &LayoutOptions) -> Option<RowAnchor> {
+        self.normalize(opts, RowAnchor { para: 0, row: 0 })
+    }
+
+    /// Up to `count` rows from `anchor` on, laying out only the paragraphs they come from: the
+    /// reader pane's way to draw a screen of a long article without the rows above it.
+    pub fn rows_from(
+        &self,
+        opts: &LayoutOptions,
+        anchor: RowAnchor,
+        count: usize,
+    ) -> Vec<DisplayLine> {
+        let mut out = Vec::with_capacity(count.min(1024));
+        let Some(mut a) = self.normalize(opts, anchor) else {
+            return out;
+        };
+        while out.len() < count {
+            out.push(self.block_row(opts, a));
+            match self.normalize(
+                opts,
+                RowAnchor {
+                    para: a.para,
+                    row: a.row + 1,
+                },
+            ) {
+                Some(next) => a = next,
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// The anchor `delta` rows below (positive) or above (negative) `anchor`, stopping at the
+    /// first and last rows. Lays out only the paragraphs it passes.
+    pub fn advance(&self, opts: &LayoutOptions, anchor: RowAnchor, delta: isize) -> RowAnchor {
+        let Some(mut a) = self.normalize(opts, anchor) else {
+            return anchor;
+        };
+        let mut left = delta.unsigned_abs();
+        if delta >= 0 {
+            while left > 0 {
+                let len = self.block_len(opts, a.para);
+                let step = left.min(len - 1 - a.row);
+                a.row += step;
+                left -= step;
+                if left == 0 {
+                    break;
+                }
+                match self.normalize(
+                    opts,
+                    RowAnchor {
+                        para: a.para,
+                        row: a.row + 1,
+                    },
+                ) {
+                    Some(next) => {
+                        a = next;
+                        left -= 1;
+                    }
+                    None => break,
+                }
+            }
+        } else {
+            while left > 0 {
+                let step = left.min(a.row);
+                a.row -= step;
+                left -= step;
+                if left == 0 {
+                    break;
+                }
+                // Previous paragraph that draws, at its last row.
+                let Some(prev) = (0..a.para).rev().find(|&q| self.block_len(opts, q) > 0) else {
+                    break;
+                };
+                a = RowAnchor {
+                    para: prev,
+                    row: self.block_len(opts, prev) - 1,
+                };
+                left -= 1;
+            }
+        }
+        a
+    }
+
+    /// The anchor of the row showing source byte `offset` (to bring a search hit or an entity
+    /// mention into view), laying out only that paragraph. `None` past the last drawn row.
+    pub fn anchor_of_offset(&self, opts: &LayoutOptions, offset: usize) -> Option<RowAnchor> {
+        // Last paragraph starting at or before `offset`.
+        let p = self
+            .paras
+            .partition_point(|(o, _)| *o <= offset)
+            .saturating_sub(1);
+        let (poff, src) = self.paras.get(p)?;
+        if offset > poff + src.len() || self.block_len(opts, p) == 0 {
+            // Between paragraphs or in one that draws nothing: the next drawn row.
+            return self.normalize(
+                opts,
+                RowAnchor {
+                    para: p + 1,
+                    row: 0,
+                },
+            );
+        }
+        let (prep, spans) = self.cache.borrow_mut().get(self, p, opts);
+        let rel = offset.saturating_sub(*poff);
+        let line = (1..spans.len())
+            .take_while(|&j| prep.src_start(spans[j].start as usize, src.len()) <= rel)
+            .last()
+            .unwrap_or(0);
+        let blank = usize::from(self.block_len(opts, p) > spans.len());
+        Some(RowAnchor {
+            para: p,
+            row: line + blank,
+        })
+    }
+
+    /// Index of the nearest paragraph before `para` that draws something.
+    fn drawn_before(&self, opts: &LayoutOptions, para: usize) -> Option<usize> {
+        (0..para.min(self.paras.len())).rev().find(|&q| {
+            // Letters and digits always draw; anything else needs the paragraph resolved.
+            self.paras[q].1.chars().any(char::is_alphanumeric) || self.block_lines(opts, q) > 0
+        })
+    }
+
+    /// Number of lines (no blank row) of paragraph `para`.
+    fn block_lines(&self, opts: &LayoutOptions, para: usize) -> usize {
+        self.cache.borrow_mut().get(self, para, opts).1.len()
+    }
+
+    /// Rows of paragraph `para`'s block: a blank row unless it is the first drawn paragraph, then
+    /// its lines; 0 when it draws nothing.
+    fn block_len(&self, opts: &LayoutOptions, para: usize) -> usize {
+        let lines = self.block_lines(opts, para);
+        if lines == 0 {
+            0
+        } else {
+            lines + usize::from(self.drawn_before(opts, para).is_some())
+        }
+    }
+
+    /// The anchor itself if it names a row, else the first row after it; `None` past the end.
+    fn normalize(&self, opts: &LayoutOptions, mut a: RowAnchor) -> Option<RowAnchor> {
+        while a.para < self.paras.len() {
+            if a.row < self.block_len(opts, a.para) {
+                return Some(a);
+            }
+            a = RowAnchor {
+                para: a.para + 1,
+                row: 0,
+            };
+        }
+        None
+    }
+
+    /// The row an anchor (already normalized) names.
+    fn block_row(&self, opts: &LayoutOptions, a: RowAnchor) -> DisplayLine {
+        let (offset, src) = &self.paras[a.para];
+        let prev = self.drawn_before(opts, a.para);
+        let mut line = a.row;
+        if let Some(q) = prev {
+            if line == 0 {
+                let (qo, qs) = &self.paras[q];
+                return blank_row(a.para, (qo + qs.len()).min(*offset)..*offset);
+            }
+            line -= 1;
+        }
+        let (p, spans) = self.cache.borrow_mut().get(self, a.para, opts);
+        line_of(&p, &spans, line, a.para, *offset, src.len(), opts)
     }
 }
 

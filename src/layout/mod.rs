@@ -34,7 +34,7 @@ use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
 
-pub use article::ArticleLayout;
+pub use article::{ArticleLayout, RowAnchor};
 pub use uba::{char_levels, char_visual_order, CharLevels};
 
 /// A base direction: of a paragraph, or of a whole article.
