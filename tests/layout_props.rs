@@ -2,7 +2,9 @@
 //! characters and bidi controls, at random widths.
 
 use proptest::prelude::*;
-use qari::layout::{layout_paragraph, BidiMode, Direction, DisplayLine, LayoutOptions};
+use qari::layout::{
+    layout_paragraph, ArticleLayout, BidiMode, Direction, DisplayLine, LayoutOptions,
+};
 
 const BIDI_CONTROLS: &[char] = &[
     '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
@@ -182,6 +184,55 @@ proptest! {
         for (p, s) in plain.iter().zip(&shaped) {
             prop_assert_eq!(p.cells.len(), s.cells.len());
             prop_assert_eq!(p.width, s.width);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lazy_rows_and_anchors_agree_with_the_full_layout(
+        paras in proptest::collection::vec(paragraph(), 1..6),
+        width in 2u16..40,
+        step in 1usize..9,
+    ) {
+        let text = paras.join("\n\n");
+        let layout = ArticleLayout::from_text(&text);
+        let o = LayoutOptions { width, mode: BidiMode::App, shape: false };
+        let all = layout.all_rows(&o);
+        prop_assert_eq!(layout.row_count(&o), all.len());
+        prop_assert_eq!(&layout.rows(&o, 0..all.len()), &all);
+        // Walking one row at a time visits every row once, in order.
+        let mut walked = Vec::new();
+        let mut anchors = Vec::new();
+        if let Some(mut a) = layout.start(&o) {
+            loop {
+                anchors.push(a);
+                walked.extend(layout.rows_from(&o, a, 1));
+                let next = layout.advance(&o, a, 1);
+                if next == a {
+                    break;
+                }
+                a = next;
+            }
+        }
+        // Bigger steps land where single steps do (clamped at the ends), both ways, and a
+        // screen from any anchor is the next rows of the full layout.
+        for (i, &a) in anchors.iter().enumerate() {
+            let j = (i + step).min(anchors.len() - 1);
+            prop_assert_eq!(layout.advance(&o, a, step as isize), anchors[j]);
+            prop_assert_eq!(layout.advance(&o, a, -(step as isize)), anchors[i.saturating_sub(step)]);
+            let end = (i + step).min(all.len());
+            prop_assert_eq!(&layout.rows_from(&o, a, step), &all[i..end].to_vec());
+        }
+        prop_assert_eq!(&walked, &all);
+        // No two blank rows in a row, none first or last.
+        for w in all.windows(2) {
+            prop_assert!(!(w[0].is_blank() && w[1].is_blank()));
+        }
+        if let (Some(f), Some(l)) = (all.first(), all.last()) {
+            prop_assert!(!f.is_blank() && !l.is_blank());
         }
     }
 }

@@ -3,8 +3,11 @@
 //! The title, then each paragraph, separated by one blank line, and nothing else. Visual order
 //! puts each line in display order with RTL lines right-aligned (padded with spaces on the left to
 //! the width); logical order prints the very same line breaks with each line's text in reading
-//! order, unpadded. Nothing of the source is dropped or altered except collapsed whitespace
-//! (and control characters, which are shown as visible placeholders such as `␛`).
+//! order, unpadded. Nothing of the source is dropped or altered except collapsed whitespace,
+//! with three safety exceptions made by the layout: control characters are shown as visible
+//! placeholders (`␛`, `␡`, U+FFFD), invisible format characters (bidi controls, zero-width
+//! spaces) take effect but are not printed, and a combining mark with no letter before it is
+//! shown on a dotted circle (◌).
 
 use std::io::{self, Write};
 
