@@ -92,6 +92,8 @@ proptest! {
         for mode in [BidiMode::App, BidiMode::Terminal, BidiMode::Off] {
             for line in lay(&text, width, mode, fallback) {
                 prop_assert!(line.width <= width, "{line:?}");
+                // A paragraph's line always draws something (blank rows are only separators).
+                prop_assert!(!line.cells.is_empty(), "{line:?}");
                 prop_assert!(line.indent + line.width <= width);
                 let mut col = line.indent;
                 for cell in &line.cells {

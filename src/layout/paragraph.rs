@@ -287,8 +287,8 @@ impl Prepared {
     }
 
     /// Build the display line for `span`. `offset` is the paragraph's byte offset in the source
-    /// text; `src_end` is where the line's logical range ends (the next line's start, or the
-    /// paragraph's end) so that lines tile the paragraph.
+    /// text; `logical` is the source range the line stands for, worked out by the caller from the
+    /// neighbouring spans so that the lines tile the paragraph.
     pub fn line(
         &self,
         span: Span,
