@@ -20,6 +20,37 @@
 //! selection (byte ranges into `Article::text()`) maps to screen columns with
 //! [`DisplayLine::columns`]. For long articles, [`ArticleLayout`] lays paragraphs out on demand
 //! and caches by width, so a reader pane only pays for the lines it shows.
+//!
+//! # For the reader pane
+//!
+//! - Keep one [`ArticleLayout`] per open article and the scroll position as a [`RowAnchor`]:
+//!   `rows_from(opts, top, height)` gives the rows to draw, `advance(opts, top, ±n)` scrolls,
+//!   `anchor_of_offset(opts, hit.start)` brings a search hit or mention into view. Absolute rows
+//!   (`row_count`, `rows`) wrap every paragraph once per width: fine for a scrollbar, not needed
+//!   to draw.
+//! - Draw a row by putting each cell's text ([`DisplayLine::cell_text`]) at `x + cell.col`; a
+//!   cell of width 2 covers the next column too. Never measure a line with `Line::width`.
+//! - Highlight a byte range (search hit, entity mention, selection — offsets into
+//!   `Article::text()`) by styling the column spans `line.columns(range)` returns; there can be
+//!   several on one line when the range crosses a change of direction.
+//! - In [`BidiMode::App`], write [`escapes::enter`] after entering the alternate screen and
+//!   [`escapes::exit`] before leaving it (inside tmux, wrap them with
+//!   [`escapes::tmux_passthrough`]).
+//!
+//! ```
+//! use qari::layout::{ArticleLayout, LayoutOptions};
+//!
+//! let text = "عنوان\n\nولد عام 2020 في مدينة (القاهرة).";
+//! let layout = ArticleLayout::from_text(text);
+//! let opts = LayoutOptions { width: 40, ..LayoutOptions::default() };
+//! let top = layout.start(&opts).unwrap();
+//! let rows = layout.rows_from(&opts, top, 10);
+//! assert_eq!(rows[2].text, ".(ةرهاقلا) ةنيدم يف 2020 ماع دلو");
+//! assert_eq!(rows[2].indent, 40 - rows[2].width); // right-aligned
+//! let hit = text.find("القاهرة").unwrap();
+//! let spans = rows[2].columns(hit..hit + "القاهرة".len());
+//! assert_eq!(spans, [rows[2].indent + 2..rows[2].indent + 9]);
+//! ```
 
 mod article;
 pub mod escapes;
