@@ -304,35 +304,11 @@ impl Prepared {
             end -= 1;
         }
         let range = span.start as usize..end;
-        // (cluster, resolved level is odd) in display order, hidden units dropped.
-        let order: Vec<(usize, bool)> = if mode == BidiMode::App {
-            // Units that take part in reordering: everything X9 does not remove.
-            let mut units = Vec::with_capacity(range.len());
-            let mut levels = Vec::with_capacity(range.len());
-            let mut l1 = Vec::with_capacity(range.len());
-            for k in range {
-                let c = &self.clusters[k];
-                if c.kind != Kind::Removed {
-                    units.push(k);
-                    levels.push(c.level);
-                    l1.push(c.l1);
-                }
-            }
-            uba::apply_l1(&mut levels, &l1, self.para_level);
-            uba::reorder(&levels)
-                .into_iter()
-                .map(|v| (units[v], levels[v] % 2 == 1))
-                .filter(|&(k, _)| self.clusters[k].kind != Kind::Hidden)
-                .collect()
-        } else {
-            range
-                .filter(|&k| !matches!(self.clusters[k].kind, Kind::Removed | Kind::Hidden))
-                .map(|k| (k, self.clusters[k].level % 2 == 1))
-                .collect()
-        };
-        let line_width: u32 = order
+        // Drawn width first: it decides the indent, and so every cell's column.
+        let line_width: u32 = self.clusters[range.clone()]
             .iter()
-            .map(|&(k, _)| u32::from(self.clusters[k].width))
+            .filter(|c| !matches!(c.kind, Kind::Removed | Kind::Hidden))
+            .map(|c| u32::from(c.width))
             .sum();
         let line_width = line_width.min(u32::from(u16::MAX)) as u16;
         let rtl = self.rtl();
@@ -341,11 +317,15 @@ impl Prepared {
         } else {
             0
         };
-        let mut text = String::with_capacity(order.len() * 3);
-        let mut cells = Vec::with_capacity(order.len());
+        let mut text = String::with_capacity(range.len() * 3);
+        let mut cells = Vec::with_capacity(range.len());
         let mut col = indent;
-        for (k, odd) in order {
+        // Append cluster `k` as the next cell; `odd`: its resolved level is odd.
+        let mut push = |k: usize, odd: bool| {
             let c = &self.clusters[k];
+            if matches!(c.kind, Kind::Removed | Kind::Hidden) {
+                return;
+            }
             let g = &self.display[c.disp.0 as usize..c.disp.1 as usize];
             let t0 = text.len();
             if c.dotted {
@@ -367,6 +347,28 @@ impl Prepared {
                 rtl: odd,
             });
             col = col.saturating_add(u16::from(c.width));
+        };
+        if mode == BidiMode::App {
+            // Units that take part in reordering: everything X9 does not remove.
+            let mut units = Vec::with_capacity(range.len());
+            let mut levels = Vec::with_capacity(range.len());
+            let mut l1 = Vec::with_capacity(range.len());
+            for k in range {
+                let c = &self.clusters[k];
+                if c.kind != Kind::Removed {
+                    units.push(k);
+                    levels.push(c.level);
+                    l1.push(c.l1);
+                }
+            }
+            uba::apply_l1(&mut levels, &l1, self.para_level);
+            for v in uba::reorder(&levels) {
+                push(units[v], levels[v] % 2 == 1);
+            }
+        } else {
+            for k in range {
+                push(k, self.clusters[k].level % 2 == 1);
+            }
         }
         DisplayLine {
             para,
