@@ -222,6 +222,8 @@ proptest! {
         // Bigger steps land where single steps do (clamped at the ends), both ways, and a
         // screen from any anchor is the next rows of the full layout.
         for (i, &a) in anchors.iter().enumerate() {
+            prop_assert_eq!(layout.row_of_anchor(&o, a), i);
+            prop_assert_eq!(layout.anchor_of_row(&o, i), Some(a));
             let j = (i + step).min(anchors.len() - 1);
             prop_assert_eq!(layout.advance(&o, a, step as isize), anchors[j]);
             prop_assert_eq!(layout.advance(&o, a, -(step as isize)), anchors[i.saturating_sub(step)]);
@@ -229,6 +231,13 @@ proptest! {
             prop_assert_eq!(&layout.rows_from(&o, a, step), &all[i..end].to_vec());
         }
         prop_assert_eq!(&walked, &all);
+        prop_assert_eq!(layout.anchor_of_row(&o, all.len()), None);
+        // Every byte a cell shows leads back to that cell's row.
+        for (i, row) in all.iter().enumerate() {
+            for cell in &row.cells {
+                prop_assert_eq!(layout.row_of_offset(&o, cell.logical.start), Some(i));
+            }
+        }
         // No two blank rows in a row, none first or last.
         for w in all.windows(2) {
             prop_assert!(!(w[0].is_blank() && w[1].is_blank()));

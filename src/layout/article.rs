@@ -242,30 +242,33 @@ impl ArticleLayout {
     }
 
     /// The row showing source byte `offset` (to scroll a search hit or mention into view): the
-    /// line whose logical range contains it, or the nearest following row. `None` past the end.
+    /// line whose logical range contains it, or the next row drawn after it. `None` past the end.
+    /// Wraps the paragraphs before it; [`anchor_of_offset`](Self::anchor_of_offset) does not.
     pub fn row_of_offset(&self, opts: &LayoutOptions, offset: usize) -> Option<usize> {
-        let mut cache = self.cache.borrow_mut();
-        let rows = cache.rows(self, opts);
-        let mut best = None;
-        for (i, r) in rows.iter().enumerate() {
-            if let RowRef::Line { para, line } = *r {
-                let (poff, src) = &self.paras[para as usize];
-                if poff + src.len() < offset {
-                    continue;
-                }
-                let (p, spans) = cache.get(self, para as usize, opts);
-                let j = line as usize;
-                let end = match spans.get(j + 1) {
-                    Some(next) => poff + p.src_start(next.start as usize, src.len()),
-                    None => poff + src.len(),
-                };
-                if offset < end || (spans.get(j + 1).is_none() && offset <= end) {
-                    best = Some(i);
-                    break;
-                }
+        let a = self.anchor_of_offset(opts, offset)?;
+        Some(self.row_of_anchor(opts, a))
+    }
+
+    /// The absolute row number of an anchor (for a scrollbar or a percentage). Wraps every
+    /// paragraph before it.
+    pub fn row_of_anchor(&self, opts: &LayoutOptions, anchor: RowAnchor) -> usize {
+        (0..anchor.para.min(self.paras.len()))
+            .map(|q| self.block_len(opts, q))
+            .sum::<usize>()
+            + anchor.row
+    }
+
+    /// The anchor of absolute row `row` (jumping to a percentage), or `None` past the end.
+    pub fn anchor_of_row(&self, opts: &LayoutOptions, row: usize) -> Option<RowAnchor> {
+        let mut left = row;
+        for para in 0..self.paras.len() {
+            let len = self.block_len(opts, para);
+            if left < len {
+                return Some(RowAnchor { para, row: left });
             }
+            left -= len;
         }
-        best
+        None
     }
 
     /// The first row of the article as an anchor (see [`RowAnchor`]).
