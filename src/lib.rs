@@ -15,5 +15,6 @@ pub mod config;
 pub mod corpus;
 pub mod entities;
 pub mod index;
+pub mod layout;
 pub mod text;
 pub mod tui;

@@ -75,6 +75,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print an article exactly as the reader lays it out: title, then paragraphs, blank lines
+    /// between.
+    #[command(
+        after_help = "Default: --visual at the terminal's width on a terminal, --logical at 80 columns when piped.\n\nExamples:\n  qari show 003\n  qari show 003 --width 40 --visual\n  qari show 000 --logical | grep -n موسكو"
+    )]
+    Show {
+        /// Article id or unique prefix.
+        id: String,
+        /// Columns to lay out for.
+        #[arg(long, short = 'w', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
+        /// Display order, right-to-left lines right-aligned and padded to the width.
+        #[arg(long, conflicts_with = "logical")]
+        visual: bool,
+        /// Reading order, the same line breaks, unpadded.
+        #[arg(long)]
+        logical: bool,
+    },
     /// The people, places, organisations and dates of one article, or of every article.
     #[command(
         after_help = "JSON: [{\"id\", \"entities\": [{\"kind\": \"person|place|org|date\", \"name\", \"count\", \"mentions\": [[start, end], ...]}]}]\n(byte offsets into the article's text: title, blank line, paragraphs separated by blank lines)\n\nExamples:\n  qari entities 003\n  qari entities --json | jq '.[].entities[] | select(.kind == \"person\") | .name'"
@@ -219,25 +237,28 @@ fn lookup(entities: bool) -> OpenOptions {
     }
 }
 
+/// The bidi mode from the flag, else the config file, else `app`.
+fn bidi_mode(flag: Option<&str>, settings: &Settings) -> Result<qari::layout::BidiMode> {
+    use qari::layout::BidiMode;
+    Ok(
+        match flag.or(settings.config.bidi.as_deref()).unwrap_or("app") {
+            "app" => BidiMode::App,
+            "terminal" => BidiMode::Terminal,
+            "off" => BidiMode::Off,
+            other => anyhow::bail!(
+                "config {}: bidi = \"{other}\" is not one of app, terminal, off",
+                settings.paths.config_file().display()
+            ),
+        },
+    )
+}
+
 /// Opens the reader: the index loads on a thread behind a progress gauge; once it is open, the
 /// full freshness check and the entity pass run in the background.
 fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
-    use qari::tui::{self, library::LibrarySource, BidiMode, TuiOptions};
+    use qari::tui::{self, library::LibrarySource, TuiOptions};
     let config = &settings.config;
-    let bidi = match cli
-        .bidi
-        .as_deref()
-        .or(config.bidi.as_deref())
-        .unwrap_or("app")
-    {
-        "app" => BidiMode::App,
-        "terminal" => BidiMode::Terminal,
-        "off" => BidiMode::Off,
-        other => anyhow::bail!(
-            "config {}: bidi = \"{other}\" is not one of app, terminal, off",
-            settings.paths.config_file().display()
-        ),
-    };
+    let bidi = bidi_mode(cli.bidi.as_deref(), &settings)?;
     let options = TuiOptions {
         theme: cli
             .theme
@@ -296,6 +317,32 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             };
             let (lib, stats) = open_library(&s, options)?;
             cli::index_report(&mut out, &lib, &stats)?;
+        }
+        Some(Command::Show {
+            id,
+            width,
+            visual,
+            logical,
+        }) => {
+            use qari::cli::show::{show, Order, ShowOptions};
+            let s = settings()?;
+            let (lib, _) = open_library(&s, lookup(false))?;
+            let article = lib.load(&id)?;
+            let tty = io::stdout().is_terminal();
+            let term_width = crossterm::terminal::size().ok().map(|(w, _)| w);
+            let mut opts = ShowOptions::defaults(tty, term_width);
+            if visual {
+                opts.order = Order::Visual;
+            }
+            if logical {
+                opts.order = Order::Logical;
+            }
+            if let Some(w) = width {
+                opts.width = w;
+            }
+            opts.shape = cli.shape || s.config.shape.unwrap_or(false);
+            opts.bidi = bidi_mode(cli.bidi.as_deref(), &s)?;
+            show(&article, &opts, &mut out)?;
         }
         Some(Command::Entities { id, json }) => {
             let s = settings()?;

@@ -3,6 +3,7 @@
 //! maps errors to exit codes.
 
 pub mod entities;
+pub mod show;
 pub mod tag;
 
 use std::io::{self, Write};

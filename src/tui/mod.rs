@@ -23,8 +23,8 @@
 //! with mention offsets into `Article::text()`; `search` from the index with snippet highlight
 //! byte ranges; `match_ranges` by running the index analyzer over the text and keeping the
 //! original offsets of tokens whose terms match the query's; `articles_naming` from the entity
-//! index (aliases folded into `key`). Text layout is swapped in at one place:
-//! [`reader::layout_paragraph`] (and [`reader::LAYOUT_REORDERS`]).
+//! index (aliases folded into `key`). Text layout comes from [`crate::layout`] through
+//! [`reader::layout_text`] and [`reader::one_line`].
 
 pub mod app;
 pub mod keys;
@@ -51,17 +51,8 @@ use ratatui::layout::Rect;
 use app::{update, Action, Effect, State, SEARCH_LIMIT};
 use source::Source;
 
-/// How bidirectional text reaches the terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BidiMode {
-    /// qari reorders lines itself and puts the terminal in explicit mode (the default).
-    #[default]
-    App,
-    /// Text is sent in logical order for a terminal that does bidi itself (VTE, Konsole).
-    Terminal,
-    /// No reordering and no mode change.
-    Off,
-}
+/// How bidirectional text reaches the terminal (the layout engine's modes).
+pub use crate::layout::BidiMode;
 
 /// Everything the TUI needs from configuration (read by the config module, not here).
 /// `Default` is the documented default: theme `default`, mouse on, bidi `app`, no shaping.
@@ -165,7 +156,7 @@ pub fn initial_state(options: &TuiOptions, support: theme::ColorSupport, size: R
     let mut state = State::new(theme, saved, size);
     state.status = theme_err.or(saved_err);
     state.layout = reader::LayoutOpts {
-        visual: options.bidi == BidiMode::App,
+        mode: options.bidi,
         shape: options.shape,
     };
     state

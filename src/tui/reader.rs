@@ -5,16 +5,14 @@
 //! range each cell came from. Highlights (search hits, entity mentions) are drawn by intersecting
 //! those byte ranges, so they land on the right cells whatever the visual order is.
 //!
-//! **Swap point:** [`layout_paragraph`] is the one function to replace with `qari::layout` (its
-//! lines already carry cells, widths, logical ranges and an indent). The fallback here keeps
-//! logical order (what a terminal in implicit bidi mode expects) and only right-aligns RTL
-//! paragraphs; it deliberately does no reordering of its own.
+//! The lines come from the bidi layout engine ([`crate::layout`]): UAX #9 on whole paragraphs,
+//! wrapped in logical order, reordered per line on grapheme clusters; this module only turns its
+//! cells into what the views paint.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use crate::layout::{self, BidiMode, Direction, LayoutOptions};
 
 /// One screen cell: a grapheme (already sanitised), its width, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,41 +85,59 @@ fn placeholder(c: char) -> char {
     }
 }
 
-/// Makes a cell from one grapheme at `start` (sanitised; width by the grapheme alone).
-fn cell(g: &str, start: usize) -> Cell {
-    let sym = sanitize(g).into_owned();
-    let width = UnicodeWidthStr::width(sym.as_str()).min(2) as u8;
-    Cell {
-        sym,
-        width,
-        range: start..start + g.len(),
-    }
-}
-
-/// True when the paragraph's base direction is right-to-left (rules P2/P3 via unicode-bidi).
-fn is_rtl(text: &str) -> bool {
-    matches!(
-        unicode_bidi::get_base_direction(text),
-        unicode_bidi::Direction::Rtl
-    )
-}
-
 /// How text is laid out: from the bidi mode and shaping options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LayoutOpts {
-    /// Cells in visual order (bidi mode `app`); otherwise logical order for a terminal that
-    /// reorders itself (`terminal`) or no bidi at all (`off`).
-    pub visual: bool,
+    /// Who reorders: qari (`app`, cells in visual order), the terminal (`terminal`, logical order,
+    /// right-to-left lines right-aligned), or nobody (`off`).
+    pub mode: BidiMode,
     /// Shape Arabic into presentation forms (terminals that do not shape).
     pub shape: bool,
 }
 
-/// **The adapter point for `qari::layout`.** Lays out one paragraph (`text[range]`, a whole
-/// paragraph) into display lines of at most `width` columns. Cell ranges are offsets into `text`.
-///
-/// Fallback: wrap at spaces in logical order, measuring by per-grapheme widths; break words
-/// longer than the line; right-align RTL paragraphs through `indent`. It ignores `opts` (no
-/// reordering, no shaping): the layout engine honours `opts.visual` and `opts.shape`.
+impl LayoutOpts {
+    /// True when cells come in visual order (qari reorders).
+    pub fn visual(&self) -> bool {
+        self.mode == BidiMode::App
+    }
+}
+
+/// Lays out one paragraph (`text[range]`, a whole paragraph) into display lines of at most
+/// `width` columns with the bidi layout engine ([`crate::layout`]); cell ranges are byte offsets
+/// into `text`. A paragraph without a strong letter takes the direction `fallback`.
+fn layout_paragraph_in(
+    text: &str,
+    range: Range<usize>,
+    width: u16,
+    para: usize,
+    fallback: Direction,
+    opts: LayoutOpts,
+) -> Vec<ReaderLine> {
+    let options = LayoutOptions {
+        width: width.max(1),
+        mode: opts.mode,
+        shape: opts.shape,
+    };
+    layout::layout_paragraph(&text[range.clone()], range.start, para, fallback, &options)
+        .into_iter()
+        .map(|line| ReaderLine {
+            cells: line
+                .cells
+                .iter()
+                .map(|c| Cell {
+                    sym: sanitize(line.cell_text(c)).into_owned(),
+                    width: c.width,
+                    range: c.logical.clone(),
+                })
+                .collect(),
+            indent: line.indent,
+            para,
+            rtl: line.rtl,
+        })
+        .collect()
+}
+
+/// [`layout_paragraph_in`] for a paragraph on its own (a title, a name, a snippet).
 pub fn layout_paragraph(
     text: &str,
     range: Range<usize>,
@@ -129,90 +145,8 @@ pub fn layout_paragraph(
     para: usize,
     opts: LayoutOpts,
 ) -> Vec<ReaderLine> {
-    // The fallback has no use for the options (see above).
-    let _ = opts;
-    let width = width.max(1) as usize;
-    let p = &text[range.clone()];
-    let rtl = is_rtl(p);
-    let mut lines: Vec<Vec<Cell>> = Vec::new();
-    let mut cur: Vec<Cell> = Vec::new();
-    let mut cur_w = 0usize;
-    // Runs of non-space graphemes (words, with their punctuation) and runs of spaces: lines
-    // break only at spaces, so punctuation stays with its word.
-    for (wstart, word) in runs(p) {
-        let cells: Vec<Cell> = word
-            .grapheme_indices(true)
-            .map(|(i, g)| cell(g, range.start + wstart + i))
-            .collect();
-        let ww: usize = cells.iter().map(|c| c.width as usize).sum();
-        let is_space = word.chars().all(char::is_whitespace);
-        if is_space {
-            // Spaces never start a line.
-            if cur.is_empty() {
-                continue;
-            }
-            for c in cells {
-                if cur_w + c.width as usize <= width {
-                    cur_w += c.width as usize;
-                    cur.push(c);
-                }
-            }
-            continue;
-        }
-        if cur_w + ww > width && !cur.is_empty() {
-            lines.push(std::mem::take(&mut cur));
-            cur_w = 0;
-        }
-        for c in cells {
-            if cur_w + c.width as usize > width && !cur.is_empty() {
-                lines.push(std::mem::take(&mut cur));
-                cur_w = 0;
-            }
-            cur_w += c.width as usize;
-            cur.push(c);
-        }
-    }
-    if !cur.is_empty() || lines.is_empty() {
-        lines.push(cur);
-    }
-    lines
-        .into_iter()
-        .map(|mut cells| {
-            // Trailing spaces do not count for alignment.
-            while cells.last().is_some_and(|c| c.sym.trim().is_empty()) {
-                cells.pop();
-            }
-            let w: usize = cells.iter().map(|c| c.width as usize).sum();
-            let indent = if rtl {
-                width.saturating_sub(w) as u16
-            } else {
-                0
-            };
-            ReaderLine {
-                cells,
-                indent,
-                para,
-                rtl,
-            }
-        })
-        .collect()
-}
-
-/// Splits `s` into alternating runs of whitespace and non-whitespace, with byte offsets.
-fn runs(s: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        let rest = &s[pos..];
-        let first = rest.chars().next()?;
-        let ws = first.is_whitespace();
-        let len = rest
-            .char_indices()
-            .find(|&(_, c)| c.is_whitespace() != ws)
-            .map_or(rest.len(), |(i, _)| i);
-        let start = pos;
-        pos += len;
-        Some((start, &s[start..pos]))
-    })
+    let fallback = layout::article_direction([&text[range.clone()]]);
+    layout_paragraph_in(text, range, width, para, fallback, opts)
 }
 
 /// Byte ranges of the `\n\n`-separated paragraphs of `text` (the article text layout).
@@ -229,16 +163,14 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
 
 /// Lays out a whole article text (paragraphs separated by `\n\n`) for `width` columns.
 pub fn layout_text(text: &str, width: u16, opts: LayoutOpts) -> Vec<ReaderLine> {
-    paragraphs(text)
+    let paras = paragraphs(text);
+    let fallback = layout::article_direction(paras.iter().map(|r| &text[r.clone()]));
+    paras
         .into_iter()
         .enumerate()
-        .flat_map(|(i, r)| layout_paragraph(text, r, width, i, opts))
+        .flat_map(|(i, r)| layout_paragraph_in(text, r, width, i, fallback, opts))
         .collect()
 }
-
-/// True when [`layout_paragraph`] can return cells in visual order (the real layout engine);
-/// the fallback keeps logical order. Decides which end of a cut RTL line gets the ellipsis.
-pub const LAYOUT_REORDERS: bool = false;
 
 /// One line of at most `width` columns for a title, name or snippet: the first display line of
 /// `text`, with an ellipsis where it was cut (its logical end: the left of a visual RTL line).
@@ -269,7 +201,7 @@ pub fn one_line(text: &str, width: u16, opts: LayoutOpts) -> ReaderLine {
             width: 1,
             range: 0..0,
         };
-        let left = line.rtl && opts.visual && LAYOUT_REORDERS;
+        let left = line.rtl && opts.visual();
         while line.width() + 1 > width as usize && !line.cells.is_empty() {
             if left {
                 line.cells.remove(0);

@@ -90,6 +90,13 @@ fn screen(s: &State) -> String {
 }
 
 /// Concatenated symbols of the cells drawn with the `search_current` background.
+/// A right-to-left string as it reads off the screen, left to right (its graphemes reversed).
+fn visual(rtl: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    rtl.graphemes(true).rev().collect()
+}
+
+/// The cells painted as the current match, read left to right (visual order).
 fn current_cells(s: &State) -> String {
     let t = render(s);
     let buf = t.backend().buffer();
@@ -168,7 +175,7 @@ fn search_as_you_type_opens_hit_with_highlights_and_n_steps() {
     }
     assert_eq!(r.current, 0);
     // The current match is drawn on exactly its cells.
-    assert_eq!(current_cells(&s), "لافروف");
+    assert_eq!(current_cells(&s), visual("لافروف"));
     keys(&mut s, "n");
     assert_eq!(s.reader.as_ref().unwrap().current, 1);
     keys(&mut s, "N");
@@ -236,7 +243,11 @@ fn entity_prefix_queries_go_to_the_source() {
     assert!(!hits.is_empty());
     keys(&mut s, "\n");
     let r = s.reader.as_ref().unwrap();
-    assert!(r.highlights.iter().all(|h| &r.text[h.clone()] == "بوتين"));
+    assert!(!r.highlights.is_empty());
+    assert!(r
+        .highlights
+        .iter()
+        .all(|h| r.text[h.clone()].contains("بوتين")));
 }
 
 #[test]
@@ -269,7 +280,7 @@ fn entity_sidebar_highlights_mentions_and_filters_the_list() {
     for h in &r.highlights {
         assert_eq!(&r.text[h.clone()], e.name);
     }
-    assert_eq!(current_cells(&s), e.name);
+    assert_eq!(current_cells(&s), visual(&e.name));
     keys(&mut s, "n");
     assert_eq!(s.reader.as_ref().unwrap().current, 1 % e.count);
     keys(&mut s, "\n");

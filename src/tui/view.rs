@@ -517,7 +517,13 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
                     parts.push(s);
                 }
                 parts.push(&rd.view.id);
-                let text = parts.join(" · ");
+                // Each part in its own bidi isolate (FSI…PDI): an id such as `001_13ef…` keeps
+                // its order inside an Arabic line, and the parts keep theirs.
+                let text = parts
+                    .iter()
+                    .map(|p| format!("\u{2068}{p}\u{2069}"))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
                 let mut line = one_line(&text, r.width, state.layout);
                 if title_rtl {
                     line.indent = r.width.saturating_sub(line.width() as u16);
