@@ -445,3 +445,50 @@ fn entity_queries_find_the_articles_naming_someone() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn show_prints_the_reader_layout_and_resolves_prefixes() {
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
+    // Columns as a terminal draws them: per grapheme (whole-string width counts لا as one).
+    let cols = |s: &str| -> usize { s.graphemes(true).map(|g| g.width()).sum() };
+    let env = Env::new();
+    // Piped: logical order at 80 columns, the same breaks as --visual.
+    let piped = stdout_of(env.cmd().args(["show", "001"]));
+    let logical80 = stdout_of(
+        env.cmd()
+            .args(["show", "001", "--logical", "--width", "80"]),
+    );
+    assert_eq!(piped, logical80);
+    assert!(piped.starts_with("لافروف يبحث"), "{piped}");
+
+    let logical = stdout_of(
+        env.cmd()
+            .args(["show", "001", "--width", "40", "--logical"]),
+    );
+    let visual = stdout_of(env.cmd().args(["show", "001", "--width", "40", "--visual"]));
+    assert_eq!(logical.lines().count(), visual.lines().count());
+    for (l, v) in logical.lines().zip(visual.lines()) {
+        assert!(cols(l) <= 40, "{l}");
+        // Blank lines between paragraphs stay blank; RTL lines are padded on the left to 40.
+        if l.is_empty() {
+            assert!(v.trim().is_empty());
+        } else {
+            assert_eq!(cols(v), 40, "{v:?}");
+        }
+    }
+    // Every word of the source is there (whitespace collapsed, nothing dropped).
+    let src = std::fs::read_to_string(seeds().join("001_13ef93096cc37932.txt")).unwrap();
+    let words: Vec<&str> = logical.split_whitespace().collect();
+    assert_eq!(words, src.split_whitespace().collect::<Vec<_>>());
+
+    env.cmd().args(["show", "00"]).assert().code(2).stderr(
+        predicates::str::contains("ambiguous")
+            .and(predicates::str::contains("000_5d3c243a0b753bd8")),
+    );
+    env.cmd()
+        .args(["show", "9"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no article"));
+}
