@@ -36,8 +36,10 @@ impl LibrarySource {
     /// thread; readers keep the old index until then.
     pub fn refresh(&self) -> Result<(), String> {
         let corpus = self.current().corpus().to_path_buf();
+        // One worker: the other core stays with the UI while the corpus is tagged.
         let options = OpenOptions {
             entities: true,
+            threads: 1,
             ..OpenOptions::default()
         };
         let (lib, _) = Library::open(&corpus, &self.cache_dir, options, &mut |_: Progress| {})
