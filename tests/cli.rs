@@ -37,6 +37,23 @@ fn stdout_of(c: &mut Command) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Sorted ids of the hits of `q` (none when it finds nothing).
+fn search_ids(env: &Env, q: &str) -> Vec<String> {
+    let out = stdout_of(env.cmd().args(["search", q, "--json"]));
+    if out.trim().is_empty() {
+        return vec![];
+    }
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let mut ids: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
 fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
 }
@@ -114,21 +131,7 @@ fn search_json_marks_matches_and_finds_clitic_forms() {
 #[test]
 fn search_and_or_not_and_phrases() {
     let env = Env::new();
-    let ids = |q: &str| -> Vec<String> {
-        let out = stdout_of(env.cmd().args(["search", q, "--json"]));
-        if out.trim().is_empty() {
-            return vec![];
-        }
-        let v: Value = serde_json::from_str(&out).unwrap();
-        let mut ids: Vec<String> = v
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect();
-        ids.sort();
-        ids
-    };
+    let ids = |q: &str| search_ids(&env, q);
     let lavrov = ids("لافروف");
     let putin = ids("بوتين");
     let both = ids("لافروف بوتين");
@@ -413,21 +416,7 @@ fn completions_and_man_page() {
 #[test]
 fn entity_queries_find_the_articles_naming_someone() {
     let env = Env::new();
-    let ids = |q: &str| -> Vec<String> {
-        let out = stdout_of(env.cmd().args(["search", q, "--json"]));
-        if out.trim().is_empty() {
-            return vec![];
-        }
-        let v: Value = serde_json::from_str(&out).unwrap();
-        let mut ids: Vec<String> = v
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect();
-        ids.sort();
-        ids
-    };
+    let ids = |q: &str| search_ids(&env, q);
     let full = ids("person:\"فلاديمير بوتين\"");
     assert!(!full.is_empty());
     // The surname alone, a title in front, and a clitic all reach the same articles.

@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tantivy::schema::Term;
@@ -399,71 +397,32 @@ fn read_and_index(
     threads: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<Read>, IndexError> {
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
-    let total = to_read.len();
-    let results: Mutex<Vec<Read>> = Mutex::new(Vec::with_capacity(total));
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                let mut local = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(entry) = to_read.get(i) else { break };
-                    let (articles, warnings, hash) = load_file(entry);
-                    let record = FileRecord {
-                        size: entry.size,
-                        mtime_ns: entry.mtime_ns,
-                        hash,
-                    };
-                    let unchanged = old.get(&entry.rel).is_some_and(|r| r.hash == hash);
-                    if !unchanged {
-                        writer.delete_term(Term::from_field_text(fields.rel, &entry.rel));
-                        for a in &articles {
-                            if let Err(e) = writer.add_document(document(fields, &entry.rel, a)) {
-                                *failure.lock().unwrap_or_else(|p| p.into_inner()) =
-                                    Some(IndexError::Tantivy {
-                                        path: entry.path.clone(),
-                                        message: e.to_string(),
-                                    });
-                                return;
-                            }
-                        }
-                    }
-                    local.push(Read {
-                        rel: entry.rel.clone(),
-                        record,
-                        metas: articles.iter().map(|a| meta(&entry.rel, a)).collect(),
-                        warnings,
-                        bytes: entry.size.min(crate::corpus::MAX_FILE_BYTES),
-                        reindexed: !unchanged,
-                    });
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-                results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .extend(local);
-            });
-        }
-        // Report progress from the calling thread while the workers run.
-        let mut last = usize::MAX;
-        loop {
-            let d = done.load(Ordering::Relaxed);
-            if d != last {
-                progress(Progress::Indexing { done: d, total });
-                last = d;
+    let mut report = |done, total| progress(Progress::Indexing { done, total });
+    super::pool::for_each(to_read, threads, &mut report, |entry| {
+        let (articles, warnings, hash) = load_file(entry);
+        let unchanged = old.get(&entry.rel).is_some_and(|r| r.hash == hash);
+        if !unchanged {
+            writer.delete_term(Term::from_field_text(fields.rel, &entry.rel));
+            for a in &articles {
+                writer
+                    .add_document(document(fields, &entry.rel, a))
+                    .map_err(|e| IndexError::Tantivy {
+                        path: entry.path.clone(),
+                        message: e.to_string(),
+                    })?;
             }
-            if d >= total || failure.lock().map(|f| f.is_some()).unwrap_or(true) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(30));
         }
-    });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(e);
-    }
-    progress(Progress::Indexing { done: total, total });
-    Ok(results.into_inner().unwrap_or_else(|p| p.into_inner()))
+        Ok(Read {
+            rel: entry.rel.clone(),
+            record: FileRecord {
+                size: entry.size,
+                mtime_ns: entry.mtime_ns,
+                hash,
+            },
+            metas: articles.iter().map(|a| meta(&entry.rel, a)).collect(),
+            warnings,
+            bytes: entry.size.min(crate::corpus::MAX_FILE_BYTES),
+            reindexed: !unchanged,
+        })
+    })
 }

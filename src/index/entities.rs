@@ -9,8 +9,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tantivy::collector::TopDocs;
@@ -232,77 +230,42 @@ pub(super) fn update(
         tagged.remove(rel);
     }
 
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let total = to_tag.len();
-    let results: Mutex<Vec<TaggedFile>> = Mutex::new(Vec::new());
-    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                let mut local = Vec::new();
-                while let Some(&(rel, rec)) = to_tag.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let rel: &str = rel;
-                    let entry = FileEntry {
-                        path: corpus.join(rel),
-                        rel: rel.to_string(),
-                        size: rec.size,
-                        mtime_ns: rec.mtime_ns,
-                    };
-                    let (articles, warnings, hash) = load_file(&entry);
-                    writer.delete_term(Term::from_field_text(fields.rel, rel));
-                    for a in &articles {
-                        let mut doc = TantivyDocument::default();
-                        doc.add_text(fields.id, &a.id);
-                        doc.add_text(fields.rel, rel);
-                        for e in extract_with(tagger, &a.text(), a.date.as_deref()) {
-                            let field = match e.kind {
-                                EntityKind::Person => fields.person,
-                                EntityKind::Place => fields.place,
-                                EntityKind::Org => fields.org,
-                                EntityKind::Date => continue,
-                            };
-                            doc.add_text(field, entity_key(e.kind, &e.name));
-                        }
-                        if let Err(e) = writer.add_document(doc) {
-                            *failure.lock().unwrap_or_else(|p| p.into_inner()) =
-                                Some(IndexError::Tantivy {
-                                    path: entry.path.clone(),
-                                    message: e.to_string(),
-                                });
-                            return;
-                        }
-                    }
-                    local.push(TaggedFile {
-                        rel: rel.to_string(),
-                        hash,
-                        size: rec.size,
-                        warnings,
-                    });
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-                results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .extend(local);
-            });
-        }
-        let mut last = usize::MAX;
-        loop {
-            let d = done.load(Ordering::Relaxed);
-            if d != last {
-                progress(Progress::Tagging { done: d, total });
-                last = d;
+    let mut report = |done, total| progress(Progress::Tagging { done, total });
+    let results = super::pool::for_each(&to_tag, threads, &mut report, |&(rel, rec)| {
+        let rel: &str = rel;
+        let entry = FileEntry {
+            path: corpus.join(rel),
+            rel: rel.to_string(),
+            size: rec.size,
+            mtime_ns: rec.mtime_ns,
+        };
+        let (articles, warnings, hash) = load_file(&entry);
+        writer.delete_term(Term::from_field_text(fields.rel, rel));
+        for a in &articles {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.id, &a.id);
+            doc.add_text(fields.rel, rel);
+            for e in extract_with(tagger, &a.text(), a.date.as_deref()) {
+                let field = match e.kind {
+                    EntityKind::Person => fields.person,
+                    EntityKind::Place => fields.place,
+                    EntityKind::Org => fields.org,
+                    EntityKind::Date => continue,
+                };
+                doc.add_text(field, entity_key(e.kind, &e.name));
             }
-            if d >= total || failure.lock().map(|f| f.is_some()).unwrap_or(true) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(30));
+            writer.add_document(doc).map_err(|e| IndexError::Tantivy {
+                path: entry.path.clone(),
+                message: e.to_string(),
+            })?;
         }
-    });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(e);
-    }
+        Ok(TaggedFile {
+            rel: rel.to_string(),
+            hash,
+            size: rec.size,
+            warnings,
+        })
+    })?;
     progress(Progress::Committing);
     let mut writer = writer;
     writer.commit().map_err(tv_err(&tv))?;
@@ -312,7 +275,7 @@ pub(super) fn update(
         hash,
         size,
         warnings,
-    } in results.into_inner().unwrap_or_else(|p| p.into_inner())
+    } in results
     {
         stats.files_tagged += 1;
         stats.bytes_tagged += size;

@@ -14,6 +14,7 @@
 mod build;
 mod entities;
 mod manifest;
+mod pool;
 mod search;
 
 use std::path::{Path, PathBuf};
