@@ -203,7 +203,11 @@ mod tests {
             "{s:?}"
         );
         assert_eq!(
-            mark("قال بوتين اليوم", std::slice::from_ref(&(7..17)), Marks::Brackets),
+            mark(
+                "قال بوتين اليوم",
+                std::slice::from_ref(&(7..17)),
+                Marks::Brackets
+            ),
             "قال [بوتين] اليوم"
         );
     }

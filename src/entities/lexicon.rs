@@ -12,6 +12,8 @@ use crate::text::{normalize, strip_proclitics};
 pub(crate) const GAZETTEER_TSV: &str = include_str!("../../data/gazetteer_loc.tsv");
 /// The embedded trigger-word file.
 pub(crate) const TRIGGERS_TSV: &str = include_str!("../../data/triggers.tsv");
+/// The embedded list of function words that are never a name alone.
+pub(crate) const FUNCTION_WORDS_TSV: &str = include_str!("../../data/function_words.tsv");
 /// The embedded alias table.
 pub(crate) const ALIASES_TSV: &str = include_str!("../../data/aliases.tsv");
 
@@ -123,6 +125,53 @@ pub(crate) fn aliases() -> &'static HashMap<String, String> {
 /// Folded canonical key → kind (`person`, `place`, `org`) from `data/aliases.tsv`.
 pub(crate) fn alias_kinds() -> &'static HashMap<String, String> {
     &alias_table().1
+}
+
+/// Folded canonical key → the canonical spelling as written in `data/aliases.tsv` (what the
+/// sidebar shows for that entity).
+pub(crate) fn alias_display() -> &'static HashMap<String, String> {
+    static D: OnceLock<HashMap<String, String>> = OnceLock::new();
+    D.get_or_init(|| {
+        let mut m = HashMap::new();
+        for cols in data_lines(ALIASES_TSV) {
+            if cols.len() >= 2 {
+                let canon = fold_phrase(cols[1]);
+                if !canon.is_empty() {
+                    m.entry(canon).or_insert_with(|| cols[1].to_string());
+                }
+            }
+        }
+        m
+    })
+}
+
+/// Organisation trigger words, only normalised (proclitics kept): وزارة stays وزاره, so that
+/// لمنظمة → منظمة can be told from وزارة → زارة.
+pub(crate) fn org_heads_plain() -> &'static HashSet<String> {
+    static H: OnceLock<HashSet<String>> = OnceLock::new();
+    H.get_or_init(|| {
+        data_lines(TRIGGERS_TSV)
+            .filter(|c| c.len() >= 2 && c[0] == "org")
+            .map(|c| normalize(c[1]))
+            .collect()
+    })
+}
+
+/// Is `word` a function word (particle, preposition, pronoun…), alone or after one proclitic
+/// letter (بأن, وفي)?
+pub(crate) fn is_function_word(word: &str) -> bool {
+    static F: OnceLock<HashSet<String>> = OnceLock::new();
+    let set = F.get_or_init(|| {
+        data_lines(FUNCTION_WORDS_TSV)
+            .filter_map(|c| c.first().map(|w| normalize(w)))
+            .collect()
+    });
+    let n = normalize(word);
+    if set.contains(&n) {
+        return true;
+    }
+    let mut cs = n.chars();
+    matches!(cs.next(), Some('و' | 'ف' | 'ب' | 'ل' | 'ك')) && set.contains(cs.as_str())
 }
 
 type AliasTable = (HashMap<String, String>, HashMap<String, String>);

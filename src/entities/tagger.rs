@@ -384,6 +384,21 @@ fn static_features(infos: &[TokInfo]) -> Vec<Vec<u64>> {
             84,
             (small_at(ii - 1, |x| x.trig) << 8) | small_at(ii, |x| x.gaz),
         ));
+        // Character trigrams of the stripped form: transliterated foreign names share them
+        // (…وف، …يان، …سكي) even when the name itself was never seen.
+        let starts: Vec<usize> = info.stripped.char_indices().map(|(i, _)| i).collect();
+        for w in starts.windows(4) {
+            f.push(hs(91, &info.stripped[w[0]..w[3]]));
+        }
+        if starts.len() >= 3 {
+            f.push(hs(91, &info.stripped[starts[starts.len() - 3]..]));
+        }
+        if let Some(p) = prefix_chars(&info.stripped, 5) {
+            f.push(hs(15, p));
+        }
+        if let Some(s) = suffix_chars(&info.norm, 5) {
+            f.push(hs(25, s));
+        }
         let len = info.stripped.chars().count().min(8) as u64;
         f.push(mix(90, len));
         out.push(f);
@@ -391,46 +406,132 @@ fn static_features(infos: &[TokInfo]) -> Vec<Vec<u64>> {
     out
 }
 
-/// History features of token `i`, given the tags already chosen before it.
-/// `drop_word` leaves out the features that name the word itself (training only).
+/// Transition features of a token given the previous tag: the previous tag alone and the previous
+/// tag conjoined with the current word. `drop_word` leaves out the word conjunctions (training).
 #[inline]
-fn history_features(statics: &[u64], prev: Tag, prev2: Tag, drop_word: bool, out: &mut Vec<u64>) {
+fn trans_features(statics: &[u64], prev: Tag, drop_word: bool, out: &mut Vec<u64>) {
     out.clear();
     let p = prev.index() as u64;
-    let p2 = prev2.index() as u64;
-    if drop_word {
-        out.extend_from_slice(&statics[N_WORD..]);
-    } else {
-        out.extend_from_slice(statics);
+    out.push(mix(100, p));
+    if !drop_word {
         // prev tag × current word (statics[0] is the normalised word, [1] the stripped one)
         out.push(mix(102 + p, statics[0]));
         out.push(mix(120 + p, statics[1]));
     }
-
-    out.push(mix(100, p));
-    out.push(mix(101, p * 16 + p2));
 }
+
+/// First-order Viterbi over BIO: `emit[i][k]` is the history-free score of tag `k` at token `i`,
+/// `trans(i, p)` the extra scores of every tag at `i` after tag `p`. Only valid BIO paths are
+/// considered (I-X continues B-X or I-X); the path starts after `O`.
+fn viterbi(
+    emit: &[[f32; N_TAGS]],
+    mut trans: impl FnMut(usize, usize) -> [f32; N_TAGS],
+) -> Vec<Tag> {
+    let n = emit.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut back: Vec<[u8; N_TAGS]> = vec![[0; N_TAGS]; n];
+    let mut delta = [f32::NEG_INFINITY; N_TAGS];
+    let t0 = trans(0, 0);
+    for k in 0..N_TAGS {
+        if Tag::from_index(k).allowed_after(Tag::O) {
+            delta[k] = emit[0][k] + t0[k];
+        }
+    }
+    for i in 1..n {
+        let mut nd = [f32::NEG_INFINITY; N_TAGS];
+        for (p, &dp) in delta.iter().enumerate() {
+            if dp == f32::NEG_INFINITY {
+                continue;
+            }
+            let tr = trans(i, p);
+            for k in 0..N_TAGS {
+                if !ALLOWED[p][k] {
+                    continue;
+                }
+                let s = dp + tr[k];
+                if s > nd[k] {
+                    nd[k] = s;
+                    back[i][k] = p as u8;
+                }
+            }
+        }
+        for k in 0..N_TAGS {
+            nd[k] += emit[i][k];
+        }
+        delta = nd;
+    }
+    let mut best = 0;
+    for k in 1..N_TAGS {
+        if delta[k] > delta[best] {
+            best = k;
+        }
+    }
+    let mut out = vec![Tag::O; n];
+    let mut k = best;
+    for i in (0..n).rev() {
+        out[i] = Tag::from_index(k);
+        k = back[i][k] as usize;
+    }
+    out
+}
+
+/// `ALLOWED[p][k]`: may tag `k` follow tag `p`?
+const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
+    let mut a = [[true; N_TAGS]; N_TAGS];
+    let mut p = 0;
+    while p < N_TAGS {
+        let mut k = 2;
+        while k < N_TAGS {
+            // k = I-X (even index ≥ 2) is allowed only after B-X (k-1) or I-X (k).
+            a[p][k] = p == k || p == k - 1;
+            k += 2;
+        }
+        p += 1;
+    }
+    a
+};
 
 /// How many leading static features name the word itself.
 const N_WORD: usize = 4;
 
 /// A trained tagger: feature key → one weight per tag.
 pub struct Tagger {
-    index: IdMap<u32>,
-    weights: Vec<[f32; N_TAGS]>,
+    /// Open-addressing table (linear probing, power-of-two size, key 0 = empty): a feature's key
+    /// and its quantised weights share one slot, so a lookup is one cache line.
+    slots: Vec<Slot>,
+    mask: usize,
+    scale: f32,
+    n: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(32))]
+struct Slot {
+    key: u64,
+    w: [i16; N_TAGS],
+}
+
+/// Feature keys are never 0 in the table (0 marks an empty slot).
+#[inline]
+fn slot_key(k: u64) -> u64 {
+    if k == 0 {
+        1
+    } else {
+        k
+    }
 }
 
 impl std::fmt::Debug for Tagger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tagger")
-            .field("features", &self.weights.len())
-            .finish()
+        f.debug_struct("Tagger").field("features", &self.n).finish()
     }
 }
 
 const MAGIC: &str = "QARI-NER-MODEL";
 /// Model format version; bump when features or layout change.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
 /// The attribution every shipped model carries (ANERcorp is CC BY-SA 4.0).
 pub const ATTRIBUTION: &str =
@@ -502,38 +603,71 @@ impl Tagger {
         if n.checked_mul(8 + 2 * N_TAGS) != Some(r.b.len()) {
             return Err(ModelError::Corrupt("feature count does not match size"));
         }
-        let mut index = IdMap::with_capacity_and_hasher(n, Default::default());
         let mut keys = Vec::with_capacity(n);
         for _ in 0..n {
             keys.push(r.u64()?);
         }
-        let mut weights = Vec::with_capacity(n);
-        for (row, key) in keys.into_iter().enumerate() {
-            let mut w = [0f32; N_TAGS];
+        let cap = (n * 2).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut slots = vec![Slot::default(); cap];
+        for key in keys {
+            let mut w = [0i16; N_TAGS];
             for x in &mut w {
-                *x = f32::from(r.i16()?) * scale;
+                *x = r.i16()?;
             }
-            weights.push(w);
-            index.insert(key, row as u32);
+            let key = slot_key(key);
+            let mut i = (key as usize) & mask;
+            while slots[i].key != 0 && slots[i].key != key {
+                i = (i + 1) & mask;
+            }
+            slots[i] = Slot { key, w };
         }
-        Ok(Tagger { index, weights })
+        Ok(Tagger {
+            slots,
+            mask,
+            scale,
+            n,
+        })
     }
 
     /// Number of stored features.
     pub fn num_features(&self) -> usize {
-        self.weights.len()
+        self.n
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<&[i16; N_TAGS]> {
+        let key = slot_key(key);
+        let mut i = (key as usize) & self.mask;
+        loop {
+            let s = &self.slots[i];
+            if s.key == key {
+                return Some(&s.w);
+            }
+            if s.key == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    #[inline]
+    fn add(&self, f: u64, acc: &mut [i32; N_TAGS]) {
+        if let Some(w) = self.get(f) {
+            for k in 0..N_TAGS {
+                acc[k] += i32::from(w[k]);
+            }
+        }
     }
 
     #[inline]
     fn score(&self, feats: &[u64], scores: &mut [f32; N_TAGS]) {
-        *scores = [0.0; N_TAGS];
-        for f in feats {
-            if let Some(&row) = self.index.get(f) {
-                let w = &self.weights[row as usize];
-                for k in 0..N_TAGS {
-                    scores[k] += w[k];
-                }
-            }
+        let mut acc = [0i32; N_TAGS];
+        for &f in feats {
+            self.add(f, &mut acc);
+        }
+        for k in 0..N_TAGS {
+            scores[k] = acc[k] as f32 * self.scale;
         }
     }
 
@@ -542,34 +676,25 @@ impl Tagger {
     pub fn tag(&self, tokens: &[&str]) -> Vec<Tag> {
         let infos = token_infos(tokens);
         let statics = static_features(&infos);
-        let mut tags = Vec::with_capacity(infos.len());
-        let mut feats = Vec::with_capacity(48);
-        let mut scores = [0f32; N_TAGS];
-        let (mut prev, mut prev2) = (Tag::O, Tag::O);
+        let mut emit = Vec::with_capacity(statics.len());
         for st in &statics {
-            history_features(st, prev, prev2, false, &mut feats);
-            self.score(&feats, &mut scores);
-            let t = best_tag(&scores, prev);
-            tags.push(t);
-            prev2 = prev;
-            prev = t;
+            let mut s = [0f32; N_TAGS];
+            self.score(st, &mut s);
+            emit.push(s);
         }
-        tags
-    }
-}
-
-/// Highest-scoring tag that may follow `prev` (ties go to the lower index, so O wins ties).
-fn best_tag(scores: &[f32; N_TAGS], prev: Tag) -> Tag {
-    let mut best = Tag::O;
-    let mut best_s = f32::NEG_INFINITY;
-    for (k, &s) in scores.iter().enumerate() {
-        let t = Tag::from_index(k);
-        if t.allowed_after(prev) && s > best_s {
-            best = t;
-            best_s = s;
+        // The previous-tag-only transition scores are the same at every token.
+        let mut bias = [[0i32; N_TAGS]; N_TAGS];
+        for (p, b) in bias.iter_mut().enumerate() {
+            self.add(mix(100, p as u64), b);
         }
+        viterbi(&emit, |i, p| {
+            let mut acc = bias[p];
+            let pp = p as u64;
+            self.add(mix(102 + pp, statics[i][0]), &mut acc);
+            self.add(mix(120 + pp, statics[i][1]), &mut acc);
+            acc.map(|x| x as f32 * self.scale)
+        })
     }
-    best
 }
 
 struct Reader<'a> {
@@ -658,42 +783,82 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
         }
         for &si in &order {
             let gold = &sentences[si].tags;
-            let (mut prev, mut prev2) = (Tag::O, Tag::O);
-            for (ti, st) in statics[si].iter().enumerate() {
-                step += 1;
-                rng = rng
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let drop = ((rng >> 40) as f32 / (1u64 << 24) as f32) < opts.word_dropout;
-                history_features(st, prev, prev2, drop, &mut feats);
-                let mut scores = [0f32; N_TAGS];
-                for f in &feats {
-                    if let Some(&row) = index.get(f) {
-                        let r = &w[row as usize];
-                        for k in 0..N_TAGS {
-                            scores[k] += r[k];
-                        }
+            let st = &statics[si];
+            step += 1;
+            let drops: Vec<bool> = st
+                .iter()
+                .map(|_| {
+                    rng = rng
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((rng >> 40) as f32 / (1u64 << 24) as f32) < opts.word_dropout
+                })
+                .collect();
+            let look = |f: u64, scores: &mut [f32; N_TAGS]| {
+                if let Some(&row) = index.get(&f) {
+                    let r = &w[row as usize];
+                    for k in 0..N_TAGS {
+                        scores[k] += r[k];
                     }
                 }
-                let pred = best_tag(&scores, prev);
-                let g = gold[ti];
-                if pred != g {
-                    for f in &feats {
-                        let row = *index.entry(*f).or_insert_with(|| {
-                            w.push([0.0; N_TAGS]);
-                            acc.push([0.0; N_TAGS]);
-                            ts.push([0; N_TAGS]);
-                            (w.len() - 1) as u32
-                        }) as usize;
-                        for (k, delta) in [(g.index(), 1.0f32), (pred.index(), -1.0)] {
-                            acc[row][k] += f64::from(step - ts[row][k]) * f64::from(w[row][k]);
-                            ts[row][k] = step;
-                            w[row][k] += delta;
-                        }
+            };
+            let emit: Vec<[f32; N_TAGS]> = st
+                .iter()
+                .zip(&drops)
+                .map(|(f, &d)| {
+                    let mut s = [0f32; N_TAGS];
+                    let from = if d { N_WORD } else { 0 };
+                    for &x in &f[from..] {
+                        look(x, &mut s);
+                    }
+                    s
+                })
+                .collect();
+            let mut tf = Vec::with_capacity(4);
+            let pred = viterbi(&emit, |i, p| {
+                let mut s = [0f32; N_TAGS];
+                trans_features(&st[i], Tag::from_index(p), drops[i], &mut tf);
+                for &x in &tf {
+                    look(x, &mut s);
+                }
+                s
+            });
+            if pred == *gold {
+                continue;
+            }
+            let mut upd = |f: u64, k: usize, delta: f32| {
+                let row = *index.entry(f).or_insert_with(|| {
+                    w.push([0.0; N_TAGS]);
+                    acc.push([0.0; N_TAGS]);
+                    ts.push([0; N_TAGS]);
+                    (w.len() - 1) as u32
+                }) as usize;
+                acc[row][k] += f64::from(step - ts[row][k]) * f64::from(w[row][k]);
+                ts[row][k] = step;
+                w[row][k] += delta;
+            };
+            for ti in 0..st.len() {
+                let (g, pr) = (gold[ti], pred[ti]);
+                let gp = if ti > 0 { gold[ti - 1] } else { Tag::O };
+                let pp = if ti > 0 { pred[ti - 1] } else { Tag::O };
+                if g == pr && gp == pp {
+                    continue;
+                }
+                let from = if drops[ti] { N_WORD } else { 0 };
+                if g != pr {
+                    for &x in &st[ti][from..] {
+                        upd(x, g.index(), 1.0);
+                        upd(x, pr.index(), -1.0);
                     }
                 }
-                prev2 = prev;
-                prev = pred;
+                trans_features(&st[ti], gp, drops[ti], &mut feats);
+                for &x in &feats {
+                    upd(x, g.index(), 1.0);
+                }
+                trans_features(&st[ti], pp, drops[ti], &mut feats);
+                for &x in &feats {
+                    upd(x, pr.index(), -1.0);
+                }
             }
         }
     }
@@ -779,7 +944,7 @@ mod tests {
         let a = train(slice, opts);
         let b = train(slice, opts);
         assert_eq!(a, b);
-        assert!(a.starts_with(b"QARI-NER-MODEL v1\n"));
+        assert!(a.starts_with(format!("QARI-NER-MODEL v{MODEL_VERSION}\n").as_bytes()));
         assert!(
             String::from_utf8_lossy(&a[..600]).contains("CC BY-SA 4.0")
                 || String::from_utf8_lossy(&a[..600]).contains("Attribution-ShareAlike 4.0")
