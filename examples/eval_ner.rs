@@ -21,6 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut input = "../shared/data/anercorp/train.txt".to_string();
     let mut opts = tagger::TrainOptions::default();
+    let mut speed_only = false;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -36,6 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 i += 1;
                 opts.word_dropout = args.get(i).ok_or("--dropout X")?.parse()?;
             }
+            "--speed-only" => speed_only = true,
             a => input = a.to_string(),
         }
         i += 1;
@@ -43,6 +45,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(&input).map_err(|e| format!("{input}: {e}"))?;
     let all = conll::parse_anercorp(&text);
     let (train, dev) = conll::split_dev(&all);
+    if speed_only {
+        // Profiling aid: only the extract() loop, with the shipped model, many times.
+        let model = Tagger::load_builtin().map_err(|e| e.to_string())?;
+        let docs: Vec<String> = all
+            .chunks(20)
+            .map(|c| {
+                c.iter()
+                    .map(|s| s.tokens.join(" "))
+                    .collect::<Vec<_>>()
+                    .join("\n\n")
+            })
+            .collect();
+        let total: usize = docs.iter().map(String::len).sum();
+        let t0 = cpu_secs();
+        for _ in 0..5 {
+            for d in &docs {
+                std::hint::black_box(qari::entities::extract_with(model, d, None));
+            }
+        }
+        println!(
+            "extract(): {:.1} MB/s",
+            5.0 * total as f64 / (cpu_secs() - t0) / 1e6
+        );
+        return Ok(());
+    }
     let t0 = Instant::now();
     let bytes = tagger::train(train, opts);
     let train_secs = t0.elapsed().as_secs_f64();

@@ -22,7 +22,13 @@ pub(crate) const MAX_GAZ_WORDS: usize = 4;
 
 /// The folded key of one word: normalised, proclitics stripped. `لروسيا` and `روسيا` meet here.
 pub fn fold_word(word: &str) -> String {
-    strip_proclitics(&normalize(word)).to_string()
+    let n = super::tagger::normalize_fast(word);
+    let s = strip_proclitics(&n);
+    if s.len() == n.len() {
+        n
+    } else {
+        s.to_string()
+    }
 }
 
 /// The folded key of a phrase: every word folded, joined by single spaces; hyphens and slashes

@@ -101,7 +101,12 @@ pub struct Span {
 const MAX_SENTENCE: usize = 200;
 
 fn is_punct(c: char) -> bool {
-    !(c.is_alphanumeric() || is_arabic_mark(c) || c == '\u{0640}')
+    match c {
+        // Fast path: Arabic letters and marks, ASCII letters and digits are word characters.
+        '\u{0621}'..='\u{065F}' | 'a'..='z' | 'A'..='Z' | '0'..='9' => false,
+        ' ' | '.' | ',' | '،' | ':' | '(' | ')' | '"' | '-' => true,
+        _ => !(c.is_alphanumeric() || is_arabic_mark(c) || c == '\u{0640}'),
+    }
 }
 
 fn ends_sentence(tok: &str) -> bool {
@@ -298,23 +303,32 @@ pub fn extract(text: &str, article_date: Option<&str>) -> Result<Vec<Entity>, &'
 /// [`extract`] with a given tagger.
 pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<&str>) -> Vec<Entity> {
     let sents = ner_tokens(text);
+    let infos: Vec<Vec<tagger::TokInfo>> = sents
+        .iter()
+        .map(|s| {
+            let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
+            tagger::token_infos(&words)
+        })
+        .collect();
     // Normalised words of the article: evidence for clitic stripping.
     let mut attested: HashMap<String, usize> = HashMap::new();
-    for s in &sents {
-        for t in s {
-            *attested
-                .entry(normalize(&text[t.start..t.end]))
-                .or_default() += 1;
+    for t in infos.iter().flatten() {
+        match attested.get_mut(t.norm.as_str()) {
+            Some(c) => *c += 1,
+            None => {
+                attested.insert(t.norm.clone(), 1);
+            }
         }
     }
     let mut mentions: Vec<Mention> = Vec::new();
     // A one-word PERS/LOC mention that ended the previous sentence right before a period glued to
     // it (`إلهام. علييف`): index in `mentions` (or none) and its token.
     let mut dangling: Option<(Option<usize>, Span)> = None;
-    for s in &sents {
+    for (s, inf) in sents.iter().zip(&infos) {
         let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
-        let mut tags = tagger.tag(&words);
-        alias_spans(&words, &mut tags);
+        let folded: Vec<&str> = inf.iter().map(|t| t.stripped.as_str()).collect();
+        let mut tags = tagger.tag_infos(inf);
+        alias_spans(&folded, &mut tags);
         ministry_spans(&words, &mut tags);
         let chunks = refine_chunks(&words, &tags, &attested);
         let mut next_dangling = None;
@@ -353,7 +367,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<&str>) -> 
         dangling = next_dangling;
     }
     mentions.retain(|m| m.words > 0);
-    propagate(text, &sents, &attested, &mut mentions);
+    propagate(text, &sents, &infos, &attested, &mut mentions);
     let mut out = group(mentions);
     out.extend(date_entities(text, article_date));
     out.sort_by(|a, b| {
@@ -386,8 +400,10 @@ const NAMING_HEADS: &[&str] = &[
 const HEAD_FILLERS: &[&str] = &["انباء", "الانباء", "اخبار", "الاخبار"];
 
 fn is_naming_head(word: &str) -> bool {
+    static H: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let heads = H.get_or_init(|| NAMING_HEADS.iter().map(|h| fold_word(h)).collect());
     let f = fold_word(word);
-    NAMING_HEADS.iter().any(|h| fold_word(h) == f)
+    heads.contains(&f)
 }
 
 /// A token `و+NAME` inside a person or place chunk where NAME occurs on its own in the article or
@@ -441,11 +457,19 @@ fn refine_chunks(
 /// `وزارة` + a definite noun (+ nisba adjectives) that the tagger left untagged is a ministry:
 /// وزارة الخارجية الأمريكية, ووزارة الدفاع.
 fn ministry_spans(words: &[&str], tags: &mut [Tag]) {
+    static HEAD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let ministry = HEAD.get_or_init(|| fold_word("وزارة"));
     let mut i = 0;
     while i + 1 < words.len() {
+        // Cheap test first: the word ends like وزارة (…ره after normalisation).
+        let bare = words[i].trim_end_matches(|c| is_arabic_mark(c) || c == '\u{0640}');
+        if !bare.ends_with("رة") && !bare.ends_with("ره") {
+            i += 1;
+            continue;
+        }
         let head = fold_word(words[i]);
         let next = normalize(words[i + 1]);
-        if head == fold_word("وزارة")
+        if head == *ministry
             && tags[i] == Tag::O
             && tags[i + 1] == Tag::O
             && next.starts_with("ال")
@@ -478,18 +502,18 @@ fn alias_first_words() -> &'static std::collections::HashSet<String> {
 
 /// Marks every whole alias-table phrase in the sentence as an entity of its kind, replacing
 /// whatever the tagger said about those tokens and any entity it cut through.
-fn alias_spans(words: &[&str], tags: &mut [Tag]) {
-    let folded: Vec<String> = words.iter().map(|w| fold_word(w)).collect();
+fn alias_spans(folded: &[&str], tags: &mut [Tag]) {
+    let words = folded;
     let firsts = alias_first_words();
     let mut i = 0;
     while i < words.len() {
         let mut step = 1;
-        if !firsts.contains(&folded[i]) {
+        if !firsts.contains(folded[i]) {
             i += 1;
             continue;
         }
         for n in (1..=4.min(words.len() - i)).rev() {
-            if folded[i..i + n].iter().any(String::is_empty) {
+            if folded[i..i + n].iter().any(|f| f.is_empty()) {
                 continue;
             }
             let key = folded[i..i + n].join(" ");
@@ -529,6 +553,7 @@ fn alias_spans(words: &[&str], tags: &mut [Tag]) {
 fn propagate(
     text: &str,
     sents: &[Vec<Span>],
+    infos: &[Vec<tagger::TokInfo>],
     attested: &HashMap<String, usize>,
     mentions: &mut Vec<Mention>,
 ) {
@@ -546,24 +571,31 @@ fn propagate(
     if known.is_empty() {
         return;
     }
-    let covered: std::collections::HashSet<usize> = mentions.iter().map(|m| m.span[1]).collect();
+    // Byte ranges already inside a mention (a token anywhere in one is taken, not only its last).
+    // Mentions never overlap, so sorted by start a binary search finds the one that could hold t.
+    let mut spans: Vec<[usize; 2]> = mentions.iter().map(|m| m.span).collect();
+    spans.sort_unstable();
+    let covered = |t: &Span| {
+        let i = spans.partition_point(|m| m[0] < t.end);
+        i > 0 && spans[i - 1][1] > t.start
+    };
     let firsts: std::collections::HashSet<&str> = known
         .keys()
         .chain(aliases().keys())
         .filter_map(|k| k.split(' ').next())
         .collect();
     let mut extra = Vec::new();
-    for s in sents {
-        let folded: Vec<String> = s.iter().map(|t| fold_word(&text[t.start..t.end])).collect();
+    for (s, inf) in sents.iter().zip(infos) {
+        let folded: Vec<&str> = inf.iter().map(|t| t.stripped.as_str()).collect();
         let mut i = 0;
         while i < s.len() {
             let mut step = 1;
-            if !firsts.contains(folded[i].as_str()) {
+            if !firsts.contains(folded[i]) {
                 i += 1;
                 continue;
             }
             for n in (1..=4.min(s.len() - i)).rev() {
-                if (i..i + n).any(|k| covered.contains(&s[k].end) || folded[k].is_empty()) {
+                if (i..i + n).any(|k| covered(&s[k]) || folded[k].is_empty()) {
                     continue;
                 }
                 let key = folded[i..i + n].join(" ");
@@ -700,6 +732,29 @@ fn group(mentions: Vec<Mention>) -> Vec<Entity> {
             .collect();
         if cands.len() == 1 {
             target[i] = cands[0];
+            continue;
+        }
+        // An organisation named without its nisba adjective (وزارة الدفاع) is the one longer
+        // organisation that adds only nisba adjectives (وزارة الدفاع الروسية), if there is one.
+        if kinds[i] != EntityKind::Org {
+            continue;
+        }
+        let cands: Vec<usize> = (0..groups.len())
+            .filter(|&j| {
+                if j == i
+                    || kinds[j] != EntityKind::Org
+                    || keys[j].len() <= keys[i].len()
+                    || !keys[j].starts_with(&keys[i])
+                {
+                    return false;
+                }
+                let extra = keys[j].len() - keys[i].len();
+                let words: Vec<&str> = groups[j].ms[0].display.split_whitespace().collect();
+                words.len() >= extra && words[words.len() - extra..].iter().all(|w| is_nisba(w))
+            })
+            .collect();
+        if cands.len() == 1 {
+            target[i] = cands[0];
         }
     }
     let mut merged: Vec<Option<(EntityKind, Vec<Mention>)>> = groups
@@ -780,6 +835,10 @@ pub fn parse_iso_date(s: &str) -> Option<PartialDate> {
 fn date_entities(text: &str, article_date: Option<&str>) -> Vec<Entity> {
     let ctx = article_date.and_then(parse_iso_date);
     let mut out: Vec<Entity> = Vec::new();
+    // Every date has a day or a year in digits: text without digits has none.
+    if !text.chars().any(|c| crate::text::ascii_digit(c).is_some()) {
+        return out;
+    }
     for d in find_dates(text) {
         let iso = d.date.with_year_from(ctx).iso();
         if iso.is_empty() {
@@ -1047,6 +1106,18 @@ mod tests {
         let text = "زار الوفد موسكو. بوتين قال إن روسيا مستعدة.";
         let ents = extract_with(builtin(), text, None);
         assert!(ents.iter().any(|e| e.name == "موسكو"), "{ents:?}");
+    }
+
+    #[test]
+    fn an_organisation_without_its_nisba_joins_the_full_name() {
+        let text =
+            "أعلنت وزارة الدفاع الفرنسية أمس أن الجيش مستعد. وقالت وزارة الدفاع إن الوضع هادئ.";
+        let ents = extract_with(builtin(), text, None);
+        let orgs: Vec<&Entity> = ents.iter().filter(|e| e.kind == EntityKind::Org).collect();
+        let mod_: Vec<&&Entity> = orgs.iter().filter(|e| e.name.contains("الدفاع")).collect();
+        assert_eq!(mod_.len(), 1, "{orgs:?}");
+        assert_eq!(mod_[0].name, "وزارة الدفاع الفرنسية");
+        assert_eq!(mod_[0].count, 2);
     }
 
     #[test]
