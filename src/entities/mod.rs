@@ -416,6 +416,19 @@ fn is_conjoined_name(word: &str, attested: &HashMap<String, usize>) -> bool {
     rest.chars().count() >= 3 && (attested.contains_key(rest) || gazetteer().plain.contains(rest))
 }
 
+/// A one-word gazetteer place, as written or without its proclitics.
+fn is_place_word(word: &str) -> bool {
+    let g = gazetteer();
+    let n = normalize(word);
+    if g.plain.contains(&n) {
+        return true;
+    }
+    // One conjunction or preposition letter in front (وباكو, لموسكو); not ال, which would make
+    // الهام (إلهام, a first name) the town هام.
+    let mut cs = n.chars();
+    matches!(cs.next(), Some('و' | 'ب' | 'ل' | 'ف' | 'ك')) && g.plain.contains(cs.as_str())
+}
+
 /// The entity chunks of a tagged sentence after the linguistic clean-up rules: a person or place
 /// chunk is split at a conjunction و that joins two names, and a person or MISC chunk right after
 /// an organisation head (وكالة أنباء ريانوفستي نيوز) is that organisation.
@@ -426,6 +439,15 @@ fn refine_chunks(
 ) -> Vec<(EntType, usize, usize)> {
     let mut out = Vec::new();
     for (ty, a, b) in conll::chunks(tags) {
+        // Two known places joined by و are two places, whatever the chunk's type (يريفان وباكو).
+        if b == a + 2 && is_place_word(words[a]) && is_conjoined_name(words[a + 1], attested) {
+            let n = normalize(words[a + 1]);
+            if gazetteer().plain.contains(&n['و'.len_utf8()..]) {
+                out.push((EntType::Loc, a, a + 1));
+                out.push((EntType::Loc, a + 1, b));
+                continue;
+            }
+        }
         let mut start = a;
         if matches!(ty, EntType::Pers | EntType::Loc) {
             for (k, w) in words.iter().enumerate().take(b).skip(a + 1) {
@@ -436,6 +458,22 @@ fn refine_chunks(
             }
         }
         out.push((ty, start, b));
+    }
+    // Title + place + unknown word (رئيس جمهورية أذربيجان إلهام …): the word right after the
+    // place is the title-holder's name, not a second place.
+    for k in 1..out.len() {
+        let (p, c) = (out[k - 1], out[k]);
+        if p.0 == EntType::Loc
+            && c.0 == EntType::Loc
+            && c.1 == p.2
+            && c.2 == c.1 + 1
+            && !is_place_word(words[c.1])
+            && words[p.1.saturating_sub(2)..p.1]
+                .iter()
+                .any(|w| triggers().get(&fold_word(w)) == Some(&Trigger::Title))
+        {
+            out[k].0 = EntType::Pers;
+        }
     }
     for c in &mut out {
         if !matches!(c.0, EntType::Pers | EntType::Misc) || c.1 == 0 {
@@ -1022,6 +1060,10 @@ mod tests {
         let att = HashMap::new();
         let ch = refine_chunks(&words, &tags, &att);
         assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
+        // Two gazetteer places the model took for one organisation.
+        let tags = tags_of(&["O", "O", "B-ORG", "I-ORG", "O"]);
+        let ch = refine_chunks(&words, &tags, &HashMap::new());
+        assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
         // Two people, the second attested alone elsewhere in the article.
         let words = ["التقى", "ماكرون", "وشولتس"];
         let tags = tags_of(&["O", "B-PERS", "I-PERS"]);
@@ -1041,6 +1083,19 @@ mod tests {
             !ents.iter().any(|e| e.name.contains("القاهرة ودمشق")),
             "{ents:?}"
         );
+    }
+
+    #[test]
+    fn an_unknown_word_after_a_title_and_a_place_is_the_title_holder() {
+        let words = ["قال", "رئيس", "جمهورية", "كازاخستان", "توكاييف", "إن"];
+        let tags = tags_of(&["O", "O", "O", "B-LOC", "B-LOC", "O"]);
+        let ch = refine_chunks(&words, &tags, &HashMap::new());
+        assert_eq!(ch, vec![(EntType::Loc, 3, 4), (EntType::Pers, 4, 5)]);
+        // Without a title before the place, two places stay places.
+        let words = ["زار", "الوفد", "كازاخستان", "قيرغيزستان"];
+        let tags = tags_of(&["O", "O", "B-LOC", "B-LOC"]);
+        let ch = refine_chunks(&words, &tags, &HashMap::new());
+        assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
     }
 
     #[test]

@@ -423,6 +423,12 @@ fn static_features(infos: &[TokInfo]) -> Statics {
         }
         let len = info.stripped.chars().count().min(8) as u64;
         f.push(mix(90, len));
+        // The unknown-word block (used only when the word itself is unknown: dropped in
+        // training, absent from the model when tagging): what an unseen word's context says.
+        f.push(mix(200, 0));
+        f.push(mix(201, small_at(ii - 1, |x| x.trig)));
+        f.push(mix(202, norm_at(ii - 1)));
+        f.push(mix(203, norm_at(ii + 1)));
         ends.push(f.len() as u32);
     }
     Statics { feats: f, ends }
@@ -550,6 +556,19 @@ const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
 
 /// How many leading static features name the word itself.
 const N_WORD: usize = 4;
+/// How many trailing static features form the unknown-word block.
+const N_UNK: usize = 4;
+
+/// The static features in use for a token: without the unknown-word block for a known word,
+/// without the word's own features (and with the block) for an unknown one.
+#[inline]
+fn active(st: &[u64], unknown: bool) -> &[u64] {
+    if unknown {
+        &st[N_WORD..]
+    } else {
+        &st[..st.len() - N_UNK]
+    }
+}
 
 /// A trained tagger: feature key → one weight per tag.
 pub struct Tagger {
@@ -740,7 +759,8 @@ impl Tagger {
         let mut emit = Vec::with_capacity(statics.len());
         for st in statics.iter() {
             let mut s = [0f32; N_TAGS];
-            self.score(st, &mut s);
+            let unknown = self.get(st[0]).is_none() && self.get(st[1]).is_none();
+            self.score(active(st, unknown), &mut s);
             emit.push(s);
         }
         // The previous-tag-only transition scores are the same at every token.
@@ -807,7 +827,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            epochs: 12,
+            epochs: 16,
             seed: 20240501,
             prune: 0.02,
             word_dropout: 0.1,
@@ -868,8 +888,7 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
                 .zip(&drops)
                 .map(|(f, &d)| {
                     let mut s = [0f32; N_TAGS];
-                    let from = if d { N_WORD } else { 0 };
-                    for &x in &f[from..] {
+                    for &x in active(f, d) {
                         look(x, &mut s);
                     }
                     s
@@ -905,9 +924,8 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
                 if g == pr && gp == pp {
                     continue;
                 }
-                let from = if drops[ti] { N_WORD } else { 0 };
                 if g != pr {
-                    for &x in &st[ti][from..] {
+                    for &x in active(&st[ti], drops[ti]) {
                         upd(x, g.index(), 1.0);
                         upd(x, pr.index(), -1.0);
                     }
@@ -1012,6 +1030,7 @@ mod tests {
         let opts = TrainOptions {
             epochs: 3,
             prune: 0.02,
+            word_dropout: 0.0,
             ..TrainOptions::default()
         };
         let a = train(slice, opts);
