@@ -240,7 +240,7 @@ const CLITICS: &[&str] = &[
 /// gazetteer shows the bare form exists (وباشينيان → باشينيان because باشينيان occurs; but
 /// بيسكوف stays whole). `و/ب/ل…+ال` always gives the ال form (والكرملين → الكرملين).
 /// Returns how many leading letters to drop and whether to put back an ا (لل → ال).
-fn clitic_cut(first: &str, attested: &HashMap<String, usize>) -> (usize, bool) {
+fn clitic_cut(first: &str, attested: &HashMap<&str, usize>) -> (usize, bool) {
     let n = normalize(first);
     for p in CLITICS {
         let Some(rest) = n.strip_prefix(p) else {
@@ -311,14 +311,9 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<&str>) -> 
         })
         .collect();
     // Normalised words of the article: evidence for clitic stripping.
-    let mut attested: HashMap<String, usize> = HashMap::new();
+    let mut attested: HashMap<&str, usize> = HashMap::new();
     for t in infos.iter().flatten() {
-        match attested.get_mut(t.norm.as_str()) {
-            Some(c) => *c += 1,
-            None => {
-                attested.insert(t.norm.clone(), 1);
-            }
-        }
+        *attested.entry(t.norm.as_str()).or_default() += 1;
     }
     let mut mentions: Vec<Mention> = Vec::new();
     // A one-word PERS/LOC mention that ended the previous sentence right before a period glued to
@@ -408,7 +403,7 @@ fn is_naming_head(word: &str) -> bool {
 
 /// A token `و+NAME` inside a person or place chunk where NAME occurs on its own in the article or
 /// is a gazetteer place: the conjunction joins two names (يريفان وباكو, بوتين وباشينيان).
-fn is_conjoined_name(word: &str, attested: &HashMap<String, usize>) -> bool {
+fn is_conjoined_name(word: &str, attested: &HashMap<&str, usize>) -> bool {
     let n = normalize(word);
     let Some(rest) = n.strip_prefix('و') else {
         return false;
@@ -435,7 +430,7 @@ fn is_place_word(word: &str) -> bool {
 fn refine_chunks(
     words: &[&str],
     tags: &[Tag],
-    attested: &HashMap<String, usize>,
+    attested: &HashMap<&str, usize>,
 ) -> Vec<(EntType, usize, usize)> {
     let mut out = Vec::new();
     for (ty, a, b) in conll::chunks(tags) {
@@ -592,7 +587,7 @@ fn propagate(
     text: &str,
     sents: &[Vec<Span>],
     infos: &[Vec<tagger::TokInfo>],
-    attested: &HashMap<String, usize>,
+    attested: &HashMap<&str, usize>,
     mentions: &mut Vec<Mention>,
 ) {
     let mut known: HashMap<String, EntityKind> = HashMap::new();
@@ -656,7 +651,7 @@ fn make_mention(
     text: &str,
     kind: EntityKind,
     toks: &[Span],
-    attested: &HashMap<String, usize>,
+    attested: &HashMap<&str, usize>,
 ) -> Option<Mention> {
     let mut toks = toks;
     // Punctuation at the edges is never part of a name.
@@ -877,7 +872,19 @@ fn date_entities(text: &str, article_date: Option<&str>) -> Vec<Entity> {
     if !text.chars().any(|c| crate::text::ascii_digit(c).is_some()) {
         return out;
     }
-    for d in find_dates(text) {
+    // Paragraph by paragraph (a date never spans a blank line), only those with a digit.
+    let mut found = Vec::new();
+    for para in text.split("\n\n") {
+        let off = para.as_ptr() as usize - text.as_ptr() as usize;
+        if para.chars().any(|c| crate::text::ascii_digit(c).is_some()) {
+            found.extend(find_dates(para).into_iter().map(|mut d| {
+                d.start += off;
+                d.end += off;
+                d
+            }));
+        }
+    }
+    for d in found {
         let iso = d.date.with_year_from(ctx).iso();
         if iso.is_empty() {
             continue;
@@ -1068,7 +1075,8 @@ mod tests {
         let words = ["التقى", "ماكرون", "وشولتس"];
         let tags = tags_of(&["O", "B-PERS", "I-PERS"]);
         let mut att = HashMap::new();
-        att.insert(normalize("شولتس"), 1);
+        let bare = normalize("شولتس");
+        att.insert(bare.as_str(), 1);
         let ch = refine_chunks(&words, &tags, &att);
         assert_eq!(ch, vec![(EntType::Pers, 1, 2), (EntType::Pers, 2, 3)]);
         // A name that merely starts with و (وليد) is not split.
