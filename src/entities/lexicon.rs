@@ -3,10 +3,32 @@
 //! data files under `data/`, embedded at build time, and all are matched on the same folded form:
 //! [`crate::text::normalize`], then [`crate::text::strip_proclitics`] on every word.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::text::{normalize, strip_proclitics};
+
+/// A fast, unkeyed hasher (xxh3) for the word tables: they are looked up several times per
+/// token, and SipHash was a visible share of `extract`'s time.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(7) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// `HashMap` with [`FastHasher`].
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
+/// `HashSet` with [`FastHasher`].
+pub type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// The embedded gazetteer file (its header carries the sources and licences).
 pub(crate) const GAZETTEER_TSV: &str = include_str!("../../data/gazetteer_loc.tsv");
@@ -67,9 +89,9 @@ pub(crate) struct Gazetteer {
 pub(crate) fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
     G.get_or_init(|| {
-        let mut phrases = HashSet::new();
-        let mut first_words = HashSet::new();
-        let mut plain = HashSet::new();
+        let mut phrases = HashSet::default();
+        let mut first_words = HashSet::default();
+        let mut plain = HashSet::default();
         for cols in data_lines(GAZETTEER_TSV) {
             plain.insert(crate::text::normalize(cols[0]));
             let key = fold_phrase(cols[0]);
@@ -105,7 +127,7 @@ pub(crate) enum Trigger {
 pub(crate) fn triggers() -> &'static HashMap<String, Trigger> {
     static T: OnceLock<HashMap<String, Trigger>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for cols in data_lines(TRIGGERS_TSV) {
             if cols.len() < 2 {
                 continue;
@@ -138,7 +160,7 @@ pub(crate) fn alias_kinds() -> &'static HashMap<String, String> {
 pub(crate) fn alias_display() -> &'static HashMap<String, String> {
     static D: OnceLock<HashMap<String, String>> = OnceLock::new();
     D.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         for cols in data_lines(ALIASES_TSV) {
             if cols.len() >= 2 {
                 let canon = fold_phrase(cols[1]);
@@ -185,8 +207,8 @@ type AliasTable = (HashMap<String, String>, HashMap<String, String>);
 fn alias_table() -> &'static AliasTable {
     static A: OnceLock<AliasTable> = OnceLock::new();
     A.get_or_init(|| {
-        let mut map = HashMap::new();
-        let mut kinds = HashMap::new();
+        let mut map = HashMap::default();
+        let mut kinds = HashMap::default();
         for cols in data_lines(ALIASES_TSV) {
             if cols.len() < 2 {
                 continue;

@@ -17,7 +17,7 @@ pub mod conll;
 pub mod lexicon;
 pub mod tagger;
 
-use std::collections::HashMap;
+use lexicon::HashMap;
 
 pub use tagger::{EntType, ModelError, Sentence, Tag, Tagger, TrainOptions};
 
@@ -311,7 +311,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<&str>) -> 
         })
         .collect();
     // Normalised words of the article: evidence for clitic stripping.
-    let mut attested: HashMap<&str, usize> = HashMap::new();
+    let mut attested: HashMap<&str, usize> = HashMap::default();
     for t in infos.iter().flatten() {
         *attested.entry(t.norm.as_str()).or_default() += 1;
     }
@@ -523,8 +523,8 @@ fn ministry_spans(words: &[&str], tags: &mut [Tag]) {
 }
 
 /// First words of the alias-table variants: most tokens start none, and are skipped at once.
-fn alias_first_words() -> &'static std::collections::HashSet<String> {
-    static F: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+fn alias_first_words() -> &'static lexicon::HashSet<String> {
+    static F: std::sync::OnceLock<lexicon::HashSet<String>> = std::sync::OnceLock::new();
     F.get_or_init(|| {
         aliases()
             .keys()
@@ -590,7 +590,7 @@ fn propagate(
     attested: &HashMap<&str, usize>,
     mentions: &mut Vec<Mention>,
 ) {
-    let mut known: HashMap<String, EntityKind> = HashMap::new();
+    let mut known: HashMap<String, EntityKind> = HashMap::default();
     for m in mentions.iter() {
         known.entry(m.key.clone()).or_insert(m.kind);
         if m.kind == EntityKind::Person {
@@ -612,7 +612,7 @@ fn propagate(
         let i = spans.partition_point(|m| m[0] < t.end);
         i > 0 && spans[i - 1][1] > t.start
     };
-    let firsts: std::collections::HashSet<&str> = known
+    let firsts: lexicon::HashSet<&str> = known
         .keys()
         .chain(aliases().keys())
         .filter_map(|k| k.split(' ').next())
@@ -729,11 +729,11 @@ fn group(mentions: Vec<Mention>) -> Vec<Entity> {
         ms: Vec<Mention>,
     }
     let mut groups: Vec<G> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::default();
     for m in mentions {
         let gi = *by_key.entry(m.key.clone()).or_insert_with(|| {
             groups.push(G {
-                kinds: HashMap::new(),
+                kinds: HashMap::default(),
                 ms: Vec::new(),
             });
             groups.len() - 1
@@ -1064,17 +1064,17 @@ mod tests {
         // Two gazetteer places joined by و, tagged as one place by the model.
         let words = ["زار", "الوفد", "القاهرة", "ودمشق", "أمس"];
         let tags = tags_of(&["O", "O", "B-LOC", "I-LOC", "O"]);
-        let att = HashMap::new();
+        let att = HashMap::default();
         let ch = refine_chunks(&words, &tags, &att);
         assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
         // Two gazetteer places the model took for one organisation.
         let tags = tags_of(&["O", "O", "B-ORG", "I-ORG", "O"]);
-        let ch = refine_chunks(&words, &tags, &HashMap::new());
+        let ch = refine_chunks(&words, &tags, &HashMap::default());
         assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
         // Two people, the second attested alone elsewhere in the article.
         let words = ["التقى", "ماكرون", "وشولتس"];
         let tags = tags_of(&["O", "B-PERS", "I-PERS"]);
-        let mut att = HashMap::new();
+        let mut att = HashMap::default();
         let bare = normalize("شولتس");
         att.insert(bare.as_str(), 1);
         let ch = refine_chunks(&words, &tags, &att);
@@ -1082,7 +1082,7 @@ mod tests {
         // A name that merely starts with و (وليد) is not split.
         let words = ["قال", "خالد", "وليد"];
         let tags = tags_of(&["O", "B-PERS", "I-PERS"]);
-        let ch = refine_chunks(&words, &tags, &HashMap::new());
+        let ch = refine_chunks(&words, &tags, &HashMap::default());
         assert_eq!(ch, vec![(EntType::Pers, 1, 3)]);
         // End to end: the two places come out as two entities.
         let text = "زار الوفد القاهرة ودمشق الأسبوع الماضي.";
@@ -1097,12 +1097,12 @@ mod tests {
     fn an_unknown_word_after_a_title_and_a_place_is_the_title_holder() {
         let words = ["قال", "رئيس", "جمهورية", "كازاخستان", "توكاييف", "إن"];
         let tags = tags_of(&["O", "O", "O", "B-LOC", "B-LOC", "O"]);
-        let ch = refine_chunks(&words, &tags, &HashMap::new());
+        let ch = refine_chunks(&words, &tags, &HashMap::default());
         assert_eq!(ch, vec![(EntType::Loc, 3, 4), (EntType::Pers, 4, 5)]);
         // Without a title before the place, two places stay places.
         let words = ["زار", "الوفد", "كازاخستان", "قيرغيزستان"];
         let tags = tags_of(&["O", "O", "B-LOC", "B-LOC"]);
-        let ch = refine_chunks(&words, &tags, &HashMap::new());
+        let ch = refine_chunks(&words, &tags, &HashMap::default());
         assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
     }
 
@@ -1110,26 +1110,26 @@ mod tests {
     fn a_name_after_an_agency_or_company_head_is_an_organisation() {
         let words = ["نقلت", "وكالة", "أنباء", "شينخوا", "الصينية"];
         let tags = tags_of(&["O", "O", "O", "B-PERS", "O"]);
-        let ch = refine_chunks(&words, &tags, &HashMap::new());
+        let ch = refine_chunks(&words, &tags, &HashMap::default());
         assert_eq!(ch, vec![(EntType::Org, 3, 4)]);
         let words = ["أعلنت", "شركة", "تويوتا", "موتور"];
         let tags = tags_of(&["O", "O", "B-MISC", "I-MISC"]);
         assert_eq!(
-            refine_chunks(&words, &tags, &HashMap::new()),
+            refine_chunks(&words, &tags, &HashMap::default()),
             vec![(EntType::Org, 2, 4)]
         );
         // A person after a title stays a person.
         let words = ["قال", "الوزير", "أحمد"];
         let tags = tags_of(&["O", "O", "B-PERS"]);
         assert_eq!(
-            refine_chunks(&words, &tags, &HashMap::new()),
+            refine_chunks(&words, &tags, &HashMap::default()),
             vec![(EntType::Pers, 2, 3)]
         );
     }
 
     #[test]
     fn organisation_heads_lose_their_proclitics_but_keep_their_own_letters() {
-        let att = HashMap::new();
+        let att = HashMap::default();
         assert_eq!(clitic_cut("لمنظمة", &att), (1, false));
         assert_eq!(clitic_cut("ومنظمة", &att), (1, false));
         assert_eq!(clitic_cut("وزارة", &att), (0, false));
@@ -1190,7 +1190,7 @@ mod tests {
         assert!(!lexicon::is_function_word("بغداد"));
         let text = "وأكد بأن الاتفاق صامد";
         let s = ner_tokens(text);
-        assert!(make_mention(text, EntityKind::Person, &s[0][1..2], &HashMap::new()).is_none());
+        assert!(make_mention(text, EntityKind::Person, &s[0][1..2], &HashMap::default()).is_none());
     }
 
     #[test]
