@@ -203,11 +203,7 @@ mod tests {
             "{s:?}"
         );
         assert_eq!(
-            mark(
-                "قال بوتين اليوم",
-                std::slice::from_ref(&(7..17)),
-                Marks::Brackets
-            ),
+            mark("قال بوتين اليوم", std::slice::from_ref(&(7..17)), Marks::Brackets),
             "قال [بوتين] اليوم"
         );
     }
