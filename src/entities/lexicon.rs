@@ -3,15 +3,39 @@
 //! data files under `data/`, embedded at build time, and all are matched on the same folded form:
 //! [`crate::text::normalize`], then [`crate::text::strip_proclitics`] on every word.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::text::{normalize, strip_proclitics};
+
+/// A fast, unkeyed hasher (xxh3) for the word tables: they are looked up several times per
+/// token, and SipHash was a visible share of `extract`'s time.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(7) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// `HashMap` with [`FastHasher`].
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
+/// `HashSet` with [`FastHasher`].
+pub type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// The embedded gazetteer file (its header carries the sources and licences).
 pub(crate) const GAZETTEER_TSV: &str = include_str!("../../data/gazetteer_loc.tsv");
 /// The embedded trigger-word file.
 pub(crate) const TRIGGERS_TSV: &str = include_str!("../../data/triggers.tsv");
+/// The embedded list of function words that are never a name alone.
+pub(crate) const FUNCTION_WORDS_TSV: &str = include_str!("../../data/function_words.tsv");
 /// The embedded alias table.
 pub(crate) const ALIASES_TSV: &str = include_str!("../../data/aliases.tsv");
 
@@ -20,7 +44,13 @@ pub(crate) const MAX_GAZ_WORDS: usize = 4;
 
 /// The folded key of one word: normalised, proclitics stripped. `لروسيا` and `روسيا` meet here.
 pub fn fold_word(word: &str) -> String {
-    strip_proclitics(&normalize(word)).to_string()
+    let n = super::tagger::normalize_fast(word);
+    let s = strip_proclitics(&n);
+    if s.len() == n.len() {
+        n
+    } else {
+        s.to_string()
+    }
 }
 
 /// The folded key of a phrase: every word folded, joined by single spaces; hyphens and slashes
@@ -59,9 +89,9 @@ pub(crate) struct Gazetteer {
 pub(crate) fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
     G.get_or_init(|| {
-        let mut phrases = HashSet::new();
-        let mut first_words = HashSet::new();
-        let mut plain = HashSet::new();
+        let mut phrases = HashSet::default();
+        let mut first_words = HashSet::default();
+        let mut plain = HashSet::default();
         for cols in data_lines(GAZETTEER_TSV) {
             plain.insert(crate::text::normalize(cols[0]));
             let key = fold_phrase(cols[0]);
@@ -97,7 +127,7 @@ pub(crate) enum Trigger {
 pub(crate) fn triggers() -> &'static HashMap<String, Trigger> {
     static T: OnceLock<HashMap<String, Trigger>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for cols in data_lines(TRIGGERS_TSV) {
             if cols.len() < 2 {
                 continue;
@@ -125,13 +155,60 @@ pub(crate) fn alias_kinds() -> &'static HashMap<String, String> {
     &alias_table().1
 }
 
+/// Folded canonical key → the canonical spelling as written in `data/aliases.tsv` (what the
+/// sidebar shows for that entity).
+pub(crate) fn alias_display() -> &'static HashMap<String, String> {
+    static D: OnceLock<HashMap<String, String>> = OnceLock::new();
+    D.get_or_init(|| {
+        let mut m = HashMap::default();
+        for cols in data_lines(ALIASES_TSV) {
+            if cols.len() >= 2 {
+                let canon = fold_phrase(cols[1]);
+                if !canon.is_empty() {
+                    m.entry(canon).or_insert_with(|| cols[1].to_string());
+                }
+            }
+        }
+        m
+    })
+}
+
+/// Organisation trigger words, only normalised (proclitics kept): وزارة stays وزاره, so that
+/// لمنظمة → منظمة can be told from وزارة → زارة.
+pub(crate) fn org_heads_plain() -> &'static HashSet<String> {
+    static H: OnceLock<HashSet<String>> = OnceLock::new();
+    H.get_or_init(|| {
+        data_lines(TRIGGERS_TSV)
+            .filter(|c| c.len() >= 2 && c[0] == "org")
+            .map(|c| normalize(c[1]))
+            .collect()
+    })
+}
+
+/// Is `word` a function word (particle, preposition, pronoun…), alone or after one proclitic
+/// letter (بأن, وفي)?
+pub(crate) fn is_function_word(word: &str) -> bool {
+    static F: OnceLock<HashSet<String>> = OnceLock::new();
+    let set = F.get_or_init(|| {
+        data_lines(FUNCTION_WORDS_TSV)
+            .filter_map(|c| c.first().map(|w| normalize(w)))
+            .collect()
+    });
+    let n = normalize(word);
+    if set.contains(&n) {
+        return true;
+    }
+    let mut cs = n.chars();
+    matches!(cs.next(), Some('و' | 'ف' | 'ب' | 'ل' | 'ك')) && set.contains(cs.as_str())
+}
+
 type AliasTable = (HashMap<String, String>, HashMap<String, String>);
 
 fn alias_table() -> &'static AliasTable {
     static A: OnceLock<AliasTable> = OnceLock::new();
     A.get_or_init(|| {
-        let mut map = HashMap::new();
-        let mut kinds = HashMap::new();
+        let mut map = HashMap::default();
+        let mut kinds = HashMap::default();
         for cols in data_lines(ALIASES_TSV) {
             if cols.len() < 2 {
                 continue;
