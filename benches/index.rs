@@ -60,21 +60,26 @@ fn main() {
         );
         return;
     }
-    let cache = tempfile::tempdir().expect("temp dir");
+    // QARI_BENCH_CACHE keeps the index between runs (then the build figures are skipped).
+    let temp = tempfile::tempdir().expect("temp dir");
+    let cache_dir = std::env::var_os("QARI_BENCH_CACHE").map(PathBuf::from);
+    let cache = cache_dir.as_deref().unwrap_or(temp.path());
     let mut quiet = |_| {};
 
     let t = Instant::now();
     let (lib, stats) =
-        Library::open(&corpus, cache.path(), OpenOptions::default(), &mut quiet).expect("build");
+        Library::open(&corpus, cache, OpenOptions::default(), &mut quiet).expect("build");
     let build = t.elapsed();
     let mb = stats.bytes_read as f64 / 1e6;
-    println!(
-        "first build: {} articles, {:.1} MB in {:.2} s = {:.1} MB/s",
-        stats.articles,
-        mb,
-        build.as_secs_f64(),
-        mb / build.as_secs_f64()
-    );
+    if stats.built {
+        println!(
+            "first build: {} articles, {:.1} MB in {:.2} s = {:.1} MB/s",
+            stats.articles,
+            mb,
+            build.as_secs_f64(),
+            mb / build.as_secs_f64()
+        );
+    }
     drop(lib);
 
     let t = Instant::now();
@@ -83,9 +88,9 @@ fn main() {
         quick: true,
         ..OpenOptions::default()
     };
-    let (lib, stats) = Library::open(&corpus, cache.path(), options, &mut quiet).expect("entities");
+    let (lib, stats) = Library::open(&corpus, cache, options, &mut quiet).expect("entities");
     let tagging = t.elapsed();
-    let es = stats.entities.expect("entity pass ran");
+    let es = stats.entities.unwrap_or_default();
     println!(
         "entity pass: {} files, {:.1} MB in {:.2} s = {:.1} MB/s",
         es.files_tagged,
@@ -103,8 +108,7 @@ fn main() {
                 quick,
                 ..OpenOptions::default()
             };
-            let (lib, stats) =
-                Library::open(&corpus, cache.path(), options, &mut quiet).expect("reopen");
+            let (lib, stats) = Library::open(&corpus, cache, options, &mut quiet).expect("reopen");
             reopen.push(t.elapsed());
             assert_eq!(stats.files_read, 0);
             drop(lib);
@@ -125,7 +129,29 @@ fn main() {
         quick: true,
         ..OpenOptions::default()
     };
-    let (lib, _) = Library::open(&corpus, cache.path(), quick, &mut quiet).expect("open");
+    let (lib, _) = Library::open(&corpus, cache, quick, &mut quiet).expect("open");
+    let mut ent = Vec::new();
+    for q in [
+        "place:روسيا",
+        "place:العراق",
+        "person:بوش",
+        "org:\"الأمم المتحدة\"",
+        "place:واشنطن",
+    ] {
+        let t = Instant::now();
+        let n = lib.search(q, 20).map(|h| h.len()).unwrap_or(0);
+        ent.push((t.elapsed(), n, q));
+    }
+    ent.sort();
+    println!(
+        "entity queries ({}), 20 hits: median {:.2} ms, max {:.2} ms",
+        ent.iter()
+            .map(|(_, n, q)| format!("{q} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ent[2].0.as_secs_f64() * 1e3,
+        ent[4].0.as_secs_f64() * 1e3
+    );
     let mut lat = Vec::new();
     let mut hits_total = 0;
     for round in 0..10 {
@@ -159,7 +185,7 @@ fn main() {
     std::fs::write(victim, &changed).expect("write");
     let t = Instant::now();
     let (_, stats) =
-        Library::open(&corpus, cache.path(), OpenOptions::default(), &mut quiet).expect("update");
+        Library::open(&corpus, cache, OpenOptions::default(), &mut quiet).expect("update");
     println!(
         "relaunch after one file changed: {:.1} ms ({} file read, {} re-indexed)",
         t.elapsed().as_secs_f64() * 1e3,

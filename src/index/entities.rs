@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::DocSetCollector;
 use tantivy::query::{PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -24,7 +24,7 @@ use crate::corpus::{load_file, FileEntry, Warning};
 use crate::entities::{entity_key, extract_with, EntityKind, Tagger};
 
 /// Bumped when extraction or keying changes in a way the model fingerprint does not show.
-const ENTITY_INDEX_VERSION: u64 = 1;
+const ENTITY_INDEX_VERSION: u64 = 2;
 
 /// Tokenizer of the entity fields: keys are already folded, so split on spaces only.
 pub(super) const ENTITY_ANALYZER: &str = "qari_entity";
@@ -46,7 +46,8 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
+        // A fast field: "every article naming X" reads ids from the column, not the doc store.
+        id: b.add_text_field("id", STRING | FAST),
         rel: b.add_text_field("rel", STRING),
         person: b.add_text_field("person", key.clone()),
         place: b.add_text_field("place", key.clone()),
@@ -288,7 +289,7 @@ pub(super) fn update(
 }
 
 impl EntityIndex {
-    /// Ids of the articles naming the entity with folded `key`, best first.
+    /// Ids of the articles naming the entity with folded `key`, sorted.
     pub(super) fn ids(
         &self,
         kind: EntityKind,
@@ -310,15 +311,27 @@ impl EntityIndex {
             _ => Box::new(PhraseQuery::new(terms)),
         };
         let searcher = self.reader.searcher();
-        let limit = (searcher.num_docs() as usize).max(1);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut ids = Vec::with_capacity(top.len());
-        for (_, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
-                ids.push(id.to_string());
+        let docs = searcher.search(&query, &DocSetCollector)?;
+        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+        for d in docs {
+            by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
+        }
+        let mut ids = Vec::new();
+        let mut buf = String::new();
+        for (segment, docs) in by_segment {
+            let Some(column) = searcher.segment_reader(segment).fast_fields().str("id")? else {
+                continue;
+            };
+            for doc in docs {
+                for ord in column.term_ords(doc) {
+                    buf.clear();
+                    if column.ord_to_str(ord, &mut buf)? {
+                        ids.push(buf.clone());
+                    }
+                }
             }
         }
+        ids.sort_unstable();
         Ok(ids)
     }
 }

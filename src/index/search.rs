@@ -178,7 +178,7 @@ impl Library {
     }
 
     /// Ids of every article naming the entity whose folded key is `key`
-    /// ([`crate::entities::entity_key`]), best first. Empty until the entity index is built.
+    /// ([`crate::entities::entity_key`]), sorted. An error until the entity index is built.
     pub fn articles_naming(&self, kind: EntityKind, key: &str) -> Result<Vec<String>, IndexError> {
         let Some(ents) = &self.entities else {
             return Err(QueryError::NoEntities.into());

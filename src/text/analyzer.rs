@@ -121,7 +121,12 @@ impl<S: TokenStream, const STEM: bool> TokenStream for FilteredStream<S, STEM> {
                 tok.text.drain(..r.start);
             } else if tok.text.is_ascii() {
                 tok.text.make_ascii_lowercase();
-            } else {
+            } else if tok
+                .text
+                .chars()
+                .any(|c| super::normalize_char(c) != Some(c))
+            {
+                // Most words are already plain; only rebuild those that fold.
                 self.buf.clear();
                 super::normalize_into(&tok.text, &mut self.buf);
                 std::mem::swap(&mut tok.text, &mut self.buf);
