@@ -164,6 +164,7 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
 
 fn document(f: &Fields, rel: &str, a: &Article) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
+    doc.add_u64(f.idh, super::id_hash(&a.id));
     doc.add_text(f.id, &a.id);
     doc.add_text(f.rel, rel);
     doc.add_text(f.title, &a.title);

@@ -24,14 +24,14 @@ use crate::corpus::{load_file, FileEntry, Warning};
 use crate::entities::{entity_key, extract_with, EntityKind, Tagger};
 
 /// Bumped when extraction or keying changes in a way the model fingerprint does not show.
-const ENTITY_INDEX_VERSION: u64 = 2;
+const ENTITY_INDEX_VERSION: u64 = 3;
 
 /// Tokenizer of the entity fields: keys are already folded, so split on spaces only.
 pub(super) const ENTITY_ANALYZER: &str = "qari_entity";
 
 #[derive(Debug, Clone, Copy)]
 struct Fields {
-    id: Field,
+    idh: Field,
     rel: Field,
     person: Field,
     place: Field,
@@ -46,8 +46,9 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
-        // A fast field: "every article naming X" reads ids from the column, not the doc store.
-        id: b.add_text_field("id", STRING | FAST),
+        // The article's id hash as a fast column: "every article naming X" reads numbers from
+        // the column, never a stored document or a term dictionary.
+        idh: b.add_u64_field("idh", FAST),
         rel: b.add_text_field("rel", STRING),
         person: b.add_text_field("person", key.clone()),
         place: b.add_text_field("place", key.clone()),
@@ -244,7 +245,7 @@ pub(super) fn update(
         writer.delete_term(Term::from_field_text(fields.rel, rel));
         for a in &articles {
             let mut doc = TantivyDocument::default();
-            doc.add_text(fields.id, &a.id);
+            doc.add_u64(fields.idh, super::id_hash(&a.id));
             doc.add_text(fields.rel, rel);
             for e in extract_with(tagger, &a.text(), a.date.as_deref()) {
                 let field = match e.kind {
@@ -289,12 +290,12 @@ pub(super) fn update(
 }
 
 impl EntityIndex {
-    /// Ids of the articles naming the entity with folded `key`, sorted.
-    pub(super) fn ids(
+    /// Id hashes ([`super::id_hash`]) of the articles naming the entity with folded `key`.
+    pub(super) fn id_hashes(
         &self,
         kind: EntityKind,
         key: &str,
-    ) -> Result<Vec<String>, tantivy::TantivyError> {
+    ) -> Result<Vec<u64>, tantivy::TantivyError> {
         let field = match kind {
             EntityKind::Person => self.fields.person,
             EntityKind::Place => self.fields.place,
@@ -312,26 +313,21 @@ impl EntityIndex {
         };
         let searcher = self.reader.searcher();
         let docs = searcher.search(&query, &DocSetCollector)?;
-        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut columns = HashMap::new();
+        let mut out = Vec::with_capacity(docs.len());
         for d in docs {
-            by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
-        }
-        let mut ids = Vec::new();
-        let mut buf = String::new();
-        for (segment, docs) in by_segment {
-            let Some(column) = searcher.segment_reader(segment).fast_fields().str("id")? else {
-                continue;
-            };
-            for doc in docs {
-                for ord in column.term_ords(doc) {
-                    buf.clear();
-                    if column.ord_to_str(ord, &mut buf)? {
-                        ids.push(buf.clone());
-                    }
-                }
+            if let std::collections::hash_map::Entry::Vacant(v) = columns.entry(d.segment_ord) {
+                v.insert(
+                    searcher
+                        .segment_reader(d.segment_ord)
+                        .fast_fields()
+                        .u64("idh")?,
+                );
+            }
+            if let Some(h) = columns[&d.segment_ord].first(d.doc_id) {
+                out.push(h);
             }
         }
-        ids.sort_unstable();
-        Ok(ids)
+        Ok(out)
     }
 }

@@ -25,7 +25,7 @@ pub use manifest::ArticleMeta;
 pub use search::{Hit, QueryError};
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, INDEXED, STORED, STRING,
 };
 
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
@@ -34,7 +34,7 @@ use crate::text::analyzer::{text_analyzer, ANALYZER_NAME};
 
 /// Bumped whenever the schema, the analyzer or the manifest format changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +66,8 @@ pub enum IndexError {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
     pub id: Field,
+    /// [`id_hash`] of the id: how the entity index names articles.
+    pub idh: Field,
     pub rel: Field,
     pub title: Field,
     pub body: Field,
@@ -84,6 +86,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         .set_stored();
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
+        idh: b.add_u64_field("idh", INDEXED),
         rel: b.add_text_field("rel", STRING),
         title: b.add_text_field("title", text.clone()),
         body: b.add_text_field("body", text),
@@ -110,6 +113,12 @@ impl std::fmt::Debug for Library {
             .field("dir", &self.dir)
             .finish()
     }
+}
+
+/// A 64-bit hash of an article id: the entity index stores it as a fast column and the text
+/// index as a term, so an entity clause becomes a set query without reading any stored id.
+pub(crate) fn id_hash(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
 
 /// The folder of the index for `corpus` under `cache_dir`.

@@ -155,11 +155,13 @@ impl Library {
                 parts.push((Occur::Must, Box::new(AllQuery)));
             }
             for c in &clauses {
-                let ids = ents.ids(c.kind, &c.key).map_err(|e| IndexError::Tantivy {
-                    path: self.dir.clone(),
-                    message: e.to_string(),
-                })?;
-                let terms = ids.iter().map(|id| Term::from_field_text(f.id, id));
+                let hashes = ents
+                    .id_hashes(c.kind, &c.key)
+                    .map_err(|e| IndexError::Tantivy {
+                        path: self.dir.clone(),
+                        message: e.to_string(),
+                    })?;
+                let terms = hashes.iter().map(|&h| Term::from_field_u64(f.idh, h));
                 let set: Box<dyn Query> = Box::new(TermSetQuery::new(terms));
                 parts.push((
                     if c.negated {
@@ -183,10 +185,20 @@ impl Library {
         let Some(ents) = &self.entities else {
             return Err(QueryError::NoEntities.into());
         };
-        ents.ids(kind, key).map_err(|e| IndexError::Tantivy {
-            path: self.dir.clone(),
-            message: e.to_string(),
-        })
+        let hashes: std::collections::HashSet<u64> = ents
+            .id_hashes(kind, key)
+            .map_err(|e| IndexError::Tantivy {
+                path: self.dir.clone(),
+                message: e.to_string(),
+            })?
+            .into_iter()
+            .collect();
+        Ok(self
+            .articles()?
+            .into_iter()
+            .filter(|a| hashes.contains(&super::id_hash(&a.id)))
+            .map(|a| a.id)
+            .collect())
     }
 
     /// Byte ranges in `text` of the words that `query` matches (analysed the same way as the
