@@ -69,6 +69,8 @@ pub fn normalize_char(c: char) -> Option<char> {
         'ة' => 'ه',
         'ک' => 'ك',
         'ۀ' => 'ه',
+        // Other Arabic-block letters are their own plain form (no case, no table lookup).
+        '\u{0600}'..='\u{065F}' | '\u{066A}'..='\u{06EF}' | '\u{06FA}'..='\u{06FF}' => c,
         _ => {
             if let Some(d) = ascii_digit(c) {
                 d
@@ -107,11 +109,23 @@ pub struct Token<'a> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-        || is_arabic_mark(c)
-        || c == '\u{0640}'
-        || c == '\u{200C}'
-        || c == '\u{200D}'
+    match c {
+        // The Arabic block answers from its layout: `char::is_alphanumeric` takes a slow table
+        // path for every non-ASCII letter, and this is the tokenizer's inner loop.
+        '\u{0600}'..='\u{06FF}' => !matches!(
+            c,
+            '\u{0600}'..='\u{060F}'
+                | '\u{061B}'..='\u{061F}'
+                | '\u{066A}'..='\u{066D}'
+                | '\u{06D4}'
+                | '\u{06DD}'
+                | '\u{06DE}'
+                | '\u{06E9}'
+                | '\u{06FD}'
+                | '\u{06FE}'
+        ),
+        _ => c.is_alphanumeric() || is_arabic_mark(c) || c == '\u{200C}' || c == '\u{200D}',
+    }
 }
 
 fn is_number_joiner(c: char) -> bool {
@@ -273,6 +287,15 @@ mod tests {
         }
         let toks: Vec<&str> = tokens("(القاهرة) - 2020.").map(|t| t.text).collect();
         assert_eq!(toks, ["القاهرة", "2020"]);
+    }
+
+    #[test]
+    fn arabic_block_word_characters_agree_with_unicode() {
+        for c in ('\u{0600}'..='\u{06FF}').filter(|c| !matches!(c, '\u{066B}' | '\u{066C}')) {
+            let unicode = c.is_alphanumeric() || is_arabic_mark(c) || c == '\u{0640}';
+            let sign = matches!(c, '\u{06FD}' | '\u{06FE}');
+            assert_eq!(is_word_char(c), unicode && !sign, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
