@@ -539,11 +539,11 @@ impl State {
             .collect();
         let arts = &self.articles;
         // Dates with a year first; yearless (`--05-14`) and undated last.
-        let key = |i: usize| -> (u8, String) {
+        let key = |i: usize| -> (u8, &str) {
             match &arts[i].date {
-                Some(d) if !d.starts_with('-') => (0, d.clone()),
-                Some(d) => (1, d.clone()),
-                None => (2, String::new()),
+                Some(d) if !d.starts_with('-') => (0, d.as_str()),
+                Some(d) => (1, d.as_str()),
+                None => (2, ""),
             }
         };
         match self.sort {
