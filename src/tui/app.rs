@@ -16,8 +16,9 @@ use super::source::{ArticleMeta, ArticleView, EntityKind, SearchHit, Source};
 use super::theme::Theme;
 use super::view::{areas, Areas};
 
-/// How many hits a corpus search asks for.
-pub const SEARCH_LIMIT: usize = 200;
+/// How many hits a corpus search asks for: about three screens of results. Each hit costs a
+/// stored-document read and a snippet, and this runs on every keystroke.
+pub const SEARCH_LIMIT: usize = 50;
 
 /// Something that happened: a key, a resize, a result from a worker.
 #[derive(Clone)]
