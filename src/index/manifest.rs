@@ -80,7 +80,10 @@ pub fn read_articles(dir: &Path) -> std::io::Result<Vec<ArticleMeta>> {
             })
         })
         .collect();
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    // Written sorted; only a hand-edited file needs the sort.
+    if !out.is_sorted_by(|a, b| a.id <= b.id) {
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+    }
     Ok(out)
 }
 

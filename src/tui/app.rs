@@ -16,6 +16,25 @@ use super::source::{ArticleMeta, ArticleView, EntityKind, SearchHit, Source};
 use super::theme::Theme;
 use super::view::{areas, Areas};
 
+/// An ISO date (`2020-10-21`, `2020-10`, `2020`, `--05-14`) as a number that sorts the same way:
+/// yyyymmdd with missing parts 0.
+fn date_number(d: &str) -> u32 {
+    let mut parts = d
+        .trim_start_matches('-')
+        .split('-')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    if d.starts_with("--") {
+        let (m, day) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        return m * 100 + day;
+    }
+    let (y, m, day) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
+    y * 10_000 + m * 100 + day
+}
+
 /// How many hits a corpus search asks for: about three screens of results. Each hit costs a
 /// stored-document read and a snippet, and this runs on every keystroke.
 pub const SEARCH_LIMIT: usize = 50;
@@ -539,32 +558,32 @@ impl State {
             })
             .collect();
         let arts = &self.articles;
-        // Dates with a year first; yearless (`--05-14`) and undated last.
-        let key = |i: usize| -> (u8, &str) {
-            match &arts[i].date {
-                Some(d) if !d.starts_with('-') => (0, d.as_str()),
-                Some(d) => (1, d.as_str()),
-                None => (2, ""),
-            }
-        };
+        // Dates with a year first; yearless (`--05-14`) and undated last. Keys are computed once:
+        // this sorts 100,000 articles when a large corpus opens.
+        // Packed into integers: comparing strings scattered over the heap cost ~100 ms here.
+        let keys: Vec<(u8, u32)> = arts
+            .iter()
+            .map(|a| match &a.date {
+                Some(d) if !d.starts_with('-') => (0, date_number(d)),
+                Some(d) => (1, date_number(d)),
+                None => (2, 0),
+            })
+            .collect();
+        // Ties keep the source's order (the index lists articles by id): comparing positions is
+        // as stable as comparing ids and far cheaper.
+        let by_id = |a: usize, b: usize| a.cmp(&b);
         match self.sort {
-            Sort::Newest => idx.sort_by(|&a, &b| {
-                let (ka, kb) = (key(a), key(b));
+            Sort::Newest => idx.sort_unstable_by(|&a, &b| {
+                let (ka, kb) = (keys[a], keys[b]);
                 ka.0.cmp(&kb.0)
-                    .then(kb.1.cmp(&ka.1))
-                    .then(arts[a].id.cmp(&arts[b].id))
+                    .then_with(|| kb.1.cmp(&ka.1))
+                    .then_with(|| by_id(a, b))
             }),
-            Sort::Oldest => idx.sort_by(|&a, &b| {
-                let (ka, kb) = (key(a), key(b));
-                ka.0.cmp(&kb.0)
-                    .then(ka.1.cmp(&kb.1))
-                    .then(arts[a].id.cmp(&arts[b].id))
-            }),
-            Sort::Title => idx.sort_by(|&a, &b| {
-                arts[a]
-                    .title
-                    .cmp(&arts[b].title)
-                    .then(arts[a].id.cmp(&arts[b].id))
+            Sort::Oldest => {
+                idx.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| by_id(a, b)))
+            }
+            Sort::Title => idx.sort_unstable_by(|&a, &b| {
+                arts[a].title.cmp(&arts[b].title).then_with(|| by_id(a, b))
             }),
         }
         self.list = idx;
