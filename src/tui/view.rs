@@ -258,7 +258,14 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
     let title = if let Some(s) = &state.search {
         format!(" Search ({}) ", s.hits.len())
     } else if let Some(f) = &state.filter {
-        format!(" {} {} ({}) ", f.kind.as_str(), f.name, state.list.len())
+        // The name goes through the layout engine like all article text (visual order in app
+        // mode); the rest of the title is ASCII.
+        let name: String = one_line(&f.name, outer.width.saturating_sub(16), state.layout)
+            .cells
+            .iter()
+            .map(|c| c.sym.as_str())
+            .collect();
+        format!(" {} {} ({}) ", f.kind.as_str(), name, state.list.len())
     } else {
         format!(" Articles ({}) · {} ", state.list.len(), state.sort.label())
     };
