@@ -97,6 +97,21 @@ fn tv_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ 
     }
 }
 
+/// Deletes this corpus's indexes of older schema versions (`<cache>/index-v<N>/<key>`): a new
+/// version rebuilds, and the old one would only take disk space.
+fn remove_old_versions(dir: &Path) {
+    let (Some(key), Some(versions)) = (dir.file_name(), dir.parent().and_then(Path::parent)) else {
+        return;
+    };
+    for v in 1..super::SCHEMA_VERSION {
+        let old = versions.join(format!("index-v{v}")).join(key);
+        if old.is_dir() {
+            let _ = std::fs::remove_dir_all(&old);
+            let _ = std::fs::remove_dir(old.parent().unwrap_or(&old));
+        }
+    }
+}
+
 /// Checks that the index in `dir` belongs to `corpus`, has our schema and opens; the reason if not.
 fn validate(dir: &Path, corpus: &Path) -> Result<(Index, tantivy::IndexReader), String> {
     let owner =
@@ -143,12 +158,21 @@ fn dirs_unchanged(dir: &Path, corpus: &Path) -> bool {
 }
 
 fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
+    remove_old_versions(dir);
     let tv = dir.join("tantivy");
     if tv.exists() {
         std::fs::remove_dir_all(&tv).map_err(io_err(&tv))?;
     }
     for f in ["files.tsv", "articles.tsv", "dirs.tsv"] {
         let _ = std::fs::remove_file(dir.join(f));
+    }
+    // The entity index goes too: a rebuild starts from nothing.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with("entities-") {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
     }
     std::fs::create_dir_all(&tv).map_err(io_err(&tv))?;
     let (schema, _) = schema();
