@@ -194,3 +194,7 @@ fn main() {
     );
     std::fs::write(victim, &original).expect("restore");
 }
+
+/// The binary's allocator, so the figures are the shipped program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
