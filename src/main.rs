@@ -342,7 +342,17 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             }
             opts.shape = cli.shape || s.config.shape.unwrap_or(false);
             opts.bidi = bidi_mode(cli.bidi.as_deref(), &s)?;
+            // Visual lines on a terminal: ask for explicit mode so a terminal that reorders
+            // (VTE) does not reverse them again; restore implicit mode after.
+            let explicit =
+                tty && opts.order == Order::Visual && opts.bidi == qari::layout::BidiMode::App;
+            if explicit {
+                out.write_all(qari::layout::escapes::INLINE_ENTER.as_bytes())?;
+            }
             show(&article, &opts, &mut out)?;
+            if explicit {
+                out.write_all(qari::layout::escapes::INLINE_EXIT.as_bytes())?;
+            }
         }
         Some(Command::Entities { id, json }) => {
             let s = settings()?;

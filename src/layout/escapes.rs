@@ -19,6 +19,14 @@ pub const APP_ENTER: &str = "\x1b[H\x1b[8l\x1b[1 k\x1b[2J";
 /// alternate screen: implicit mode, default direction.
 pub const APP_EXIT: &str = "\x1b[8h\x1b[0 k";
 
+/// For output printed in place (`qari show --visual` on a terminal, not a full-screen app):
+/// explicit mode and LTR direction, so a VTE terminal does not reorder the visual lines a second
+/// time. Lines keep the mode they were printed in; [`INLINE_EXIT`] restores implicit mode after.
+pub const INLINE_ENTER: &str = "\x1b[8l\x1b[1 k";
+
+/// Undoes [`INLINE_ENTER`]: implicit mode, default direction.
+pub const INLINE_EXIT: &str = "\x1b[8h\x1b[0 k";
+
 /// What to write at startup for `mode`. Only `App` changes the terminal; `Terminal` relies on the
 /// terminal's default implicit mode and `Off` leaves the terminal as the user set it up.
 pub fn enter(mode: BidiMode) -> &'static str {
