@@ -9,8 +9,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use super::source::{ArticleMeta, ArticleView, Entity, EntityKind, SearchHit, Source};
-use crate::entities::{self, entity_key};
+use super::source::{ArticleMeta, ArticleView, EntityKind, SearchHit, Source};
 use crate::index::{Library, OpenOptions, Progress};
 
 /// [`Source`] over an opened [`Library`].
@@ -65,26 +64,7 @@ impl Source for LibrarySource {
     }
 
     fn article(&self, id: &str) -> Result<ArticleView, String> {
-        let a = self.current().load(id).map_err(|e| e.to_string())?;
-        let entities = entities::extract(&a.text(), a.date.as_deref())
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|e| Entity {
-                kind: e.kind,
-                key: entity_key(e.kind, &e.name),
-                name: e.name,
-                count: e.count,
-                mentions: e.mentions,
-            })
-            .collect();
-        Ok(ArticleView {
-            id: a.id,
-            title: a.title,
-            paragraphs: a.paragraphs,
-            date: a.date,
-            source: a.source,
-            entities,
-        })
+        ArticleView::tagged(self.current().load(id).map_err(|e| e.to_string())?)
     }
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, String> {

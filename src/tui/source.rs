@@ -58,6 +58,29 @@ pub struct ArticleView {
 }
 
 impl ArticleView {
+    /// The reader's view of a corpus article, with the entities the tagger finds in it.
+    pub fn tagged(a: crate::corpus::Article) -> Result<ArticleView, String> {
+        let entities = crate::entities::extract(&a.text(), a.date.as_deref())
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|e| Entity {
+                kind: e.kind,
+                key: crate::entities::entity_key(e.kind, &e.name),
+                name: e.name,
+                count: e.count,
+                mentions: e.mentions,
+            })
+            .collect();
+        Ok(ArticleView {
+            id: a.id,
+            title: a.title,
+            paragraphs: a.paragraphs,
+            date: a.date,
+            source: a.source,
+            entities,
+        })
+    }
+
     /// The article's text as entity offsets and highlights address it: the title, a blank line,
     /// then the paragraphs separated by blank lines (the same as `corpus::Article::text`).
     pub fn text(&self) -> String {
@@ -355,27 +378,7 @@ pub fn seed_source() -> MemorySource {
         loaded
             .articles
             .into_iter()
-            .map(|a| {
-                let entities = crate::entities::extract(&a.text(), a.date.as_deref())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|e| Entity {
-                        kind: e.kind,
-                        key: crate::entities::entity_key(e.kind, &e.name),
-                        name: e.name,
-                        count: e.count,
-                        mentions: e.mentions,
-                    })
-                    .collect();
-                ArticleView {
-                    id: a.id,
-                    title: a.title,
-                    paragraphs: a.paragraphs,
-                    date: a.date,
-                    source: a.source,
-                    entities,
-                }
-            })
+            .filter_map(|a| ArticleView::tagged(a).ok())
             .collect(),
     )
 }
