@@ -29,7 +29,7 @@ pub enum QueryError {
     #[error("query '{0}' only excludes words; add a word to look for")]
     OnlyNegative(String),
     /// `person:`/`place:`/`org:` before the entity pass has run.
-    #[error("the entity index is not built yet: run `qari index --entities`")]
+    #[error("the entity index is not built yet: run `qari index`")]
     NoEntities,
     /// The parser refused it (an unclosed quote, a stray `:`…).
     #[error("cannot parse query '{query}': {message}")]
