@@ -547,6 +547,24 @@ impl State {
         self.saved.articles.get(id).is_some_and(|a| a.read)
     }
 
+    /// One level back: reader → list, search results → list, filtered → whole list. False when
+    /// already at the top (the whole list).
+    fn step_back(&mut self) -> bool {
+        if self.focus != Focus::List {
+            self.back();
+        } else if self.search.is_some() {
+            self.search = None;
+            self.clamp_list();
+        } else if self.filter.is_some() {
+            self.filter = None;
+            self.status = None;
+            self.refresh_list();
+        } else {
+            return false;
+        }
+        true
+    }
+
     /// Rebuilds the list order (sort + filter), keeping the selected article when possible.
     fn refresh_list(&mut self) {
         let keep = self.list_item(self.list_sel).map(|a| a.id.clone());
@@ -1087,30 +1105,13 @@ pub fn update(state: &mut State, action: Action) {
             } else if state.search.as_ref().is_some_and(|s| s.editing) {
                 state.search = None;
                 state.clamp_list();
-            } else if state.focus != Focus::List {
-                state.back();
-            } else if state.search.is_some() {
-                state.search = None;
-                state.clamp_list();
-            } else if state.filter.is_some() {
-                state.filter = None;
-                state.status = None;
-                state.refresh_list();
+            } else {
+                state.step_back();
             }
         }
         Action::Back => {
-            // Back one level: reader → list, search results → list, filtered → whole list,
-            // and only then quit.
-            if state.focus != Focus::List {
-                state.back();
-            } else if state.search.is_some() {
-                state.search = None;
-                state.clamp_list();
-            } else if state.filter.is_some() {
-                state.filter = None;
-                state.status = None;
-                state.refresh_list();
-            } else {
+            // Back one level, and only then quit.
+            if !state.step_back() {
                 state.save_position();
                 state.quit = true;
             }
