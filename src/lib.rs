@@ -10,6 +10,7 @@
 //!   └───────────────► layout (bidi) ─┴──► tui   (list · reader · sidebar)
 //! ```
 
+mod atomic;
 pub mod cli;
 pub mod config;
 pub mod corpus;

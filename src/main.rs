@@ -32,8 +32,8 @@ struct Cli {
 
     /// How right-to-left text reaches the terminal: app (qari reorders; the default), terminal
     /// (for terminals that reorder themselves: Konsole, mlterm, Apple Terminal), off [config: bidi]
-    #[arg(long, value_name = "MODE", value_parser = ["app", "terminal", "off"])]
-    bidi: Option<String>,
+    #[arg(long, value_name = "MODE")]
+    bidi: Option<qari::layout::BidiMode>,
 
     /// Join Arabic letters with presentation forms, for terminals that do not (Alacritty, xterm)
     /// [config: shape]
@@ -238,19 +238,22 @@ fn lookup(entities: bool) -> OpenOptions {
 }
 
 /// The bidi mode from the flag, else the config file, else `app`.
-fn bidi_mode(flag: Option<&str>, settings: &Settings) -> Result<qari::layout::BidiMode> {
-    use qari::layout::BidiMode;
-    Ok(
-        match flag.or(settings.config.bidi.as_deref()).unwrap_or("app") {
-            "app" => BidiMode::App,
-            "terminal" => BidiMode::Terminal,
-            "off" => BidiMode::Off,
-            other => anyhow::bail!(
-                "config {}: bidi = \"{other}\" is not one of app, terminal, off",
+fn bidi_mode(
+    flag: Option<qari::layout::BidiMode>,
+    settings: &Settings,
+) -> Result<qari::layout::BidiMode> {
+    if let Some(mode) = flag {
+        return Ok(mode);
+    }
+    match settings.config.bidi.as_deref() {
+        None => Ok(qari::layout::BidiMode::default()),
+        Some(value) => value.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "config {}: bidi = \"{value}\" is not one of app, terminal, off",
                 settings.paths.config_file().display()
-            ),
-        },
-    )
+            )
+        }),
+    }
 }
 
 /// Opens the reader: the index loads on a thread behind a progress gauge; once it is open, the
@@ -258,7 +261,7 @@ fn bidi_mode(flag: Option<&str>, settings: &Settings) -> Result<qari::layout::Bi
 fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
     use qari::tui::{self, library::LibrarySource, TuiOptions};
     let config = &settings.config;
-    let bidi = bidi_mode(cli.bidi.as_deref(), &settings)?;
+    let bidi = bidi_mode(cli.bidi, &settings)?;
     let options = TuiOptions {
         theme: cli
             .theme
@@ -341,7 +344,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
                 opts.width = w;
             }
             opts.shape = cli.shape || s.config.shape.unwrap_or(false);
-            opts.bidi = bidi_mode(cli.bidi.as_deref(), &s)?;
+            opts.bidi = bidi_mode(cli.bidi, &s)?;
             // Visual lines on a terminal: ask for explicit mode so a terminal that reorders
             // (VTE) does not reverse them again; restore implicit mode after.
             let explicit =

@@ -10,6 +10,12 @@ use std::io::{self, Write};
 use std::ops::Range;
 
 use crate::config::{CorpusOrigin, Settings};
+use crate::layout::terminal_safe;
+
+/// Article text made safe to print, line breaks kept (see [`terminal_safe`]).
+fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    terminal_safe(s, true)
+}
 use crate::index::{ArticleMeta, Hit, Library, UpdateStats};
 
 /// How matches are marked in snippets.
@@ -19,20 +25,6 @@ pub enum Marks {
     Bold,
     /// `[match]` for pipes and files.
     Brackets,
-}
-
-/// Makes article text safe to print: C0/C1 controls, ESC and DEL become visible placeholders
-/// (the Control Pictures block, or U+FFFD), so no file can move the cursor or retitle a window.
-pub fn terminal_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\t' => c,
-            '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
-            '\u{7F}' => '\u{2421}',
-            '\u{80}'..='\u{9F}' => '\u{FFFD}',
-            _ => c,
-        })
-        .collect()
 }
 
 /// `text` with the byte `ranges` marked, made terminal-safe, whitespace flattened to one line.
@@ -51,13 +43,13 @@ pub fn mark(text: &str, ranges: &[Range<usize>], marks: Marks) -> String {
         {
             continue;
         }
-        out.push_str(&terminal_safe(&text[pos..r.start]));
+        out.push_str(&safe(&text[pos..r.start]));
         out.push_str(open);
-        out.push_str(&terminal_safe(&text[r.start..r.end]));
+        out.push_str(&safe(&text[r.start..r.end]));
         out.push_str(close);
         pos = r.end;
     }
-    out.push_str(&terminal_safe(&text[pos..]));
+    out.push_str(&safe(&text[pos..]));
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -99,9 +91,9 @@ pub fn list(
         writeln!(
             out,
             "{:id_w$}  {:10}  {}",
-            terminal_safe(&a.id),
+            safe(&a.id),
             a.date.as_deref().unwrap_or("-"),
-            terminal_safe(&a.title)
+            safe(&a.title)
         )?;
     }
     Ok(())
@@ -137,10 +129,10 @@ pub fn search(out: &mut dyn Write, hits: &[Hit], json: bool, marks: Marks) -> io
         writeln!(
             out,
             "{}  {:.2}  {}  {}",
-            terminal_safe(&h.id),
+            safe(&h.id),
             h.score,
             h.date.as_deref().unwrap_or("-"),
-            terminal_safe(&h.title)
+            safe(&h.title)
         )?;
         writeln!(out, "    {}", mark(&h.snippet, &h.highlights, marks))?;
     }
@@ -208,7 +200,7 @@ mod tests {
 
     #[test]
     fn control_bytes_never_reach_the_terminal() {
-        let s = terminal_safe("a\x1b[2Jb\x07c\u{9b}d\x7f");
+        let s = safe("a\x1b[2Jb\x07c\u{9b}d\x7f\nx");
         assert!(
             !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
             "{s:?}"

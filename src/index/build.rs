@@ -83,8 +83,15 @@ fn threads(options: OpenOptions) -> usize {
     }
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Io {
+fn read_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Write {
         path: path.to_path_buf(),
         source,
     }
@@ -161,7 +168,7 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     remove_old_versions(dir);
     let tv = dir.join("tantivy");
     if tv.exists() {
-        std::fs::remove_dir_all(&tv).map_err(io_err(&tv))?;
+        std::fs::remove_dir_all(&tv).map_err(write_err(&tv))?;
     }
     for f in ["files.tsv", "articles.tsv", "dirs.tsv"] {
         let _ = std::fs::remove_file(dir.join(f));
@@ -174,15 +181,15 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
             }
         }
     }
-    std::fs::create_dir_all(&tv).map_err(io_err(&tv))?;
+    std::fs::create_dir_all(&tv).map_err(write_err(&tv))?;
     let (schema, _) = schema();
     let index = Index::create_in_dir(&tv, schema).map_err(tv_err(&tv))?;
     register_analyzer(&index);
-    manifest::write_files(dir, &HashMap::new()).map_err(io_err(dir))?;
-    manifest::write_articles(dir, &[]).map_err(io_err(dir))?;
-    manifest::write_dirs(dir, &[]).map_err(io_err(dir))?;
+    manifest::write_files(dir, &HashMap::new()).map_err(write_err(dir))?;
+    manifest::write_articles(dir, &[]).map_err(write_err(dir))?;
+    manifest::write_dirs(dir, &[]).map_err(write_err(dir))?;
     std::fs::write(dir.join("corpus.txt"), format!("{}\n", corpus.display()))
-        .map_err(io_err(dir))?;
+        .map_err(write_err(dir))?;
     Ok(index)
 }
 
@@ -220,14 +227,14 @@ fn lock(dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<File, IndexErr
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(io_err(&path))?;
+        .map_err(write_err(&path))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             progress(Progress::Waiting);
-            file.lock().map_err(io_err(&path))?;
+            file.lock().map_err(write_err(&path))?;
         }
-        Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&path)(e)),
+        Err(std::fs::TryLockError::Error(e)) => return Err(write_err(&path)(e)),
     }
     Ok(file)
 }
@@ -256,7 +263,7 @@ pub(super) fn open(
         Err(_) => return Err(crate::corpus::CorpusError::Missing(corpus).into()),
     }
     let dir = index_dir(cache_dir, &corpus);
-    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    std::fs::create_dir_all(&dir).map_err(write_err(&dir))?;
     let _lock = lock(&dir, progress)?;
     let mut stats = UpdateStats::default();
 
@@ -285,7 +292,8 @@ pub(super) fn open(
             if options.quick && dirs_unchanged(&dir, &corpus) {
                 let mut entities = super::entities::open(&dir);
                 if entities.is_none() && options.entities {
-                    let files = manifest::read_files(&dir).map_err(io_err(&dir))?;
+                    let files =
+                        manifest::read_files(&dir).map_err(read_err(&dir.join("files.tsv")))?;
                     let (e, es) =
                         super::entities::update(&dir, &corpus, &files, threads(options), progress)?;
                     entities = Some(e);
@@ -304,7 +312,7 @@ pub(super) fn open(
                 stats.elapsed = started.elapsed();
                 return Ok((library, stats));
             }
-            let files = manifest::read_files(&dir).map_err(io_err(&dir))?;
+            let files = manifest::read_files(&dir).map_err(read_err(&dir.join("files.tsv")))?;
             (index, files)
         }
         None => (create(&dir, &corpus)?, HashMap::new()),
@@ -361,7 +369,7 @@ pub(super) fn open(
             Vec::new()
         } else {
             manifest::read_articles(&dir)
-                .map_err(io_err(&dir))?
+                .map_err(read_err(&dir.join("articles.tsv")))?
                 .into_iter()
                 .filter(|a| !changed.contains(a.rel.as_str()))
                 .collect()
@@ -378,11 +386,11 @@ pub(super) fn open(
         }
         articles.sort_by(|a, b| a.id.cmp(&b.id));
         stats.removed = removed.len();
-        manifest::write_articles(&dir, &articles).map_err(io_err(&dir))?;
-        manifest::write_files(&dir, &files).map_err(io_err(&dir))?;
+        manifest::write_articles(&dir, &articles).map_err(write_err(&dir))?;
+        manifest::write_files(&dir, &files).map_err(write_err(&dir))?;
         files
     };
-    manifest::write_dirs(&dir, &scan.dirs).map_err(io_err(&dir))?;
+    manifest::write_dirs(&dir, &scan.dirs).map_err(write_err(&dir))?;
     stats.elapsed = started.elapsed();
 
     // The entity pass: built on request, then kept in step with the text index.

@@ -98,8 +98,8 @@ fn tv_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ 
     }
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Io {
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Write {
         path: path.to_path_buf(),
         source,
     }
@@ -128,9 +128,7 @@ fn write_tagged(edir: &Path, tagged: &HashMap<String, u64>) -> std::io::Result<(
             tagged[rel]
         ));
     }
-    let tmp = edir.join("tagged.tmp");
-    std::fs::write(&tmp, out)?;
-    std::fs::rename(tmp, edir.join("tagged.tsv"))
+    crate::atomic::write_atomic(&edir.join("tagged.tsv"), |w| w.write_all(out.as_bytes()))
 }
 
 fn open_existing(edir: &Path) -> Option<(Index, HashMap<String, u64>)> {
@@ -195,9 +193,9 @@ pub(super) fn update(
         None => {
             let tv = edir.join("tantivy");
             if edir.exists() {
-                std::fs::remove_dir_all(&edir).map_err(io_err(&edir))?;
+                std::fs::remove_dir_all(&edir).map_err(write_err(&edir))?;
             }
-            std::fs::create_dir_all(&tv).map_err(io_err(&tv))?;
+            std::fs::create_dir_all(&tv).map_err(write_err(&tv))?;
             let index = Index::create_in_dir(&tv, schema().0).map_err(tv_err(&tv))?;
             register_analyzer(&index);
             (index, HashMap::new())
@@ -284,7 +282,7 @@ pub(super) fn update(
         stats.warnings.extend(warnings);
         tagged.insert(rel, hash);
     }
-    write_tagged(&edir, &tagged).map_err(io_err(&edir))?;
+    write_tagged(&edir, &tagged).map_err(write_err(&edir))?;
     stats.elapsed = started.elapsed();
     Ok((reader_of(&index, &edir)?, stats))
 }

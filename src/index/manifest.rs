@@ -3,7 +3,8 @@
 //! opening any article file.
 
 use std::collections::HashMap;
-use std::io::{BufWriter, Write};
+
+use crate::atomic::write_atomic;
 use std::path::Path;
 
 /// What the index knows of one corpus file.
@@ -85,20 +86,6 @@ pub fn read_articles(dir: &Path) -> std::io::Result<Vec<ArticleMeta>> {
         out.sort_by(|a, b| a.id.cmp(&b.id));
     }
     Ok(out)
-}
-
-/// Writes a file atomically: a temporary file, then a rename.
-fn write_atomic(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
-        fill(&mut w)?;
-        w.flush()?;
-    }
-    std::fs::rename(tmp, path)
 }
 
 /// Writes `files.tsv` (sorted, so the same corpus gives the same bytes).

@@ -45,12 +45,21 @@ pub enum IndexError {
     /// tantivy failed in a way a rebuild did not fix.
     #[error("search index at {path}: {message}")]
     Tantivy { path: PathBuf, message: String },
-    /// The cache folder cannot be written.
-    #[error("cannot write the index at {path}: {source}")]
-    Io {
+    /// A file of the index (or the lock) cannot be read.
+    #[error("cannot read the index file {path}: {source}")]
+    Read {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The cache folder, or a file in it, cannot be written.
+    #[error("cannot write the index at {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// An article listed by the index cannot be read from its corpus file.
+    #[error("{path}: {message}")]
+    Article { path: PathBuf, message: String },
     /// A bad query.
     #[error(transparent)]
     Query(#[from] QueryError),
@@ -153,7 +162,7 @@ impl Library {
 
     /// Every article's metadata, as the last update saw it, sorted by id. Reads no article file.
     pub fn articles(&self) -> Result<Vec<ArticleMeta>, IndexError> {
-        manifest::read_articles(&self.dir).map_err(|e| IndexError::Io {
+        manifest::read_articles(&self.dir).map_err(|e| IndexError::Read {
             path: self.dir.join("articles.tsv"),
             source: e,
         })
@@ -184,12 +193,12 @@ impl Library {
         articles
             .into_iter()
             .find(|a| a.id == meta.id)
-            .ok_or_else(|| IndexError::Io {
+            .ok_or_else(|| IndexError::Article {
                 path,
-                source: std::io::Error::other(warnings.first().map_or(
+                message: warnings.first().map_or(
                     "the article is no longer in its file (run `qari index`)".to_string(),
                     |w| w.message.clone(),
-                )),
+                ),
             })
     }
 

@@ -1,14 +1,22 @@
-//! The one worker pool of the index passes: files are handed out to `threads` workers, the
-//! calling thread reports progress, and the first error stops the pass.
+//! The one worker pool of the index passes: files are handed out to `threads` workers, results
+//! come back over a channel to the calling thread, which reports progress, and the first error
+//! stops the pass.
+//!
+//! Hand-written rather than rayon: the passes need progress on the calling thread (the TUI's
+//! gauge, the CLI's bar) and a thread count of their own (the TUI's background pass uses one
+//! worker so the other core stays with the UI); a scoped pool over a channel is 30 lines.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use super::IndexError;
 
+/// Shortest time between two progress reports (a report per file would flood the TUI's channel).
+const REPORT_EVERY: Duration = Duration::from_millis(30);
+
 /// Runs `work` on every item on `threads` workers and returns the results (in no particular
-/// order). `report(done, total)` is called from the calling thread as work completes.
+/// order). `report(done, total)` is called from the calling thread as results arrive.
 pub(super) fn for_each<T, R, W>(
     items: &[T],
     threads: usize,
@@ -21,50 +29,75 @@ where
     W: Fn(&T) -> Result<R, IndexError> + Sync,
 {
     let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
+    let stop = AtomicBool::new(false);
     let total = items.len();
-    let results: Mutex<Vec<R>> = Mutex::new(Vec::with_capacity(total));
-    let failed = || failure.lock().map(|f| f.is_some()).unwrap_or(true);
+    let mut results = Vec::with_capacity(total);
+    let mut failure = None;
+    report(0, total);
     std::thread::scope(|s| {
+        let (tx, rx) = mpsc::channel();
         for _ in 0..threads.max(1) {
-            s.spawn(|| {
-                let mut local = Vec::new();
+            let tx = tx.clone();
+            let (next, stop, work) = (&next, &stop, &work);
+            s.spawn(move || {
                 while let Some(item) = items.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    if failed() {
+                    if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    match work(item) {
-                        Ok(r) => local.push(r),
-                        Err(e) => {
-                            *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                            break;
-                        }
+                    let result = work(item);
+                    let failed = result.is_err();
+                    if tx.send(result).is_err() || failed {
+                        break;
                     }
-                    done.fetch_add(1, Ordering::Relaxed);
                 }
-                results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .extend(local);
             });
         }
-        let mut last = usize::MAX;
-        loop {
-            let d = done.load(Ordering::Relaxed);
-            if d != last {
-                report(d, total);
-                last = d;
+        drop(tx);
+        let mut last = Instant::now();
+        for result in rx {
+            match result {
+                Ok(r) => results.push(r),
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    failure.get_or_insert(e);
+                }
             }
-            if d >= total || failed() {
-                break;
+            if last.elapsed() >= REPORT_EVERY {
+                report(results.len(), total);
+                last = Instant::now();
             }
-            std::thread::sleep(Duration::from_millis(30));
         }
     });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    if let Some(e) = failure {
         return Err(e);
     }
     report(total, total);
-    Ok(results.into_inner().unwrap_or_else(|p| p.into_inner()))
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_once_and_the_first_error_stops() {
+        let items: Vec<u32> = (0..1000).collect();
+        let mut reports = Vec::new();
+        let mut out =
+            for_each(&items, 3, &mut |d, t| reports.push((d, t)), |&i| Ok(i * 2)).unwrap();
+        out.sort_unstable();
+        assert_eq!(out, (0..1000).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(reports.last(), Some(&(1000, 1000)));
+        let err = for_each(&items, 2, &mut |_, _| {}, |&i| {
+            if i == 10 {
+                Err(IndexError::Tantivy {
+                    path: "x".into(),
+                    message: "boom".into(),
+                })
+            } else {
+                Ok(i)
+            }
+        });
+        assert!(matches!(err, Err(IndexError::Tantivy { .. })));
+    }
 }

@@ -66,6 +66,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 pub use article::{ArticleLayout, RowAnchor};
+pub use sanitize::terminal_safe;
 pub use uba::{char_levels, char_visual_order, CharLevels};
 
 /// A base direction: of a paragraph, or of a whole article.
@@ -78,8 +79,9 @@ pub enum Direction {
     Rtl,
 }
 
-/// Who puts right-to-left text in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// Who puts right-to-left text in display order. Also the `--bidi` flag's values (clap derives
+/// the parser, the help and the shell completions from the variants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum BidiMode {
     /// qari reorders (UAX #9 per line) and right-aligns RTL paragraphs; the terminal is asked for
     /// explicit mode ([`escapes::enter`]) so it does not reorder a second time. Right for VTE

@@ -1,7 +1,12 @@
-//! Where text enters layout: controls become visible placeholders, whitespace runs collapse.
+//! The one sanitiser: article text never reaches a terminal (or a JSON reader) as control bytes.
 //!
-//! The output keeps, for every character, the byte range it came from in the source, so cells can
-//! point back into `Article::text()` even after a 1-byte ESC became a 3-byte `␛`.
+//! Two entry points share one [`placeholder`] rule:
+//! - [`clean`], where text enters layout: controls become visible placeholders and whitespace runs
+//!   collapse, and every output character keeps the byte range it came from in the source, so
+//!   cells can point back into `Article::text()` even after a 1-byte ESC became a 3-byte `␛`;
+//! - [`terminal_safe`], for every other way out of the process (CLI fields, the TUI's titles):
+//!   the same placeholders, no reflow.
+use std::borrow::Cow;
 
 /// A paragraph after sanitising: the clean text and, per clean character, its source byte range.
 pub(crate) struct Clean {
@@ -54,6 +59,17 @@ pub(crate) fn placeholder(c: char) -> Option<char> {
         0x80..=0x9F => Some('\u{FFFD}'),
         _ => None,
     }
+}
+
+/// Replaces characters that a terminal would act on (C0 controls, ESC, DEL, C1 controls) by their
+/// visible [`placeholder`], so no text can move the cursor or retitle a window. Line feeds and
+/// tabs are replaced too unless `keep_lines` is set (for output that is split into lines after).
+pub fn terminal_safe(s: &str, keep_lines: bool) -> Cow<'_, str> {
+    let replaced = |c: char| placeholder(c).filter(|_| !(keep_lines && matches!(c, '\n' | '\t')));
+    if !s.chars().any(|c| replaced(c).is_some()) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| replaced(c).unwrap_or(c)).collect())
 }
 
 /// The explicit bidi controls of UAX #9 (embeddings, overrides, isolates, marks): honoured by
@@ -165,6 +181,17 @@ mod tests {
         ] {
             assert!(clean(dirty).origin.is_some(), "{dirty:?}");
         }
+    }
+
+    #[test]
+    fn terminal_safe_replaces_every_control() {
+        assert_eq!(
+            terminal_safe("a\x1b[2Jb\x07\u{9b}\x7f", false),
+            "a␛[2Jb␇\u{FFFD}␡"
+        );
+        assert_eq!(terminal_safe("a\nb\tc", false), "a␊b␉c");
+        assert_eq!(terminal_safe("a\nb\tc\x1b", true), "a\nb\tc␛");
+        assert!(matches!(terminal_safe("نص عربي", false), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::layout::{self, BidiMode, Direction, LayoutOptions};
+use crate::layout::{self, terminal_safe, BidiMode, Direction, LayoutOptions};
 
 /// One screen cell: a grapheme (already sanitised), its width, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,34 +57,6 @@ impl ReaderLine {
     }
 }
 
-/// Replaces characters that a terminal would act on (C0 controls, ESC, DEL, C1 controls) by
-/// visible placeholders, so article text never reaches the terminal as raw control bytes.
-pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_control) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(s.chars().map(placeholder).collect())
-}
-
-fn is_control(c: char) -> bool {
-    let u = c as u32;
-    u < 0x20 || (0x7f..=0x9f).contains(&u)
-}
-
-fn placeholder(c: char) -> char {
-    let u = c as u32;
-    if u < 0x20 {
-        // U+2400 CONTROL PICTURES: ␀ … ␟ (ESC is ␛).
-        char::from_u32(0x2400 + u).unwrap_or('\u{FFFD}')
-    } else if u == 0x7f {
-        '\u{2421}' // ␡
-    } else if (0x80..=0x9f).contains(&u) {
-        '\u{FFFD}'
-    } else {
-        c
-    }
-}
-
 /// How text is laid out: from the bidi mode and shaping options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LayoutOpts {
@@ -125,7 +97,7 @@ fn layout_paragraph_in(
                 .cells
                 .iter()
                 .map(|c| Cell {
-                    sym: sanitize(line.cell_text(c)).into_owned(),
+                    sym: terminal_safe(line.cell_text(c), false).into_owned(),
                     width: c.width,
                     range: c.logical.clone(),
                 })
@@ -224,9 +196,9 @@ mod tests {
 
     #[test]
     fn control_characters_become_placeholders() {
-        assert_eq!(sanitize("a\x1b[2Jb\x07\u{9b}\x7f"), "a␛[2Jb␇\u{FFFD}␡");
-        let l = layout_text("x\x1by", 10, LayoutOpts::default());
-        assert!(l[0].cells.iter().all(|c| !c.sym.chars().any(is_control)));
+        let l = layout_text("x\x1by\u{9b}z\x7f", 10, LayoutOpts::default());
+        let drawn: String = l[0].cells.iter().map(|c| c.sym.as_str()).collect();
+        assert_eq!(drawn, "x␛y\u{FFFD}z␡");
     }
 
     #[test]

@@ -18,12 +18,7 @@ use ratatui::Terminal;
 
 use super::scroll::ScrollBackend;
 use super::BidiMode;
-
-/// Sent after entering the alternate screen in app bidi mode: home, explicit mode (BDSM reset),
-/// LTR presentation direction, clear — in that order (research/bidi.md §1).
-pub const BIDI_ENTER: &str = "\x1b[H\x1b[8l\x1b[1 k\x1b[2J";
-/// Sent at exit in app bidi mode: implicit mode, default direction.
-pub const BIDI_EXIT: &str = "\x1b[8h\x1b[0 k";
+use crate::layout::escapes;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static MOUSE: AtomicBool = AtomicBool::new(false);
@@ -51,10 +46,9 @@ impl Guard {
             if mouse {
                 execute!(out, EnableMouseCapture)?;
             }
-            if bidi == BidiMode::App {
-                out.write_all(BIDI_ENTER.as_bytes())?;
-                out.flush()?;
-            }
+            // Explicit bidi mode in app mode (the sequences and their order: layout::escapes).
+            out.write_all(escapes::enter(bidi).as_bytes())?;
+            out.flush()?;
             Ok(())
         })();
         if let Err(e) = setup {
@@ -85,7 +79,7 @@ pub fn restore() {
     }
     let mut out = io::stdout();
     if BIDI_APP.load(Ordering::SeqCst) {
-        let _ = out.write_all(BIDI_EXIT.as_bytes());
+        let _ = out.write_all(escapes::exit(BidiMode::App).as_bytes());
     }
     if MOUSE.load(Ordering::SeqCst) {
         let _ = execute!(out, DisableMouseCapture);

@@ -13,8 +13,9 @@ use ratatui::Frame;
 
 use super::app::{Focus, Reader, Row, SidebarPref, State};
 use super::keys::{hint_line, HELP};
-use super::reader::{one_line, sanitize, LayoutOpts, ReaderLine};
+use super::reader::{one_line, LayoutOpts, ReaderLine};
 use super::source::EntityKind;
+use crate::layout::terminal_safe;
 
 /// Smallest usable terminal: below this only "terminal too small" is shown.
 pub const MIN_WIDTH: u16 = 20;
@@ -192,7 +193,10 @@ fn pane_block<'a>(state: &State, title: String, focused: bool) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(border)
-        .title(Span::styled(sanitize(&title).into_owned(), border))
+        .title(Span::styled(
+            terminal_safe(&title, false).into_owned(),
+            border,
+        ))
 }
 
 /// Paints the whole screen.
