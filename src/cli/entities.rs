@@ -33,7 +33,8 @@ pub fn collect(articles: &[Article]) -> Result<Vec<ArticleEntities<'_>>, Entitie
     articles
         .iter()
         .map(|a| {
-            let entities = extract(&a.text(), a.date.as_deref()).map_err(EntitiesError::Model)?;
+            let date = a.date.map(|d| d.iso());
+            let entities = extract(&a.text(), date.as_deref()).map_err(EntitiesError::Model)?;
             Ok(ArticleEntities {
                 id: &a.id,
                 entities,

@@ -16,7 +16,8 @@ use crate::layout::terminal_safe;
 fn safe(s: &str) -> std::borrow::Cow<'_, str> {
     terminal_safe(s, true)
 }
-use crate::index::{ArticleMeta, Hit, Library, UpdateStats};
+use crate::index::{Catalog, Hit, Library, UpdateStats};
+use crate::text::dates::PartialDate;
 
 /// How matches are marked in snippets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,29 +55,24 @@ pub fn mark(text: &str, ranges: &[Range<usize>], marks: Marks) -> String {
 }
 
 /// `qari list`: one line per article (id, date, title), or JSON.
-pub fn list(
-    out: &mut dyn Write,
-    lib: &Library,
-    articles: &[ArticleMeta],
-    json: bool,
-) -> io::Result<()> {
+pub fn list(out: &mut dyn Write, lib: &Library, articles: &Catalog, json: bool) -> io::Result<()> {
     if json {
         #[derive(serde::Serialize)]
         struct Row<'a> {
             id: &'a str,
             title: &'a str,
-            date: Option<&'a str>,
+            date: Option<PartialDate>,
             source: Option<&'a str>,
             path: String,
         }
         let rows: Vec<Row> = articles
             .iter()
             .map(|a| Row {
-                id: &a.id,
-                title: &a.title,
-                date: a.date.as_deref(),
-                source: a.source.as_deref(),
-                path: lib.corpus().join(&a.rel).display().to_string(),
+                id: a.id,
+                title: a.title,
+                date: a.date,
+                source: a.source,
+                path: lib.corpus().join(a.rel).display().to_string(),
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &rows)?;
@@ -87,13 +83,13 @@ pub fn list(
         .map(|a| a.id.chars().count())
         .max()
         .unwrap_or(0);
-    for a in articles {
+    for a in articles.iter() {
         writeln!(
             out,
             "{:id_w$}  {:10}  {}",
-            safe(&a.id),
-            a.date.as_deref().unwrap_or("-"),
-            safe(&a.title)
+            safe(a.id),
+            a.date.map_or_else(|| "-".to_string(), |d| d.iso()),
+            safe(a.title)
         )?;
     }
     Ok(())
@@ -108,7 +104,7 @@ pub fn search(out: &mut dyn Write, hits: &[Hit], json: bool, marks: Marks) -> io
             title: &'a str,
             score: f32,
             snippet: String,
-            date: Option<&'a str>,
+            date: Option<PartialDate>,
             source: Option<&'a str>,
         }
         let rows: Vec<Row> = hits
@@ -118,7 +114,7 @@ pub fn search(out: &mut dyn Write, hits: &[Hit], json: bool, marks: Marks) -> io
                 title: &h.title,
                 score: h.score,
                 snippet: mark(&h.snippet, &h.highlights, Marks::Brackets),
-                date: h.date.as_deref(),
+                date: h.date,
                 source: h.source.as_deref(),
             })
             .collect();
@@ -131,7 +127,7 @@ pub fn search(out: &mut dyn Write, hits: &[Hit], json: bool, marks: Marks) -> io
             "{}  {:.2}  {}  {}",
             safe(&h.id),
             h.score,
-            h.date.as_deref().unwrap_or("-"),
+            h.date.map_or_else(|| "-".to_string(), |d| d.iso()),
             safe(&h.title)
         )?;
         writeln!(out, "    {}", mark(&h.snippet, &h.highlights, marks))?;

@@ -8,6 +8,13 @@ use std::time::UNIX_EPOCH;
 use super::decode::{decode, DecodeError};
 use super::parse::{parse_jsonl_line, parse_md, parse_txt, Parsed};
 use super::Article;
+use crate::text::dates::{find_dates, PartialDate};
+
+#[cfg(test)]
+thread_local! {
+    /// Files [`load_file`] read on this thread: lets tests prove what an operation reads.
+    pub(crate) static FILES_READ: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
 
 /// Files larger than this are read up to this many bytes and marked truncated.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -56,6 +63,10 @@ pub struct FileEntry {
     pub path: PathBuf,
     /// Path relative to the corpus root, `/`-separated.
     pub rel: String,
+    /// The id its articles are named from (see [`scan_dir`]): the relative path without its
+    /// extension (`sub/a`), or with it when another file claims the same name (`sub/a.md` beside
+    /// `sub/a.txt`). A `.jsonl` file's records are `<id>/<record id>`.
+    pub id: String,
     /// Size in bytes.
     pub size: u64,
     /// Modification time in nanoseconds since the epoch (0 if unknown).
@@ -170,16 +181,71 @@ pub fn scan_dir(root: &Path) -> Result<Scan, CorpusError> {
         let rel = rel_path(root, entry.path());
         files.push(FileEntry {
             path: entry.path().to_path_buf(),
+            id: String::new(),
             rel,
             size,
             mtime_ns,
         });
     }
+    assign_ids(&mut files);
     Ok(Scan {
         files,
         dirs,
         warnings,
     })
+}
+
+/// Gives every file the id its articles are named from, unique across the scan whatever the
+/// order files are read in (the index reads only changed files; `load_dir` reads all):
+/// - a `.txt`/`.md` file is its path without extension, except that when several share that
+///   name (`a.md`, `a.txt`), the first by path keeps it and the others keep their extension;
+/// - a `.jsonl` file names its records `<stem>/<record>`, or `<path>/<record>` (`c.jsonl/x1`)
+///   when a folder of the same name holds article files, whose ids could be the same.
+fn assign_ids(files: &mut [FileEntry]) {
+    use std::collections::HashSet;
+    let stem = |rel: &str| rel.rsplit_once('.').map_or(rel, |(s, _)| s).to_string();
+    let is_jsonl = |f: &FileEntry| f.rel.to_ascii_lowercase().ends_with(".jsonl");
+    // Folders that hold article files: every prefix of every relative path.
+    let folders: HashSet<&str> = files
+        .iter()
+        .flat_map(|f| f.rel.match_indices('/').map(|(i, _)| &f.rel[..i]))
+        .collect();
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut ids = Vec::with_capacity(files.len());
+    // Files are sorted by path, so "first by path" is the order of this loop.
+    for f in files.iter() {
+        let s = stem(&f.rel);
+        let id = if is_jsonl(f) {
+            if folders.contains(s.as_str()) {
+                f.rel.clone()
+            } else {
+                s
+            }
+        } else if taken.insert(s.clone()) {
+            s
+        } else {
+            f.rel.clone()
+        };
+        ids.push(id);
+    }
+    for (f, id) in files.iter_mut().zip(ids) {
+        f.id = id;
+    }
+}
+
+/// The [`FileEntry::id`] of the file `rel` that holds the article `article_id`: the file's own
+/// id for `.txt`/`.md`, the part before the record id for `.jsonl` (whichever of `<stem>/` and
+/// `<path>/` the scan chose). Lets the index reopen one file without scanning the folder.
+pub fn file_id_of(article_id: &str, rel: &str) -> String {
+    if !rel.to_ascii_lowercase().ends_with(".jsonl") {
+        return article_id.to_string();
+    }
+    let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
+    if article_id.starts_with(rel) && article_id[rel.len()..].starts_with('/') {
+        rel.to_string()
+    } else {
+        stem.to_string()
+    }
 }
 
 /// `path` relative to `root`, `/`-separated.
@@ -204,6 +270,8 @@ pub fn mtime_ns(path: &Path) -> u128 {
 /// Reads one corpus file: its articles, warnings, and the file's bytes hash (for change
 /// detection), or a warning when nothing could be read.
 pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
+    #[cfg(test)]
+    FILES_READ.with(|n| n.set(n.get() + 1));
     let mut warnings = Vec::new();
     let warn = |message: String| Warning {
         path: entry.path.clone(),
@@ -257,11 +325,7 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
         warnings.push(warn("empty file, skipped".into()));
         return (Vec::new(), warnings, hash);
     }
-    let base_id = entry
-        .rel
-        .rsplit_once('.')
-        .map_or(entry.rel.as_str(), |(stem, _)| stem)
-        .to_string();
+    let base_id = entry.id.clone();
     let ext = entry
         .path
         .extension()
@@ -269,23 +333,36 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
         .unwrap_or("")
         .to_ascii_lowercase();
     let mut articles = Vec::new();
-    let mut push = |parsed: Parsed, id: String| {
+    let mut push = |parsed: Parsed, id: String, line: Option<usize>| -> Option<Warning> {
         let (date, source) = super::metadata::extract_metadata(&parsed.title, &parsed.paragraphs);
+        let given = parsed.date.as_deref().map(|d| (d, given_date(d)));
+        let warning = match given {
+            Some((text, None)) => Some(Warning {
+                path: entry.path.clone(),
+                line,
+                message: format!(
+                    "date {:?} is not a date qari can read; ignored",
+                    crate::layout::terminal_safe(text, false)
+                ),
+            }),
+            _ => None,
+        };
         articles.push(Article {
             id,
             title: parsed.title,
             paragraphs: parsed.paragraphs,
-            date: parsed
-                .date
-                .map(|d| normalise_given_date(&d))
-                .or_else(|| date.map(|d| d.iso())),
+            date: given.and_then(|(_, d)| d).or(date),
             source: parsed.source.or(source),
             path: entry.path.clone(),
             truncated,
         });
+        warning
     };
     match ext.as_str() {
         "jsonl" => {
+            // Record ids seen in this file: a repeated one gets `#2`, `#3`… so every record
+            // keeps an id of its own.
+            let mut seen = std::collections::HashSet::new();
             for (n, line) in decoded.text.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
@@ -293,7 +370,13 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
                 match parse_jsonl_line(line) {
                     Ok(p) => {
                         let local = p.local_id.clone().unwrap_or_else(|| (n + 1).to_string());
-                        push(p, format!("{base_id}/{local}"));
+                        let mut id = format!("{base_id}/{local}");
+                        let mut k = 1;
+                        while !seen.insert(id.clone()) {
+                            k += 1;
+                            id = format!("{base_id}/{local}#{k}");
+                        }
+                        warnings.extend(push(p, id, Some(n + 1)));
                     }
                     Err(message) => warnings.push(Warning {
                         path: entry.path.clone(),
@@ -303,25 +386,20 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
                 }
             }
         }
-        "md" | "markdown" => push(parse_md(&decoded.text), base_id),
-        _ => push(parse_txt(&decoded.text), base_id),
+        "md" | "markdown" => warnings.extend(push(parse_md(&decoded.text), base_id, None)),
+        _ => warnings.extend(push(parse_txt(&decoded.text), base_id, None)),
     }
     (articles, warnings, hash)
 }
 
-/// A jsonl `date` in ISO already stays; anything else goes through the Arabic date parser.
-fn normalise_given_date(d: &str) -> String {
-    let iso_like = d.len() >= 4 && d.chars().take(4).all(|c| c.is_ascii_digit());
-    if iso_like {
-        return d.chars().take(10).collect();
-    }
-    crate::text::dates::find_dates(d)
-        .first()
-        .map_or_else(|| d.to_string(), |m| m.date.iso())
+/// A jsonl `date`: ISO (a time after it is ignored), else what the Arabic date parser reads in
+/// it (`21 تشرين الأول 2020`); `None` when it is neither.
+fn given_date(d: &str) -> Option<PartialDate> {
+    PartialDate::from_iso(d).or_else(|| find_dates(d).first().map(|m| m.date))
 }
 
-/// Reads every article under `root`. Per-file problems become warnings; duplicate ids (`a.txt`
-/// beside `a.md`) keep the first and name the second by its full relative path.
+/// Reads every article under `root`, sorted by id. Per-file problems become warnings. Ids are
+/// unique by construction (see [`scan_dir`]), the same ones the index gives.
 pub fn load_dir(root: &Path) -> Result<Loaded, CorpusError> {
     let Scan {
         files,
@@ -334,31 +412,8 @@ pub fn load_dir(root: &Path) -> Result<Loaded, CorpusError> {
         articles.extend(a);
         warnings.extend(w);
     }
-    dedupe_ids(&mut articles, root);
-    Ok(Loaded { articles, warnings })
-}
-
-/// Makes ids unique: a later article whose id is taken gets its path with extension.
-pub fn dedupe_ids(articles: &mut [Article], root: &Path) {
-    articles.sort_by(|a, b| a.id.cmp(&b.id).then(a.path.cmp(&b.path)));
-    let mut seen = std::collections::HashSet::new();
-    for a in articles.iter_mut() {
-        if !seen.insert(a.id.clone()) {
-            let rel = a
-                .path
-                .strip_prefix(root)
-                .unwrap_or(&a.path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            a.id = if a.id.starts_with(&rel) {
-                format!("{}#{}", a.id, seen.len())
-            } else {
-                rel
-            };
-            seen.insert(a.id.clone());
-        }
-    }
     articles.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Loaded { articles, warnings })
 }
 
 #[cfg(test)]
@@ -387,7 +442,10 @@ mod tests {
         let l = load_dir(root).unwrap();
         let ids: Vec<&str> = l.articles.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["a", "c/x1", "sub/b"]);
-        assert_eq!(l.articles[0].date.as_deref(), Some("2020-10-21"));
+        assert_eq!(
+            l.articles[0].date.map(|d| d.iso()).as_deref(),
+            Some("2020-10-21")
+        );
         assert_eq!(l.articles[0].source.as_deref(), Some("سبوتنيك"));
         let w: Vec<String> = l.warnings.iter().map(|w| w.to_string()).collect();
         assert!(
@@ -419,6 +477,57 @@ mod tests {
             load_dir(&dir.path().join("f")),
             Err(CorpusError::NotADir(_))
         ));
+    }
+
+    #[test]
+    fn ids_are_unique_and_the_same_on_every_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("c")).unwrap();
+        std::fs::write(root.join("a.txt"), "عنوان أ\n\nنص").unwrap();
+        std::fs::write(root.join("a.md"), "# عنوان ب\n\nنص").unwrap();
+        std::fs::write(root.join("c/x1.txt"), "عنوان ج\n\nنص").unwrap();
+        std::fs::write(
+            root.join("c.jsonl"),
+            "{\"title\":\"د\",\"body\":\"نص\",\"id\":\"x1\"}\n\
+             {\"title\":\"ه\",\"body\":\"نص\",\"id\":\"x1\"}\n",
+        )
+        .unwrap();
+        let loaded = load_dir(root).unwrap();
+        let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a.txt", "c.jsonl/x1", "c.jsonl/x1#2", "c/x1"]);
+        // Each file read on its own (as the index reads changed files) names its articles the
+        // same way, and the id leads back to the file's id.
+        let scan = scan_dir(root).unwrap();
+        let mut one_by_one: Vec<String> = Vec::new();
+        for f in &scan.files {
+            for a in load_file(f).0 {
+                assert_eq!(super::file_id_of(&a.id, &f.rel), f.id, "{}", a.id);
+                one_by_one.push(a.id);
+            }
+        }
+        one_by_one.sort();
+        assert_eq!(one_by_one, ids);
+    }
+
+    #[test]
+    fn unreadable_jsonl_dates_are_warned_about_and_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("n.jsonl"),
+            "{\"title\":\"د\",\"body\":\"نص\",\"date\":\"\\u001b]0;owned\\u0007\"}\n\
+             {\"title\":\"ه\",\"body\":\"نص\",\"date\":\"2021-03-04T10:00:00Z\"}\n",
+        )
+        .unwrap();
+        let l = load_dir(dir.path()).unwrap();
+        assert_eq!(l.articles[0].date, None);
+        assert_eq!(
+            l.articles[1].date.map(|d| d.iso()).as_deref(),
+            Some("2021-03-04")
+        );
+        let w = l.warnings[0].to_string();
+        assert!(w.contains("n.jsonl:1") && w.contains("not a date"), "{w}");
+        assert!(!w.contains('\x1b') && !w.contains('\x07'), "{w:?}");
     }
 
     #[cfg(unix)]

@@ -13,8 +13,9 @@ pub struct Article {
     pub title: String,
     /// Body paragraphs in order, each whitespace-collapsed (no title among them).
     pub paragraphs: Vec<String>,
-    /// ISO date (`2020-10-21`, `2020-11`, `--05-14`) from the dateline or the jsonl `date`.
-    pub date: Option<String>,
+    /// Date from the dateline or the jsonl `date` (printed in ISO: `2020-10-21`, `2020-11`,
+    /// `--05-14`).
+    pub date: Option<crate::text::dates::PartialDate>,
     /// News agency or site named in the dateline (`سبوتنيك`), or the jsonl `source`.
     pub source: Option<String>,
     /// Absolute path of the file the article came from.
@@ -46,9 +47,12 @@ mod metadata;
 mod parse;
 
 pub use decode::{decode, Decoded};
-pub use ids::{resolve_id, resolve_in, IdError};
+pub use ids::{resolve_sorted, IdError};
 pub use load::{
-    load_dir, load_file, mtime_ns, scan_dir, CorpusError, FileEntry, Loaded, Scan, Warning,
-    MAX_FILE_BYTES,
+    file_id_of, load_dir, load_file, mtime_ns, scan_dir, CorpusError, FileEntry, Loaded, Scan,
+    Warning, MAX_FILE_BYTES,
 };
 pub use metadata::extract_metadata;
+
+#[cfg(test)]
+pub(crate) use load::FILES_READ;

@@ -9,9 +9,11 @@ use std::time::{Duration, Instant};
 use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument};
 
-use super::manifest::{self, ArticleMeta, FileRecord};
+use super::catalog::{ArticleMeta, Catalog};
+use super::manifest::{self, FileRecord, Files, ARTICLES, DIRS, FILES};
 use super::{index_dir, register_analyzer, schema, Fields, IndexError, Library};
 use crate::corpus::{load_file, scan_dir, Article, FileEntry, Warning};
+use crate::text::dates::PartialDate;
 
 /// How to open an index.
 #[derive(Debug, Clone, Copy, Default)]
@@ -83,13 +85,6 @@ fn threads(options: OpenOptions) -> usize {
     }
 }
 
-fn read_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Read {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
     move |source| IndexError::Write {
         path: path.to_path_buf(),
@@ -119,8 +114,16 @@ fn remove_old_versions(dir: &Path) {
     }
 }
 
-/// Checks that the index in `dir` belongs to `corpus`, has our schema and opens; the reason if not.
-fn validate(dir: &Path, corpus: &Path) -> Result<(Index, tantivy::IndexReader), String> {
+/// An index found valid on disk: tantivy opens with our schema and the catalog checks out.
+struct Existing {
+    index: Index,
+    reader: tantivy::IndexReader,
+    catalog: Catalog,
+}
+
+/// Checks that the index in `dir` belongs to `corpus`, has our schema, opens, and has its
+/// manifests; the reason if not. Reads the catalog (the Library keeps it).
+fn validate(dir: &Path, corpus: &Path) -> Result<Existing, String> {
     let owner =
         std::fs::read_to_string(dir.join("corpus.txt")).map_err(|_| "no corpus.txt".to_string())?;
     if Path::new(owner.trim_end_matches('\n')) != corpus {
@@ -141,17 +144,22 @@ fn validate(dir: &Path, corpus: &Path) -> Result<(Index, tantivy::IndexReader), 
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(|e| format!("corrupt index: {e}"))?;
-    for f in ["files.tsv", "articles.tsv", "dirs.tsv"] {
+    for f in [FILES, DIRS] {
         if !dir.join(f).is_file() {
             return Err(format!("index manifest {f} is missing"));
         }
     }
-    Ok((index, reader))
+    let catalog = manifest::read_catalog(dir).map_err(|e| e.to_string())?;
+    Ok(Existing {
+        index,
+        reader,
+        catalog,
+    })
 }
 
 /// True when every folder recorded at the last full scan still has its mtime.
 fn dirs_unchanged(dir: &Path, corpus: &Path) -> bool {
-    match manifest::read_dirs(dir) {
+    match manifest::read::<Vec<(String, u128)>>(dir, DIRS) {
         Ok(dirs) if !dirs.is_empty() => dirs.iter().all(|(rel, m)| {
             let p = if rel.is_empty() {
                 corpus.to_path_buf()
@@ -170,7 +178,7 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     if tv.exists() {
         std::fs::remove_dir_all(&tv).map_err(write_err(&tv))?;
     }
-    for f in ["files.tsv", "articles.tsv", "dirs.tsv"] {
+    for f in [FILES, ARTICLES, DIRS] {
         let _ = std::fs::remove_file(dir.join(f));
     }
     // The entity index goes too: a rebuild starts from nothing.
@@ -185,9 +193,9 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     let (schema, _) = schema();
     let index = Index::create_in_dir(&tv, schema).map_err(tv_err(&tv))?;
     register_analyzer(&index);
-    manifest::write_files(dir, &HashMap::new()).map_err(write_err(dir))?;
-    manifest::write_articles(dir, &[]).map_err(write_err(dir))?;
-    manifest::write_dirs(dir, &[]).map_err(write_err(dir))?;
+    manifest::write(dir, FILES, &Files::new())?;
+    manifest::write(dir, ARTICLES, &Catalog::default())?;
+    manifest::write::<[(String, u128)]>(dir, DIRS, &[])?;
     std::fs::write(dir.join("corpus.txt"), format!("{}\n", corpus.display()))
         .map_err(write_err(dir))?;
     Ok(index)
@@ -201,7 +209,7 @@ fn document(f: &Fields, rel: &str, a: &Article) -> TantivyDocument {
     doc.add_text(f.title, &a.title);
     doc.add_text(f.body, a.paragraphs.join("\n\n"));
     if let Some(d) = &a.date {
-        doc.add_text(f.date, d);
+        doc.add_text(f.date, d.iso());
     }
     if let Some(s) = &a.source {
         doc.add_text(f.source, s);
@@ -209,13 +217,32 @@ fn document(f: &Fields, rel: &str, a: &Article) -> TantivyDocument {
     doc
 }
 
-fn meta(rel: &str, a: &Article) -> ArticleMeta {
-    ArticleMeta {
-        id: a.id.clone(),
-        date: a.date.clone(),
-        source: a.source.clone(),
-        rel: rel.to_string(),
-        title: a.title.clone(),
+/// What the catalog needs of an article read on a worker (the article's text is dropped there).
+struct Listed {
+    id: String,
+    title: String,
+    date: Option<PartialDate>,
+    source: Option<String>,
+}
+
+impl Listed {
+    fn of(a: &Article) -> Listed {
+        Listed {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            date: a.date,
+            source: a.source.clone(),
+        }
+    }
+
+    fn meta<'a>(&'a self, rel: &'a str) -> ArticleMeta<'a> {
+        ArticleMeta {
+            id: &self.id,
+            date: self.date,
+            source: self.source.as_deref(),
+            rel,
+            title: &self.title,
+        }
     }
 }
 
@@ -243,7 +270,7 @@ fn lock(dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<File, IndexErr
 struct Read {
     rel: String,
     record: FileRecord,
-    metas: Vec<ArticleMeta>,
+    listed: Vec<Listed>,
     warnings: Vec<Warning>,
     bytes: u64,
     reindexed: bool,
@@ -287,35 +314,38 @@ pub(super) fn open(
         },
     };
     let (_, fields) = schema();
-    let (index, old) = match existing {
-        Some((index, reader)) => {
-            if options.quick && dirs_unchanged(&dir, &corpus) {
-                let mut entities = super::entities::open(&dir);
-                if entities.is_none() && options.entities {
-                    let files =
-                        manifest::read_files(&dir).map_err(read_err(&dir.join("files.tsv")))?;
-                    let (e, es) =
-                        super::entities::update(&dir, &corpus, &files, threads(options), progress)?;
-                    entities = Some(e);
-                    stats.entities = Some(es);
-                }
-                let library = Library {
-                    corpus,
-                    dir,
-                    index,
-                    reader,
-                    fields,
-                    entities,
-                };
-                stats.quick = true;
-                stats.articles = library.num_docs() as usize;
-                stats.elapsed = started.elapsed();
-                return Ok((library, stats));
+    // A valid index whose folders did not change is opened as it is (the quick check).
+    let existing = match existing {
+        Some(e) if options.quick && dirs_unchanged(&dir, &corpus) => {
+            let mut entities = super::entities::open(&dir);
+            if entities.is_none() && options.entities {
+                let files: Files = manifest::read(&dir, FILES)?;
+                let (e, es) =
+                    super::entities::update(&dir, &corpus, &files, threads(options), progress)?;
+                entities = Some(e);
+                stats.entities = Some(es);
             }
-            let files = manifest::read_files(&dir).map_err(read_err(&dir.join("files.tsv")))?;
-            (index, files)
+            stats.quick = true;
+            let library = Library::new(corpus, dir, e.index, e.reader, e.catalog, entities);
+            stats.articles = library.num_docs() as usize;
+            stats.elapsed = started.elapsed();
+            return Ok((library, stats));
         }
-        None => (create(&dir, &corpus)?, HashMap::new()),
+        // The full check needs the file records too; damaged ones mean a rebuild.
+        Some(e) => match manifest::read::<Files>(&dir, FILES) {
+            Ok(files) => Some((e, files)),
+            Err(err) => {
+                let reason = err.to_string();
+                progress(Progress::Rebuilding(reason.clone()));
+                stats.rebuilt = Some(reason);
+                None
+            }
+        },
+        None => None,
+    };
+    let (index, old, old_catalog) = match existing {
+        Some((e, files)) => (e.index, files, e.catalog),
+        None => (create(&dir, &corpus)?, Files::new(), Catalog::default()),
     };
     progress(Progress::Scanning);
     let scan = scan_dir(&corpus)?;
@@ -329,16 +359,17 @@ pub(super) fn open(
         .filter(|r| !current.contains_key(r.as_str()))
         .cloned()
         .collect();
+    // New, changed, or named differently now (another file took its name, or gave it back).
     let to_read: Vec<&FileEntry> = entries
         .iter()
         .filter(|e| {
             old.get(&e.rel)
-                .is_none_or(|r| r.size != e.size || r.mtime_ns != e.mtime_ns)
+                .is_none_or(|r| r.size != e.size || r.mtime_ns != e.mtime_ns || r.id != e.id)
         })
         .collect();
 
-    let files = if to_read.is_empty() && removed.is_empty() {
-        old
+    let (files, catalog) = if to_read.is_empty() && removed.is_empty() {
+        (old, old_catalog)
     } else {
         let tv = dir.join("tantivy");
         let threads = threads(options);
@@ -354,43 +385,41 @@ pub(super) fn open(
         writer.commit().map_err(tv_err(&tv))?;
         writer.wait_merging_threads().map_err(tv_err(&tv))?;
 
-        // New manifest: old records minus removed, plus what was read.
-        let mut files = old;
-        for rel in &removed {
-            files.remove(rel);
-        }
+        // New manifests: the old ones minus removed and re-indexed files, plus what was read.
         let changed: std::collections::HashSet<&str> = reads
             .iter()
             .filter(|r| r.reindexed)
             .map(|r| r.rel.as_str())
             .chain(removed.iter().map(String::as_str))
             .collect();
-        let mut articles: Vec<ArticleMeta> = if stats.built || stats.rebuilt.is_some() {
-            Vec::new()
-        } else {
-            manifest::read_articles(&dir)
-                .map_err(read_err(&dir.join("articles.tsv")))?
-                .into_iter()
-                .filter(|a| !changed.contains(a.rel.as_str()))
-                .collect()
-        };
+        let catalog = Catalog::build(
+            old_catalog
+                .iter()
+                .filter(|a| !changed.contains(a.rel))
+                .chain(
+                    reads
+                        .iter()
+                        .filter(|r| r.reindexed)
+                        .flat_map(|r| r.listed.iter().map(|l| l.meta(&r.rel))),
+                ),
+        );
+        let mut files = old;
+        for rel in &removed {
+            files.remove(rel);
+        }
         for r in reads {
             stats.files_read += 1;
             stats.bytes_read += r.bytes;
             stats.reindexed += usize::from(r.reindexed);
             stats.warnings.extend(r.warnings);
-            files.insert(r.rel.clone(), r.record);
-            if r.reindexed {
-                articles.extend(r.metas);
-            }
+            files.insert(r.rel, r.record);
         }
-        articles.sort_by(|a, b| a.id.cmp(&b.id));
         stats.removed = removed.len();
-        manifest::write_articles(&dir, &articles).map_err(write_err(&dir))?;
-        manifest::write_files(&dir, &files).map_err(write_err(&dir))?;
-        files
+        manifest::write(&dir, ARTICLES, &catalog)?;
+        manifest::write(&dir, FILES, &files)?;
+        (files, catalog)
     };
-    manifest::write_dirs(&dir, &scan.dirs).map_err(write_err(&dir))?;
+    manifest::write(&dir, DIRS, &scan.dirs)?;
     stats.elapsed = started.elapsed();
 
     // The entity pass: built on request, then kept in step with the text index.
@@ -408,14 +437,7 @@ pub(super) fn open(
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(tv_err(&dir))?;
-    let library = Library {
-        corpus,
-        dir,
-        index,
-        reader,
-        fields,
-        entities,
-    };
+    let library = Library::new(corpus, dir, index, reader, catalog, entities);
     stats.articles = library.num_docs() as usize;
     Ok((library, stats))
 }
@@ -424,7 +446,7 @@ pub(super) fn open(
 /// whose bytes hash to what was indexed before (touched, not changed) is not re-indexed.
 fn read_and_index(
     to_read: &[&FileEntry],
-    old: &HashMap<String, FileRecord>,
+    old: &Files,
     writer: &IndexWriter<TantivyDocument>,
     fields: &Fields,
     threads: usize,
@@ -433,7 +455,10 @@ fn read_and_index(
     let mut report = |done, total| progress(Progress::Indexing { done, total });
     super::pool::for_each(to_read, threads, &mut report, |entry| {
         let (articles, warnings, hash) = load_file(entry);
-        let unchanged = old.get(&entry.rel).is_some_and(|r| r.hash == hash);
+        // Touched but not changed, and still named the same: nothing to index.
+        let unchanged = old
+            .get(&entry.rel)
+            .is_some_and(|r| r.hash == hash && r.id == entry.id);
         if !unchanged {
             writer.delete_term(Term::from_field_text(fields.rel, &entry.rel));
             for a in &articles {
@@ -451,8 +476,9 @@ fn read_and_index(
                 size: entry.size,
                 mtime_ns: entry.mtime_ns,
                 hash,
+                id: entry.id.clone(),
             },
-            metas: articles.iter().map(|a| meta(&entry.rel, a)).collect(),
+            listed: articles.iter().map(Listed::of).collect(),
             warnings,
             bytes: entry.size.min(crate::corpus::MAX_FILE_BYTES),
             reindexed: !unchanged,

@@ -4,8 +4,8 @@
 //! It is a separate tantivy index because tagging costs several times more than indexing text:
 //! keeping it apart lets search work as soon as the text is indexed, and lets the TUI fill the
 //! entity filter in afterwards. Its folder is keyed by the model's fingerprint, so a new model
-//! re-tags the corpus. `tagged.tsv` records the content hash each file was tagged at; only files
-//! whose hash differs are read again.
+//! re-tags the corpus. `tagged.bin` records, per file, the content hash and id it was tagged at;
+//! only files where either differs are read again.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use super::manifest::FileRecord;
+use super::manifest::{self, FileRecord, Files};
 use super::{register_analyzer, IndexError, Progress};
 use crate::corpus::{load_file, FileEntry, Warning};
 use crate::entities::{entity_key, extract_with, EntityKind, Tagger};
@@ -75,7 +75,7 @@ pub struct EntityStats {
 /// One file as the entity pass read it.
 struct TaggedFile {
     rel: String,
-    hash: u64,
+    stamp: u64,
     size: u64,
     warnings: Vec<Warning>,
 }
@@ -105,34 +105,17 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
     }
 }
 
-fn read_tagged(edir: &Path) -> Option<HashMap<String, u64>> {
-    let text = std::fs::read_to_string(edir.join("tagged.tsv")).ok()?;
-    Some(
-        text.lines()
-            .filter_map(|l| {
-                let (rel, h) = l.rsplit_once('\t')?;
-                Some((rel.to_string(), u64::from_str_radix(h, 16).ok()?))
-            })
-            .collect(),
-    )
-}
+/// `tagged.bin`: corpus file → [`stamp`] it was tagged at. Written last, so its presence means a
+/// complete entity index.
+const TAGGED: &str = "tagged.bin";
 
-fn write_tagged(edir: &Path, tagged: &HashMap<String, u64>) -> std::io::Result<()> {
-    let mut rels: Vec<&String> = tagged.keys().collect();
-    rels.sort();
-    let mut out = String::with_capacity(rels.len() * 40);
-    for rel in rels {
-        out.push_str(&format!(
-            "{}\t{:016x}\n",
-            rel.replace(['\t', '\n'], " "),
-            tagged[rel]
-        ));
-    }
-    crate::atomic::write_atomic(&edir.join("tagged.tsv"), |w| w.write_all(out.as_bytes()))
+/// What a file was tagged at: its content hash and the id its articles were named from.
+fn stamp(rec: &FileRecord) -> u64 {
+    rec.hash ^ super::id_hash(&rec.id).rotate_left(17)
 }
 
 fn open_existing(edir: &Path) -> Option<(Index, HashMap<String, u64>)> {
-    let tagged = read_tagged(edir)?;
+    let tagged: HashMap<String, u64> = manifest::read(edir, TAGGED).ok()?;
     let index = Index::open_in_dir(edir.join("tantivy")).ok()?;
     if index.schema() != schema().0 {
         return None;
@@ -153,11 +136,11 @@ fn reader_of(index: &Index, edir: &Path) -> Result<EntityIndex, IndexError> {
     })
 }
 
-/// Opens the entity index of the index in `dir` if a complete one exists (its `tagged.tsv` is
+/// Opens the entity index of the index in `dir` if a complete one exists (its `tagged.bin` is
 /// written last), without tagging and without reading the manifest.
 pub(super) fn open(dir: &Path) -> Option<EntityIndex> {
     let edir = folder(dir);
-    if !edir.join("tagged.tsv").is_file() {
+    if !edir.join(TAGGED).is_file() {
         return None;
     }
     let index = Index::open_in_dir(edir.join("tantivy")).ok()?;
@@ -173,7 +156,7 @@ pub(super) fn open(dir: &Path) -> Option<EntityIndex> {
 pub(super) fn update(
     dir: &Path,
     corpus: &Path,
-    files: &HashMap<String, FileRecord>,
+    files: &Files,
     threads: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(EntityIndex, EntityStats), IndexError> {
@@ -209,7 +192,7 @@ pub(super) fn update(
         .collect();
     let mut to_tag: Vec<(&String, &FileRecord)> = files
         .iter()
-        .filter(|(rel, r)| tagged.get(*rel) != Some(&r.hash))
+        .filter(|(rel, r)| tagged.get(*rel) != Some(&stamp(r)))
         .collect();
     to_tag.sort_by(|a, b| a.0.cmp(b.0));
     let mut stats = EntityStats {
@@ -236,6 +219,7 @@ pub(super) fn update(
         let entry = FileEntry {
             path: corpus.join(rel),
             rel: rel.to_string(),
+            id: rec.id.clone(),
             size: rec.size,
             mtime_ns: rec.mtime_ns,
         };
@@ -245,7 +229,8 @@ pub(super) fn update(
             let mut doc = TantivyDocument::default();
             doc.add_u64(fields.idh, super::id_hash(&a.id));
             doc.add_text(fields.rel, rel);
-            for e in extract_with(tagger, &a.text(), a.date.as_deref()) {
+            let date = a.date.map(|d| d.iso());
+            for e in extract_with(tagger, &a.text(), date.as_deref()) {
                 let field = match e.kind {
                     EntityKind::Person => fields.person,
                     EntityKind::Place => fields.place,
@@ -261,7 +246,10 @@ pub(super) fn update(
         }
         Ok(TaggedFile {
             rel: rel.to_string(),
-            hash,
+            stamp: stamp(&FileRecord {
+                hash,
+                ..rec.clone()
+            }),
             size: rec.size,
             warnings,
         })
@@ -272,7 +260,7 @@ pub(super) fn update(
     writer.wait_merging_threads().map_err(tv_err(&tv))?;
     for TaggedFile {
         rel,
-        hash,
+        stamp,
         size,
         warnings,
     } in results
@@ -280,9 +268,9 @@ pub(super) fn update(
         stats.files_tagged += 1;
         stats.bytes_tagged += size;
         stats.warnings.extend(warnings);
-        tagged.insert(rel, hash);
+        tagged.insert(rel, stamp);
     }
-    write_tagged(&edir, &tagged).map_err(write_err(&edir))?;
+    manifest::write(&edir, TAGGED, &tagged)?;
     stats.elapsed = started.elapsed();
     Ok((reader_of(&index, &edir)?, stats))
 }

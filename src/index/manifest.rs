@@ -1,149 +1,125 @@
-//! The manifest beside the tantivy index: what was indexed from which file, so a relaunch can
+//! The manifests beside the tantivy index: what was indexed from which file, so a relaunch can
 //! tell changed files from unchanged ones by size and mtime alone, and list articles without
 //! opening any article file.
+//!
+//! Every manifest is one serde value in `postcard` (compact, and read without parsing text),
+//! followed by the xxh3 of those bytes: a damaged or truncated manifest
+//! is refused as a whole and the index rebuilt, never half-trusted.
 
 use std::collections::HashMap;
-
-use crate::atomic::write_atomic;
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::catalog::Catalog;
+use super::IndexError;
+use crate::atomic::write_atomic;
+
+/// `files.bin`: what the index knows of each corpus file.
+pub(crate) const FILES: &str = "files.bin";
+/// `articles.bin`: the [`Catalog`].
+pub(crate) const ARTICLES: &str = "articles.bin";
+/// `dirs.bin`: every folder's mtime at the last full scan.
+pub(crate) const DIRS: &str = "dirs.bin";
+
 /// What the index knows of one corpus file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileRecord {
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct FileRecord {
+    /// Size in bytes when indexed.
     pub size: u64,
+    /// Modification time in ns when indexed.
     pub mtime_ns: u128,
+    /// xxh3 of the bytes indexed.
     pub hash: u64,
-}
-
-/// One article's list entry, as stored in the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ArticleMeta {
-    /// The article id.
+    /// The id its articles were named from ([`crate::corpus::FileEntry::id`]): when a new file
+    /// claims the same name, the old one is re-indexed under its new id.
     pub id: String,
-    /// ISO date, when known.
-    pub date: Option<String>,
-    /// Source agency, when known.
-    pub source: Option<String>,
-    /// Path of its file relative to the corpus root.
-    pub rel: String,
-    /// Title.
-    pub title: String,
 }
 
-fn field(s: &str) -> String {
-    s.replace(['\t', '\n', '\r'], " ")
-}
+/// Corpus file (relative path) → record.
+pub(crate) type Files = HashMap<String, FileRecord>;
 
-fn opt(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_string())
-}
-
-/// Reads `files.tsv`: rel → record. Malformed lines are ignored (the file is rewritten whole).
-pub fn read_files(dir: &Path) -> std::io::Result<HashMap<String, FileRecord>> {
-    let text = std::fs::read_to_string(dir.join("files.tsv"))?;
-    let mut map = HashMap::with_capacity(text.len() / 48);
-    for line in text.lines() {
-        let mut c = line.split('\t');
-        let (Some(rel), Some(size), Some(mtime), Some(hash)) =
-            (c.next(), c.next(), c.next(), c.next())
-        else {
-            continue;
-        };
-        if let (Ok(size), Ok(mtime_ns), Ok(hash)) =
-            (size.parse(), mtime.parse(), u64::from_str_radix(hash, 16))
-        {
-            map.insert(
-                rel.to_string(),
-                FileRecord {
-                    size,
-                    mtime_ns,
-                    hash,
-                },
-            );
-        }
+/// Reads the manifest `name` in `dir`, checking its checksum.
+pub(crate) fn read<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<T, IndexError> {
+    let path = dir.join(name);
+    let bytes = std::fs::read(&path).map_err(|source| IndexError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let damaged = |what: &str| IndexError::Read {
+        path: path.clone(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string()),
+    };
+    let Some(split) = bytes.len().checked_sub(8) else {
+        return Err(damaged("truncated"));
+    };
+    let (body, sum) = bytes.split_at(split);
+    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
+        return Err(damaged("checksum mismatch"));
     }
-    Ok(map)
+    postcard::from_bytes(body).map_err(|e| damaged(&e.to_string()))
 }
 
-/// Reads `articles.tsv`, sorted by id.
-pub fn read_articles(dir: &Path) -> std::io::Result<Vec<ArticleMeta>> {
-    let text = std::fs::read_to_string(dir.join("articles.tsv"))?;
-    let mut out: Vec<ArticleMeta> = text
-        .lines()
-        .filter_map(|line| {
-            let mut c = line.splitn(5, '\t');
-            Some(ArticleMeta {
-                id: c.next()?.to_string(),
-                date: opt(c.next()?),
-                source: opt(c.next()?),
-                rel: c.next()?.to_string(),
-                title: c.next()?.to_string(),
-            })
-        })
-        .collect();
-    // Written sorted; only a hand-edited file needs the sort.
-    if !out.is_sorted_by(|a, b| a.id <= b.id) {
-        out.sort_by(|a, b| a.id.cmp(&b.id));
+/// Writes the manifest `name` in `dir` atomically, with its checksum.
+pub(crate) fn write<T: Serialize + ?Sized>(
+    dir: &Path,
+    name: &str,
+    value: &T,
+) -> Result<(), IndexError> {
+    let path = dir.join(name);
+    let write_err = |source| IndexError::Write {
+        path: path.clone(),
+        source,
+    };
+    let body = postcard::to_stdvec(value).map_err(|e| write_err(std::io::Error::other(e)))?;
+    let sum = xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes();
+    write_atomic(&path, |w| {
+        w.write_all(&body)?;
+        w.write_all(&sum)
+    })
+    .map_err(write_err)
+}
+
+/// Reads and checks the catalog.
+pub(crate) fn read_catalog(dir: &Path) -> Result<Catalog, IndexError> {
+    let catalog: Catalog = read(dir, ARTICLES)?;
+    catalog.validate().map_err(|e| IndexError::Read {
+        path: dir.join(ARTICLES),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })?;
+    Ok(catalog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_damage_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Files::new();
+        files.insert(
+            "a.txt".into(),
+            FileRecord {
+                size: 3,
+                mtime_ns: 7,
+                hash: 9,
+                id: "a".into(),
+            },
+        );
+        write(dir.path(), FILES, &files).unwrap();
+        assert_eq!(read::<Files>(dir.path(), FILES).unwrap(), files);
+        let p = dir.path().join(FILES);
+        let mut bytes = std::fs::read(&p).unwrap();
+        bytes[1] ^= 0x55;
+        std::fs::write(&p, &bytes).unwrap();
+        let err = read::<Files>(dir.path(), FILES).unwrap_err().to_string();
+        assert!(
+            err.contains("files.bin") && err.contains("checksum"),
+            "{err}"
+        );
+        std::fs::write(&p, b"x").unwrap();
+        assert!(read::<Files>(dir.path(), FILES).is_err());
     }
-    Ok(out)
-}
-
-/// Writes `files.tsv` (sorted, so the same corpus gives the same bytes).
-pub fn write_files(dir: &Path, files: &HashMap<String, FileRecord>) -> std::io::Result<()> {
-    let mut rels: Vec<&String> = files.keys().collect();
-    rels.sort();
-    write_atomic(&dir.join("files.tsv"), |w| {
-        for rel in rels {
-            let r = &files[rel];
-            writeln!(
-                w,
-                "{}\t{}\t{}\t{:016x}",
-                field(rel),
-                r.size,
-                r.mtime_ns,
-                r.hash
-            )?;
-        }
-        Ok(())
-    })
-}
-
-/// Writes `articles.tsv`.
-pub fn write_articles(dir: &Path, articles: &[ArticleMeta]) -> std::io::Result<()> {
-    write_atomic(&dir.join("articles.tsv"), |w| {
-        for a in articles {
-            writeln!(
-                w,
-                "{}\t{}\t{}\t{}\t{}",
-                field(&a.id),
-                field(a.date.as_deref().unwrap_or("")),
-                field(a.source.as_deref().unwrap_or("")),
-                field(&a.rel),
-                field(&a.title)
-            )?;
-        }
-        Ok(())
-    })
-}
-
-/// Reads `dirs.tsv`: folder → mtime at the last full scan.
-pub fn read_dirs(dir: &Path) -> std::io::Result<Vec<(String, u128)>> {
-    let text = std::fs::read_to_string(dir.join("dirs.tsv"))?;
-    Ok(text
-        .lines()
-        .filter_map(|l| {
-            let (rel, m) = l.rsplit_once('\t')?;
-            Some((rel.to_string(), m.parse().ok()?))
-        })
-        .collect())
-}
-
-/// Writes `dirs.tsv`.
-pub fn write_dirs(dir: &Path, dirs: &[(String, u128)]) -> std::io::Result<()> {
-    write_atomic(&dir.join("dirs.tsv"), |w| {
-        for (rel, m) in dirs {
-            writeln!(w, "{}\t{m}", field(rel))?;
-        }
-        Ok(())
-    })
 }

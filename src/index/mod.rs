@@ -5,23 +5,29 @@
 //! ```text
 //! <cache>/index-v<SCHEMA>/<xxh3 of the corpus path>/
 //!     corpus.txt     the corpus path (tells a foreign index apart)
-//!     files.tsv      one line per corpus file: rel, size, mtime, content hash
-//!     articles.tsv   one line per article: id, date, source, rel, title (for `list` and the TUI)
+//!     files.bin      per corpus file: size, mtime, content hash, the id it was named from
+//!     articles.bin   the catalog: every article's id, title, date, source, file, sorted by id
+//!     dirs.bin       every folder's mtime at the last full scan (the quick check)
 //!     lock           held while building or updating, so two qari processes take turns
 //!     tantivy/       the index itself
+//!     entities-<fingerprint>/   the entity index (tantivy/ and tagged.bin)
 //! ```
+//! The manifests are checksummed `postcard` values (see `manifest.rs`); the catalog is read once
+//! per open and held by the [`Library`], so listing and opening articles read no manifest.
 
 mod build;
+mod catalog;
 mod entities;
 mod manifest;
 mod pool;
 mod search;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use build::{OpenOptions, Progress, UpdateStats};
+pub use catalog::{ArticleMeta, Catalog};
 pub use entities::EntityStats;
-pub use manifest::ArticleMeta;
 pub use search::{Hit, QueryError};
 
 use tantivy::schema::{
@@ -34,7 +40,7 @@ use crate::text::analyzer::{text_analyzer, ANALYZER_NAME};
 
 /// Bumped whenever the schema, the analyzer or the manifest format changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +118,7 @@ pub struct Library {
     index: tantivy::Index,
     reader: tantivy::IndexReader,
     fields: Fields,
+    catalog: Arc<Catalog>,
     entities: Option<entities::EntityIndex>,
 }
 
@@ -139,6 +146,26 @@ pub fn index_dir(cache_dir: &Path, corpus: &Path) -> PathBuf {
 }
 
 impl Library {
+    /// The one place a Library is put together (quick and full opens alike).
+    fn new(
+        corpus: PathBuf,
+        dir: PathBuf,
+        index: tantivy::Index,
+        reader: tantivy::IndexReader,
+        catalog: Catalog,
+        entities: Option<entities::EntityIndex>,
+    ) -> Library {
+        Library {
+            corpus,
+            dir,
+            index,
+            reader,
+            fields: schema().1,
+            catalog: Arc::new(catalog),
+            entities,
+        }
+    }
+
     /// Opens the index of `corpus` under `cache_dir`, building it on first use and bringing it up
     /// to date with the folder otherwise (only changed files are read). Reports progress.
     pub fn open(
@@ -160,33 +187,24 @@ impl Library {
         &self.dir
     }
 
-    /// Every article's metadata, as the last update saw it, sorted by id. Reads no article file.
-    pub fn articles(&self) -> Result<Vec<ArticleMeta>, IndexError> {
-        manifest::read_articles(&self.dir).map_err(|e| IndexError::Read {
-            path: self.dir.join("articles.tsv"),
-            source: e,
-        })
+    /// Every article's list entry, as the last update saw it, sorted by id. Held in memory since
+    /// the open: reads no file.
+    pub fn articles(&self) -> &Arc<Catalog> {
+        &self.catalog
     }
 
-    /// Resolves an id or unique id prefix.
-    pub fn resolve(&self, prefix: &str) -> Result<ArticleMeta, IndexError> {
-        let metas = self.articles()?;
-        let id =
-            crate::corpus::resolve_in(metas.iter().map(|m| m.id.as_str()), prefix)?.to_string();
-        Ok(metas
-            .into_iter()
-            .find(|m| m.id == id)
-            .ok_or(crate::corpus::IdError::Unknown(id))?)
-    }
-
-    /// Reads the article `id` (or unique prefix) from its file.
+    /// Reads the article `id` (or unique prefix) from its file, and only that file.
     pub fn load(&self, prefix: &str) -> Result<crate::corpus::Article, IndexError> {
-        let meta = self.resolve(prefix)?;
-        let path = self.corpus.join(&meta.rel);
+        let meta = self
+            .catalog
+            .get(self.catalog.resolve(prefix)?)
+            .ok_or_else(|| crate::corpus::IdError::Unknown(prefix.to_string()))?;
+        let path = self.corpus.join(meta.rel);
         let entry = crate::corpus::FileEntry {
             size: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
             path: path.clone(),
-            rel: meta.rel.clone(),
+            rel: meta.rel.to_string(),
+            id: crate::corpus::file_id_of(meta.id, meta.rel),
             mtime_ns: 0,
         };
         let (articles, warnings, _) = crate::corpus::load_file(&entry);
@@ -224,4 +242,86 @@ pub(crate) fn register_analyzer(index: &tantivy::Index) {
         entities::ENTITY_ANALYZER,
         TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::FILES_READ;
+
+    fn files_read() -> u64 {
+        FILES_READ.with(|n| n.get())
+    }
+
+    #[test]
+    fn opening_an_article_reads_only_its_own_file() {
+        let corpus = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        for i in 0..40 {
+            std::fs::write(
+                corpus.path().join(format!("{i:03}.txt")),
+                format!("عنوان {i}\n\n(سانا - 21 اكتوبر 2020) نص المقال {i}"),
+            )
+            .unwrap();
+        }
+        std::fs::write(
+            corpus.path().join("batch.jsonl"),
+            "{\"title\":\"أ\",\"body\":\"نص\",\"id\":\"r1\"}\n{\"title\":\"ب\",\"body\":\"نص\",\"id\":\"r2\"}\n",
+        )
+        .unwrap();
+        let open = || {
+            Library::open(
+                corpus.path(),
+                cache.path(),
+                OpenOptions::default(),
+                &mut |_| {},
+            )
+        };
+        let (lib, stats) = open().unwrap();
+        assert_eq!(stats.articles, 42);
+        assert_eq!(lib.articles().len(), 42);
+        // The manifests are not needed once the library is open: remove them to prove it.
+        for f in [manifest::ARTICLES, manifest::FILES, manifest::DIRS] {
+            std::fs::remove_file(lib.dir().join(f)).unwrap();
+        }
+        let before = files_read();
+        let a = lib.load("017").unwrap();
+        assert_eq!(a.title, "عنوان 17");
+        assert_eq!(a.date.map(|d| d.iso()).as_deref(), Some("2020-10-21"));
+        assert_eq!(files_read() - before, 1);
+        let r = lib.load("batch/r2").unwrap();
+        assert_eq!(r.title, "ب");
+        assert_eq!(files_read() - before, 2);
+        // A relaunch notices the missing manifests and rebuilds.
+        drop(lib);
+        let (lib, stats) = open().unwrap();
+        assert!(stats.rebuilt.is_some(), "{stats:?}");
+        assert_eq!(lib.articles().len(), 42);
+    }
+
+    #[test]
+    fn a_file_that_loses_its_name_is_reindexed_under_the_new_one() {
+        let corpus = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        std::fs::write(corpus.path().join("b.txt"), "عنوان ب\n\nنص").unwrap();
+        let open = || {
+            Library::open(
+                corpus.path(),
+                cache.path(),
+                OpenOptions::default(),
+                &mut |_| {},
+            )
+        };
+        let (lib, _) = open().unwrap();
+        assert_eq!(lib.articles().get(0).unwrap().id, "b");
+        drop(lib);
+        // `b.md` sorts first and takes the name `b`; `b.txt` becomes `b.txt` though its bytes
+        // did not change.
+        std::fs::write(corpus.path().join("b.md"), "# عنوان م\n\nنص").unwrap();
+        let (lib, _) = open().unwrap();
+        let ids: Vec<&str> = lib.articles().iter().map(|a| a.id).collect();
+        assert_eq!(ids, ["b", "b.txt"]);
+        assert_eq!(lib.load("b.txt").unwrap().title, "عنوان ب");
+        assert_eq!(lib.search("عنوان", 10).unwrap().len(), 2);
+    }
 }

@@ -49,8 +49,8 @@ pub struct Hit {
     pub snippet: String,
     /// Byte ranges of the matched words inside `snippet`.
     pub highlights: Vec<Range<usize>>,
-    /// ISO date, when known.
-    pub date: Option<String>,
+    /// Date, when known.
+    pub date: Option<crate::text::dates::PartialDate>,
     /// Source agency, when known.
     pub source: Option<String>,
 }
@@ -224,10 +224,10 @@ impl Library {
             .into_iter()
             .collect();
         Ok(self
-            .articles()?
-            .into_iter()
-            .filter(|a| hashes.contains(&super::id_hash(&a.id)))
-            .map(|a| a.id)
+            .articles()
+            .iter()
+            .filter(|a| hashes.contains(&super::id_hash(a.id)))
+            .map(|a| a.id.to_string())
             .collect())
     }
 
@@ -299,7 +299,8 @@ pub(super) fn search(lib: &Library, query: &str, limit: usize) -> Result<Vec<Hit
             score,
             snippet,
             highlights,
-            date: stored_str(&doc, lib.fields.date),
+            date: stored_str(&doc, lib.fields.date)
+                .and_then(|d| crate::text::dates::PartialDate::from_iso(&d)),
             source: stored_str(&doc, lib.fields.source),
         });
     }

@@ -49,6 +49,89 @@ impl PartialDate {
     pub fn is_complete(&self) -> bool {
         self.year.is_some() && self.month.is_some() && self.day.is_some()
     }
+
+    /// Parses the ISO forms [`iso`](Self::iso) writes (`2020-10-21`, `2020-10`, `2020`,
+    /// `--10-21`, `--10`); a time after the date (`2020-10-21T08:00Z`) is ignored. `None` for
+    /// anything else, out-of-range months and days included.
+    pub fn from_iso(s: &str) -> Option<PartialDate> {
+        let s = s.trim();
+        let s = s.split_once('T').map_or(s, |(d, _)| d);
+        let (year, rest) = match s.strip_prefix("--") {
+            Some(rest) => (None, rest),
+            None => {
+                let (y, rest) = s.split_once('-').unwrap_or((s, ""));
+                if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                (Some(y.parse().ok()?), rest)
+            }
+        };
+        let mut parts = rest.split('-').filter(|p| !p.is_empty());
+        let number = |p: &str, max: u8| -> Option<u8> {
+            let ok = (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+            ok.then(|| p.parse().ok())
+                .flatten()
+                .filter(|n| (1..=max).contains(n))
+        };
+        let month = parts
+            .next()
+            .map(|m| number(m, 12))
+            .map_or(Ok(None), |m| m.map(Some).ok_or(()));
+        let day = parts
+            .next()
+            .map(|d| number(d, 31))
+            .map_or(Ok(None), |d| d.map(Some).ok_or(()));
+        let (Ok(month), Ok(day), None) = (month, day, parts.next()) else {
+            return None;
+        };
+        let date = PartialDate { year, month, day };
+        (date.year.is_some() || date.month.is_some()).then_some(date)
+    }
+
+    /// The date as one number that sorts like the date (year, then month, then day; a missing
+    /// part sorts first) and round-trips through [`unpack`](Self::unpack); never 0, so 0 can
+    /// stand for "no date" in compact tables.
+    pub fn pack(&self) -> u32 {
+        (u32::from(self.year.unwrap_or(0)) << 10)
+            | (u32::from(self.month.unwrap_or(0)) << 5)
+            | u32::from(self.day.unwrap_or(0))
+            | (1 << 31)
+    }
+
+    /// The date [`pack`](Self::pack) made, or `None` for 0.
+    pub fn unpack(n: u32) -> Option<PartialDate> {
+        if n & (1 << 31) == 0 {
+            return None;
+        }
+        let part = |v: u32| (v != 0).then_some(v);
+        Some(PartialDate {
+            year: part((n >> 10) & 0xFFFF).map(|y| y as u16),
+            month: part((n >> 5) & 0x1F).map(|m| m as u8),
+            day: part(n & 0x1F).map(|d| d as u8),
+        })
+    }
+}
+
+impl std::fmt::Display for PartialDate {
+    /// The ISO form, as [`PartialDate::iso`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+/// Dates are written to JSON (and read back) in their ISO form, as qari always printed them.
+impl serde::Serialize for PartialDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PartialDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        PartialDate::from_iso(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an ISO date: {s:?}")))
+    }
 }
 
 /// A date found in a text, with the byte range of its words.
@@ -299,6 +382,37 @@ fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(Da
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn iso_round_trips_and_packs_in_date_order() {
+        for iso in ["2020-10-21", "2020-10", "2020", "--10-21", "--10"] {
+            let d = PartialDate::from_iso(iso).unwrap();
+            assert_eq!(d.iso(), iso);
+            assert_eq!(PartialDate::unpack(d.pack()), Some(d));
+        }
+        assert_eq!(
+            PartialDate::from_iso("2020-10-21T08:00:00Z").map(|d| d.iso()),
+            Some("2020-10-21".into())
+        );
+        for bad in [
+            "",
+            "20",
+            "2020-13",
+            "2020-10-32",
+            "yesterday",
+            "2020-1x",
+            "\x1b]0;x\x07",
+        ] {
+            assert_eq!(PartialDate::from_iso(bad), None, "{bad:?}");
+        }
+        let order = ["--10-21", "2019", "2019-12-31", "2020-01", "2020-01-02"];
+        let packed: Vec<u32> = order
+            .iter()
+            .map(|s| PartialDate::from_iso(s).unwrap().pack())
+            .collect();
+        assert!(packed.windows(2).all(|w| w[0] < w[1]), "{packed:?}");
+        assert_eq!(PartialDate::unpack(0), None);
+    }
+
     use super::*;
 
     fn iso_all(text: &str) -> Vec<String> {

@@ -52,13 +52,12 @@ impl Source for LibrarySource {
     fn articles(&self) -> Vec<ArticleMeta> {
         self.current()
             .articles()
-            .unwrap_or_default()
-            .into_iter()
+            .iter()
             .map(|m| ArticleMeta {
-                id: m.id,
-                title: m.title,
-                date: m.date,
-                source: m.source,
+                id: m.id.to_string(),
+                title: m.title.to_string(),
+                date: m.date.map(|d| d.iso()),
+                source: m.source.map(str::to_string),
             })
             .collect()
     }

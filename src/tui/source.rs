@@ -60,7 +60,8 @@ pub struct ArticleView {
 impl ArticleView {
     /// The reader's view of a corpus article, with the entities the tagger finds in it.
     pub fn tagged(a: crate::corpus::Article) -> Result<ArticleView, String> {
-        let entities = crate::entities::extract(&a.text(), a.date.as_deref())
+        let date = a.date.map(|d| d.iso());
+        let entities = crate::entities::extract(&a.text(), date.as_deref())
             .map_err(|e| e.to_string())?
             .into_iter()
             .map(|e| Entity {
@@ -75,7 +76,7 @@ impl ArticleView {
             id: a.id,
             title: a.title,
             paragraphs: a.paragraphs,
-            date: a.date,
+            date,
             source: a.source,
             entities,
         })
