@@ -56,7 +56,16 @@ fn logical_has_the_same_line_breaks_unpadded() {
 
 #[test]
 fn output_is_title_blank_paragraphs_and_nothing_else() {
-    let article = common::article_from("x", "Title here\n\nفقرة أولى\n\n\n\nSecond paragraph\n");
+    // Built by hand: the loader would take this short Latin line for navigation, not a title.
+    let article = qari::corpus::Article {
+        id: "x".into(),
+        title: "Title here".into(),
+        paragraphs: vec!["فقرة أولى".into(), "Second paragraph".into()],
+        date: None,
+        source: None,
+        path: "x.txt".into(),
+        truncated: false,
+    };
     let mut out = Vec::new();
     let opts = ShowOptions {
         width: 20,

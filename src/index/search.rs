@@ -260,6 +260,9 @@ fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<St
 /// Snippet length in bytes: tantivy counts bytes, and an Arabic letter is two.
 const SNIPPET_BYTES: usize = 320;
 
+/// Characters of context before the first match of a snippet (~40 bytes of Arabic).
+const LEAD_CHARS: usize = 20;
+
 pub(super) fn search(lib: &Library, query: &str, limit: usize) -> Result<Vec<Hit>, IndexError> {
     let ParsedQuery { query: q, filter } = lib.parse(query)?;
     let searcher = lib.reader.searcher();
@@ -326,7 +329,10 @@ fn snippet(terms: &HashSet<String>, body: &str) -> (String, Vec<Range<usize>>) {
         }
     }
     if matches.is_empty() {
-        return (opening(body, SNIPPET_BYTES / 2).to_string(), Vec::new());
+        return (
+            crate::text::snippet::opening(body, SNIPPET_BYTES / 2).to_string(),
+            Vec::new(),
+        );
     }
     // The window (starting at a match) that holds the most matches.
     let (mut best, mut best_n, mut j) = (0, 0, 0);
@@ -339,51 +345,11 @@ fn snippet(terms: &HashSet<String>, body: &str) -> (String, Vec<Range<usize>>) {
             (best, best_n) = (i, j + 1 - i);
         }
     }
-    // Start a little before the first match, at a space; end at a space.
-    let lead = SNIPPET_BYTES / 8;
-    let first = matches[best].start;
-    let mut start = first.saturating_sub(lead);
-    while !body.is_char_boundary(start) {
-        start += 1;
-    }
-    if start > 0 {
-        start = body[start..first]
-            .find(' ')
-            .map_or(first, |sp| start + sp + 1);
-    }
-    let mut end = (start + SNIPPET_BYTES).min(body.len());
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    if end < body.len() {
-        if let Some(sp) = body[start..end]
-            .rfind(' ')
-            .filter(|&sp| start + sp > matches[best].end)
-        {
-            end = start + sp;
-        }
-    }
-    let highlights = matches
-        .iter()
-        .filter(|m| m.start >= start && m.end <= end)
-        .map(|m| m.start - start..m.end - start)
-        .collect();
-    (body[start..end].to_string(), highlights)
-}
-
-/// The first `max` bytes of `text`, cut at a word boundary.
-fn opening(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    match text[..end].rfind(' ') {
-        Some(sp) if sp > max / 2 => &text[..sp],
-        _ => &text[..end],
-    }
+    // Start a few words before the first match; end at a space after the last one.
+    let first = &matches[best];
+    let w = crate::text::snippet::window(body, first.start, first.end, LEAD_CHARS, SNIPPET_BYTES);
+    let highlights = crate::text::snippet::shift_into(&matches, &w);
+    (body[w].to_string(), highlights)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 pub mod analyzer;
 pub mod dates;
+pub mod snippet;
 
 /// Maps an Arabic-Indic (U+0660–0669) or Extended Arabic-Indic (U+06F0–06F9) digit, or an ASCII
 /// digit, to its ASCII form. `char::to_digit` only knows ASCII, and tantivy's Snowball stemmer

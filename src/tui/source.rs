@@ -236,40 +236,13 @@ fn key_names(key: &str, query: &str) -> bool {
     !q.is_empty() && k.windows(q.len()).any(|w| w == q.as_slice())
 }
 
-/// A snippet around the first range: up to ~`max` characters, returned with the ranges shifted
-/// into the snippet.
-fn make_snippet(text: &str, ranges: &[Range<usize>], max: usize) -> (String, Vec<Range<usize>>) {
-    let first = ranges.first().map(|r| r.start).unwrap_or(0);
-    // Start a few words before the first match, on a char boundary.
-    let mut start = first;
-    let mut back = 0;
-    for (i, _) in text[..first].char_indices().rev() {
-        start = i;
-        back += 1;
-        if back >= 30 {
-            break;
-        }
-    }
-    // Do not start mid-word: move forward to the next space if we are not at 0.
-    if start > 0 {
-        if let Some(sp) = text[start..first].find(' ') {
-            start += sp + 1;
-        }
-    }
-    let mut end = text.len();
-    for (n, (i, _)) in text[start..].char_indices().enumerate() {
-        if n >= max {
-            end = start + i;
-            break;
-        }
-    }
-    let snippet = text[start..end].replace('\n', " ");
-    let hl = ranges
-        .iter()
-        .filter(|r| r.start >= start && r.end <= end)
-        .map(|r| r.start - start..r.end - start)
-        .collect();
-    (snippet, hl)
+/// A snippet of ~160 bytes starting a few words before the first range, with the ranges moved
+/// into it (the index's snippet window, without its densest-passage search).
+fn make_snippet(text: &str, ranges: &[Range<usize>]) -> (String, Vec<Range<usize>>) {
+    let first = ranges.first().map_or(0..0, Range::clone);
+    let w = crate::text::snippet::window(text, first.start, first.end, 30, 160);
+    let highlights = crate::text::snippet::shift_into(ranges, &w);
+    (text[w].replace('\n', " "), highlights)
 }
 
 impl Source for MemorySource {
@@ -314,9 +287,9 @@ impl Source for MemorySource {
                 .cloned()
                 .collect();
             let (snippet, highlights) = if in_body.is_empty() {
-                make_snippet(&text, &ranges, 80)
+                make_snippet(&text, &ranges)
             } else {
-                make_snippet(&text, &in_body, 80)
+                make_snippet(&text, &in_body)
             };
             hits.push(SearchHit {
                 id: a.id.clone(),

@@ -17,26 +17,22 @@ pub fn seeds() -> Vec<PathBuf> {
     v
 }
 
-/// A tiny stand-in for the corpus loader: first paragraph is the title, paragraphs are split by
-/// blank lines, whitespace collapsed.
+/// The seed article in `path`, read by the real corpus loader.
 pub fn article(path: &Path) -> Article {
-    let text = std::fs::read_to_string(path).unwrap();
-    article_from(path.file_stem().unwrap().to_str().unwrap(), &text)
+    let dir = path.parent().expect("a seed file has a folder");
+    qari::corpus::load_dir(dir)
+        .expect("seeds load")
+        .articles
+        .into_iter()
+        .find(|a| a.path == path)
+        .expect("the seed is an article")
 }
 
-/// Same, from text.
+/// An article from `.txt` text, read by the real corpus loader (from a temporary file `id.txt`).
 pub fn article_from(id: &str, text: &str) -> Article {
-    let mut paras = text
-        .split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty());
-    Article {
-        id: id.to_string(),
-        title: paras.next().unwrap_or_default(),
-        paragraphs: paras.collect(),
-        date: None,
-        source: None,
-        path: PathBuf::from(id),
-        truncated: false,
-    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("{id}.txt")), text).unwrap();
+    let mut loaded = qari::corpus::load_dir(dir.path()).unwrap();
+    assert_eq!(loaded.articles.len(), 1, "{:?}", loaded.warnings);
+    loaded.articles.remove(0)
 }
