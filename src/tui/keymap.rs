@@ -634,7 +634,8 @@ impl KeyMap {
     }
 
     /// Every binding, in table order.
-    pub fn bindings(&self) -> &[Binding] {
+    #[cfg(test)]
+    pub(crate) fn bindings(&self) -> &[Binding] {
         &self.bindings
     }
 

@@ -8,14 +8,32 @@ use ratatui::layout::Rect;
 use ratatui::Terminal;
 
 use super::action::Action;
+use super::action::{Effect, SEARCH_LIMIT};
 use super::geometry::Focus;
 use super::keys::handle_key;
 use super::persist::Saved;
 use super::source::{seed_source, EntityKind, MemorySource, Source};
 use super::state::State;
 use super::theme::{ColorSupport, Theme};
-use super::update::{run_effects_inline, update};
+use super::update::update;
 use super::view::draw;
+
+/// Applies [`Effect::Search`] effects synchronously (tests, and sources that are instant).
+fn run_effects_inline(state: &mut State) {
+    let effects = std::mem::take(&mut state.effects);
+    for e in effects {
+        if let (Effect::Search { generation, query }, Some(src)) = (&e, state.source.clone()) {
+            let result = src.search(query, SEARCH_LIMIT);
+            update(
+                state,
+                Action::SearchResults {
+                    generation: *generation,
+                    result,
+                },
+            );
+        }
+    }
+}
 
 fn fresh(w: u16, h: u16) -> State {
     State::new(
@@ -204,7 +222,7 @@ fn stale_search_results_are_dropped() {
         .effects
         .iter()
         .filter_map(|e| match e {
-            super::action::Effect::Search { generation, .. } => Some(*generation),
+            Effect::Search { generation, .. } => Some(*generation),
             _ => None,
         })
         .collect();

@@ -4,7 +4,7 @@
 
 use ratatui::layout::Rect;
 
-use super::action::{Action, Effect, SEARCH_LIMIT};
+use super::action::{Action, Effect};
 use super::geometry::{Focus, SidebarPref};
 use super::sidebar::{row_of_entity, SideRow};
 use super::state::{CorpusSearch, Filter, HighlightOrigin, Reader, Sort, State, Status};
@@ -658,21 +658,4 @@ pub fn update(state: &mut State, action: Action) {
     }
     state.clamp_list();
     state.clamp_sidebar();
-}
-
-/// Applies [`Effect::Search`] effects synchronously (tests, and sources that are instant).
-pub fn run_effects_inline(state: &mut State) {
-    let effects = std::mem::take(&mut state.effects);
-    for e in effects {
-        if let (Effect::Search { generation, query }, Some(src)) = (&e, state.source.clone()) {
-            let result = src.search(query, SEARCH_LIMIT);
-            update(
-                state,
-                Action::SearchResults {
-                    generation: *generation,
-                    result,
-                },
-            );
-        }
-    }
 }
