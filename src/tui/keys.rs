@@ -6,7 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent, MouseEventKi
 
 use super::action::Action;
 use super::geometry::Focus;
-use super::keymap::{Command, Context, Key};
+use super::key::Key;
+use super::keymap::{Command, Context};
 use super::state::State;
 
 /// Maps a key to an action for the current state.

@@ -17,8 +17,9 @@
 //! | [`sidebar`] | the sidebar's rows (headings and entities) | source |
 //! | [`state`] | `State` and its parts, status messages with a severity | action, geometry, keymap, sidebar |
 //! | [`update`] | `update`: the behaviour | action, geometry, sidebar, state |
-//! | [`keymap`] | the key table (defaults + `[keys]`), help rows, hints | action |
-//! | [`keys`] | key and mouse events → actions | action, geometry, keymap, state (read only) |
+//! | [`key`] | a key: parsed from config, labelled for the help, made from an event | — |
+//! | [`keymap`] | the key table (defaults + `[keys]`), help rows, hints | action, key |
+//! | [`keys`] | key and mouse events → actions | action, geometry, key, keymap, state (read only) |
 //! | [`view`] | drawing | geometry, sidebar, state (read only) |
 //!
 //! Text layout comes from [`crate::layout`] through [`reader::layout_text`] and
@@ -26,6 +27,7 @@
 
 pub mod action;
 pub mod geometry;
+pub mod key;
 pub mod keymap;
 pub mod keys;
 pub mod library;
