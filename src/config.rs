@@ -18,16 +18,27 @@ pub struct ConfigFile {
     pub shape: Option<bool>,
     /// Mouse support in the TUI.
     pub mouse: Option<bool>,
+    /// `[keys.<context>]` tables of `"key" = "command"`: changes to the reader's key map (see
+    /// `tui::keymap` for contexts, key names and commands). Checked when the file is read.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub keys: crate::tui::keymap::KeyConfig,
 }
 
 /// A config file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// Unreadable file.
-    #[error("cannot read config {path}: {source}")]
+    /// Unreadable config file. The OS error is part of the message, not a `source`, so that
+    /// `{:#}` (which prints the chain) shows it once.
+    #[error("cannot read config {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
+    },
+    /// A file qari had to write (the bundled seed articles) could not be written.
+    #[error("cannot write {path}: {error}")]
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
     },
     /// TOML syntax or an unknown key.
     #[error("config {path}: {message}")]
@@ -104,17 +115,25 @@ pub fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
         Err(e) => {
             return Err(ConfigError::Read {
                 path: path.to_path_buf(),
-                source: e,
+                error: e,
             })
         }
     };
-    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+    let config: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
         message: e.message().to_string()
             + &e.span()
                 .map(|s| format!(" (line {})", text[..s.start].matches('\n').count() + 1))
                 .unwrap_or_default(),
-    })
+    })?;
+    // Unknown contexts, keys and commands are errors naming them, like unknown config keys.
+    crate::tui::keymap::KeyMap::with_config(&config.keys).map_err(|message| {
+        ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        }
+    })?;
+    Ok(config)
 }
 
 /// Where the corpus comes from, for `qari paths` and messages.
@@ -199,18 +218,24 @@ fn bundled_seeds(paths: &Paths) -> Result<PathBuf, ConfigError> {
         return Ok(source_tree);
     }
     let dir = paths.state_dir.join("seeds");
+    write_seeds(&dir)?;
+    Ok(dir)
+}
+
+/// Writes the embedded seeds into `dir`, leaving files already there alone.
+fn write_seeds(dir: &Path) -> Result<(), ConfigError> {
     for (name, text) in SEEDS {
         let p = dir.join(name);
         if !p.exists() {
-            std::fs::create_dir_all(&dir)
+            std::fs::create_dir_all(dir)
                 .and_then(|_| std::fs::write(&p, text))
-                .map_err(|e| ConfigError::Read {
+                .map_err(|e| ConfigError::Write {
                     path: p.clone(),
-                    source: e,
+                    error: e,
                 })?;
         }
     }
-    Ok(dir)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -234,5 +259,40 @@ mod tests {
             read_config(&dir.path().join("none.toml")).unwrap(),
             ConfigFile::default()
         );
+    }
+
+    #[test]
+    fn keys_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "[keys.reader]\n\"J\" = \"move_down\"\n").unwrap();
+        let c = read_config(&p).unwrap();
+        assert_eq!(c.keys["reader"]["J"], "move_down");
+        std::fs::write(&p, "[keys.reader]\n\"J\" = \"mvoe_down\"\n").unwrap();
+        let e = read_config(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("config.toml") && e.contains("\"mvoe_down\""),
+            "{e}"
+        );
+        std::fs::write(&p, "[keys.normal]\n\"Ctrl-Bogus\" = \"top\"\n").unwrap();
+        let e = read_config(&p).unwrap_err().to_string();
+        assert!(e.contains("\"Bogus\""), "{e}");
+    }
+
+    #[test]
+    fn a_failed_write_says_write() {
+        let dir = tempfile::tempdir().unwrap();
+        write_seeds(&dir.path().join("seeds")).unwrap();
+        // A file where the folder should be: the seeds cannot be written under it.
+        let blocker = dir.path().join("state");
+        std::fs::write(&blocker, "").unwrap();
+        let e = write_seeds(&blocker.join("seeds")).unwrap_err();
+        let chain = format!("{:#}", anyhow::Error::from(e));
+        assert!(
+            chain.starts_with("cannot write ") && chain.contains("seeds"),
+            "{chain}"
+        );
+        // The OS error once, also where the chain is printed.
+        assert_eq!(chain.matches("os error").count(), 1, "{chain}");
     }
 }

@@ -273,6 +273,7 @@ fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
         bidi,
         shape: cli.shape || config.shape.unwrap_or(false),
         state_dir: Some(settings.paths.state_dir.clone()),
+        keys: config.keys.clone(),
         ..TuiOptions::default()
     };
     if !settings.corpus.is_dir() {

@@ -1,42 +1,49 @@
 //! The terminal interface: article list, reader and entity sidebar.
 //!
-//! Elm-shaped (see GUIDE.md): [`keys::handle_key`] turns a key into an [`app::Action`],
-//! [`app::update`] applies it to [`app::State`], and [`view::draw`] paints the state without I/O.
-//! Long work runs on threads that report back as actions: the index build (the `loader` given to
-//! [`run`]) and corpus search (a worker that always answers the latest query; stale answers are
-//! dropped by generation). All data comes through the [`source::Source`] trait.
+//! Elm-shaped: [`keys::handle_key`] turns a key into an [`action::Action`] through the key map,
+//! [`update::update`] applies it to [`state::State`], and [`view::draw`] paints the state without
+//! I/O. Long work runs on threads that report back as actions: the index build (the `loader`
+//! given to [`run`]) and corpus search (a worker that always answers the latest query; stale
+//! answers are dropped by generation). All data comes through the [`source::Source`] trait;
+//! `main.rs` hands [`run`] a loader that opens the library and returns a
+//! [`library::LibrarySource`], and [`TuiOptions`] filled from flags and `config.toml`.
 //!
-//! # Wiring (for `main.rs`)
+//! Rooms, and who may use whom (no file imports one that imports it back; a test checks):
 //!
-//! ```text
-//! qari::tui::run(
-//!     move |progress| {                       // on a worker thread
-//!         let index = open_or_build(&settings, |done, total| progress(done, total))?;
-//!         Ok(Arc::new(Adapter::new(index, ...)) as Arc<dyn Source>)
-//!     },
-//!     TuiOptions { theme, theme_dir, mouse, bidi, shape, state_dir },
-//! )
-//! ```
+//! | module | job | uses |
+//! |---|---|---|
+//! | [`action`] | `Action` (what happened) and `Effect` (work for the runtime) | source |
+//! | [`geometry`] | where the panes go, from size, focus and sidebar choice | — |
+//! | [`sidebar`] | the sidebar's rows (headings and entities) | source |
+//! | [`state`] | `State` and its parts, status messages with a severity | action, geometry, keymap, sidebar |
+//! | [`update`] | `update`: the behaviour | action, geometry, sidebar, state |
+//! | [`key`] | a key: parsed from config, labelled for the help, made from an event | — |
+//! | [`keymap`] | the key table (defaults + `[keys]`), help rows, hints | action, key |
+//! | [`keys`] | key and mouse events → actions | action, geometry, key, keymap, state (read only) |
+//! | [`view`] | drawing | geometry, sidebar, state (read only) |
 //!
-//! The adapter implements [`source::Source`]: `articles` from the index's stored fields (no file
-//! reads, so the first full frame is fast); `article` from the corpus plus the entity tagger,
-//! with mention offsets into `Article::text()`; `search` from the index with snippet highlight
-//! byte ranges; `match_ranges` by running the index analyzer over the text and keeping the
-//! original offsets of tokens whose terms match the query's; `articles_naming` from the entity
-//! index (aliases folded into `key`). Text layout comes from [`crate::layout`] through
-//! [`reader::layout_text`] and [`reader::one_line`].
+//! Text layout comes from [`crate::layout`] through [`reader::layout_text`] and
+//! [`reader::one_line`].
 
-pub mod app;
+pub mod action;
+pub mod geometry;
+pub mod key;
+pub mod keymap;
 pub mod keys;
 pub mod library;
 pub mod persist;
 pub mod reader;
 pub mod scroll;
+pub mod sidebar;
 pub mod source;
+pub mod state;
 pub mod terminal;
 pub mod theme;
+pub mod update;
 pub mod view;
 
+#[cfg(test)]
+mod layering;
 #[cfg(test)]
 mod tests;
 
@@ -48,8 +55,10 @@ use std::thread;
 use crossterm::event::{self, Event};
 use ratatui::layout::Rect;
 
-use app::{update, Action, Effect, State, SEARCH_LIMIT};
+use action::{Action, Effect, SEARCH_LIMIT};
 use source::Source;
+use state::{State, Status};
+use update::update;
 
 /// How bidirectional text reaches the terminal (the layout engine's modes).
 pub use crate::layout::BidiMode;
@@ -66,16 +75,20 @@ pub struct TuiOptions {
     pub mouse: bool,
     /// Bidi mode.
     pub bidi: BidiMode,
-    /// Shape Arabic into presentation forms (for terminals that do not shape). Passed on to the
-    /// layout engine once it is wired in.
+    /// Shape Arabic into presentation forms (for terminals that do not shape), in every line the
+    /// layout engine lays out.
     pub shape: bool,
     /// Where read state and reading positions are kept; `None` keeps nothing.
     pub state_dir: Option<PathBuf>,
-    /// Colour depth from config (`color = truecolor|256|16|none`); `None` = from the
-    /// environment (`COLORTERM`). `NO_COLOR` always wins.
+    /// Colour depth to use instead of the environment's (`COLORTERM`); `None` = from the
+    /// environment. `NO_COLOR` always wins. `config.toml` has no key for it: the binary leaves
+    /// it `None`.
     pub color: Option<theme::ColorSupport>,
-    /// `[ui.theme_overrides]`: per-element styles applied over the theme.
+    /// Per-element styles applied over the theme, field by field (the same keys and fields as a
+    /// theme's `[styles]`). `config.toml` has no key for it: the binary leaves it empty.
     pub theme_overrides: std::collections::BTreeMap<String, theme::StyleSpec>,
+    /// The `[keys]` section of `config.toml`: changes to the default key map (see [`keymap`]).
+    pub keys: keymap::KeyConfig,
 }
 
 impl Default for TuiOptions {
@@ -89,6 +102,7 @@ impl Default for TuiOptions {
             state_dir: None,
             color: None,
             theme_overrides: Default::default(),
+            keys: Default::default(),
         }
     }
 }
@@ -154,7 +168,12 @@ pub fn initial_state(options: &TuiOptions, support: theme::ColorSupport, size: R
     );
     let (saved, saved_err) = persist::load(options.state_dir.as_deref());
     let mut state = State::new(theme, saved, size);
-    state.status = theme_err.or(saved_err);
+    state.status = theme_err.or(saved_err).map(Status::warning);
+    // The config layer has checked `[keys]` already; should it still fail, the defaults serve.
+    match keymap::KeyMap::with_config(&options.keys) {
+        Ok(k) => state.keymap = k,
+        Err(e) => state.status = Some(Status::error(format!("config [keys]: {e}"))),
+    }
     state.layout = reader::LayoutOpts {
         mode: options.bidi,
         shape: options.shape,

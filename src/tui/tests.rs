@@ -7,12 +7,33 @@ use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 
-use super::app::{run_effects_inline, update, Action, Focus, State};
+use super::action::Action;
+use super::action::{Effect, SEARCH_LIMIT};
+use super::geometry::Focus;
 use super::keys::handle_key;
 use super::persist::Saved;
 use super::source::{seed_source, EntityKind, MemorySource, Source};
+use super::state::State;
 use super::theme::{ColorSupport, Theme};
+use super::update::update;
 use super::view::draw;
+
+/// Applies [`Effect::Search`] effects synchronously (tests, and sources that are instant).
+fn run_effects_inline(state: &mut State) {
+    let effects = std::mem::take(&mut state.effects);
+    for e in effects {
+        if let (Effect::Search { generation, query }, Some(src)) = (&e, state.source.clone()) {
+            let result = src.search(query, SEARCH_LIMIT);
+            update(
+                state,
+                Action::SearchResults {
+                    generation: *generation,
+                    result,
+                },
+            );
+        }
+    }
+}
 
 fn fresh(w: u16, h: u16) -> State {
     State::new(
@@ -201,7 +222,7 @@ fn stale_search_results_are_dropped() {
         .effects
         .iter()
         .filter_map(|e| match e {
-            super::app::Effect::Search { generation, .. } => Some(*generation),
+            Effect::Search { generation, .. } => Some(*generation),
             _ => None,
         })
         .collect();
@@ -627,6 +648,46 @@ fn bad_theme_falls_back_with_a_message_in_the_status_bar() {
         .collect();
     assert!(status.contains("bad colour \"nope\""), "{status}");
     assert!(status.contains("default theme"), "{status}");
+}
+
+#[test]
+fn keys_from_config_drive_handling_and_help() {
+    let mut opts = super::TuiOptions::default();
+    opts.keys
+        .entry("reader".into())
+        .or_default()
+        .insert("J".into(), "page_down".into());
+    let mut s = super::initial_state(&opts, ColorSupport::Ansi256, Rect::new(0, 0, 120, 40));
+    update(&mut s, Action::IndexReady(Arc::new(seed_source())));
+    keys(&mut s, "\nJ");
+    // `J` pages down in the reader, as Space does.
+    let mut plain = loaded(120, 40);
+    keys(&mut plain, "\n ");
+    let paged = plain.reader.as_ref().unwrap().scroll;
+    assert!(paged > 0);
+    assert_eq!(s.reader.as_ref().unwrap().scroll, paged);
+    // Not bound in the list.
+    keys(&mut s, "\x1bJ");
+    assert_eq!(s.list_sel, 0);
+    keys(&mut s, "?");
+    let screen = render(&s).backend().to_string();
+    for k in ["Ctrl-f", "Ctrl-b", "Ctrl-n", "Ctrl-p", "(in the reader)"] {
+        assert!(screen.contains(k), "{k} not in the help:\n{screen}");
+    }
+}
+
+#[test]
+fn the_status_bar_styles_by_severity_not_by_words() {
+    use super::state::Status;
+    let mut s = loaded(120, 40);
+    let style_at = |s: &State| render(s).backend().buffer()[(0, 38)].style();
+    let error = s.theme.style("status").patch(s.theme.style("error"));
+    s.status = Some(Status::info("no error: cannot is just a word here"));
+    assert_ne!(style_at(&s).fg, error.fg);
+    s.status = Some(Status::error("it failed"));
+    assert_eq!(style_at(&s).fg, error.fg);
+    s.status = Some(Status::warning("fell back"));
+    assert_eq!(style_at(&s).fg, error.fg);
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Drawing: `draw(&State, &mut Frame)` paints the state, with no I/O. Screen geometry lives in
-//! [`areas`], which `update` also uses (page sizes, reader width, mouse hit-testing), so the two
-//! always agree.
+//! Drawing: `draw(&State, &mut Frame)` paints the state, with no I/O and no changes. Screen
+//! geometry comes from [`State::areas`] and the sidebar's rows from the reader state, the same
+//! values `update` uses, so the two always agree.
 
 use std::ops::Range;
 
@@ -11,129 +11,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Widget};
 use ratatui::Frame;
 
-use super::app::{Focus, Reader, Row, SidebarPref, State};
-use super::keys::{hint_line, HELP};
+use super::geometry::Focus;
 use super::reader::{one_line, LayoutOpts, ReaderLine};
+use super::sidebar::SideRow;
 use super::source::EntityKind;
+use super::state::{Row, Severity, State};
 use crate::layout::terminal_safe;
-
-/// Smallest usable terminal: below this only "terminal too small" is shown.
-pub const MIN_WIDTH: u16 = 20;
-/// Smallest usable height.
-pub const MIN_HEIGHT: u16 = 5;
-/// Under this width one pane fills the screen.
-pub const NARROW: u16 = 70;
-/// From this width the sidebar shows by default.
-pub const SIDEBAR_AUTO: u16 = 100;
-
-/// Where everything goes on screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Areas {
-    /// Below the minimum size.
-    pub too_small: bool,
-    /// One pane at a time.
-    pub narrow: bool,
-    /// List pane (with border) and its inside.
-    pub list: Option<Rect>,
-    /// Inside of the list pane.
-    pub list_inner: Option<Rect>,
-    /// Reader pane.
-    pub reader: Option<Rect>,
-    /// Text area of the reader.
-    pub reader_inner: Option<Rect>,
-    /// Sidebar pane.
-    pub sidebar: Option<Rect>,
-    /// Inside of the sidebar.
-    pub sidebar_inner: Option<Rect>,
-    /// Status line.
-    pub status: Rect,
-    /// Hint bar (when there is room).
-    pub hint: Option<Rect>,
-}
-
-fn inner(r: Rect) -> Rect {
-    Block::default().borders(Borders::ALL).inner(r)
-}
-
-fn reader_text_area(r: Rect) -> Rect {
-    let i = inner(r);
-    if i.width > 6 {
-        Rect::new(i.x + 1, i.y, i.width - 2, i.height)
-    } else {
-        i
-    }
-}
-
-/// Screen geometry for terminal `size` and the state's focus and sidebar choice.
-pub fn areas(size: Rect, state: &State) -> Areas {
-    let mut a = Areas::default();
-    if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
-        a.too_small = true;
-        return a;
-    }
-    let (w, h) = (size.width, size.height);
-    let hint_rows = u16::from(h >= 10);
-    a.status = Rect::new(size.x, size.y + h - 1 - hint_rows, w, 1);
-    if hint_rows == 1 {
-        a.hint = Some(Rect::new(size.x, size.y + h - 1, w, 1));
-    }
-    let main = Rect::new(size.x, size.y, w, h - 1 - hint_rows);
-    a.narrow = w < NARROW;
-    if a.narrow {
-        match state.focus {
-            Focus::Reader if state.reader.is_some() => a.reader = Some(main),
-            Focus::Sidebar if state.reader.is_some() => a.sidebar = Some(main),
-            _ => a.list = Some(main),
-        }
-    } else {
-        let side_on = match state.sidebar {
-            SidebarPref::Auto => w >= SIDEBAR_AUTO,
-            SidebarPref::Shown => true,
-            SidebarPref::Hidden => false,
-        };
-        let list_w = (w * 3 / 10).clamp(26, 50);
-        let side_w = if side_on { (w / 5).clamp(22, 32) } else { 0 };
-        let reader_w = w - list_w - side_w;
-        a.list = Some(Rect::new(main.x, main.y, list_w, main.height));
-        a.reader = Some(Rect::new(main.x + list_w, main.y, reader_w, main.height));
-        if side_on {
-            a.sidebar = Some(Rect::new(
-                main.x + list_w + reader_w,
-                main.y,
-                side_w,
-                main.height,
-            ));
-        }
-    }
-    a.list_inner = a.list.map(inner);
-    a.reader_inner = a.reader.map(reader_text_area);
-    a.sidebar_inner = a.sidebar.map(inner);
-    a
-}
-
-/// One row of the sidebar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SideRow {
-    /// Group heading.
-    Heading(EntityKind),
-    /// An entity, by position in `Reader::entity_order`.
-    Entity(usize),
-}
-
-/// The sidebar's rows for the open article: a heading per kind present, then its entities.
-pub fn sidebar_rows(r: &Reader) -> Vec<SideRow> {
-    let mut rows = Vec::new();
-    let mut last = None;
-    for (pos, &i) in r.entity_order.iter().enumerate() {
-        let kind = r.view.entities[i].kind;
-        if last != Some(kind) {
-            rows.push(SideRow::Heading(kind));
-            last = Some(kind);
-        }
-        rows.push(SideRow::Entity(pos));
-    }
-    rows
-}
 
 /// Writes `line`'s cells at (`x`, `y`) within `max_w` columns, after its indent. `style` is the
 /// base; `hl` may patch a cell by its logical byte range.
@@ -202,7 +85,7 @@ fn pane_block<'a>(state: &State, title: String, focused: bool) -> Block<'a> {
 /// Paints the whole screen.
 pub fn draw(state: &State, frame: &mut Frame) {
     let size = frame.area();
-    let a = areas(size, state);
+    let a = state.areas_for(size);
     let buf = frame.buffer_mut();
     if a.too_small {
         let msg = "terminal too small";
@@ -243,7 +126,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
             h.x,
             h.y,
             h.width,
-            &hint_line(h.width as usize),
+            &state.keymap.hint_line(h.width as usize),
             state.theme.style("hint"),
             state.layout,
         );
@@ -584,9 +467,9 @@ fn draw_sidebar(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option
         );
         return None;
     }
-    let rows = sidebar_rows(rd);
     let mut cursor = None;
-    for (k, row) in rows
+    for (k, row) in rd
+        .side_rows
         .iter()
         .enumerate()
         .skip(rd.sidebar_offset)
@@ -663,17 +546,18 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
         let x = (r.x + px + line.width() as u16).min(r.x + r.width.saturating_sub(1));
         return Some(Position::new(x, r.y));
     }
-    let msg = state.status.clone().unwrap_or_else(|| {
-        if state.source.is_none() {
-            "qari — indexing…".to_string()
-        } else {
-            format!("qari — {} articles", state.articles.len())
-        }
-    });
-    let st = if msg.contains("error") || msg.contains("cannot") {
-        t.style("status").patch(t.style("error"))
-    } else {
-        t.style("status")
+    let (msg, severity) = match &state.status {
+        Some(s) => (s.text.clone(), s.severity),
+        None if state.source.is_none() => ("qari — indexing…".to_string(), Severity::Info),
+        None => (
+            format!("qari — {} articles", state.articles.len()),
+            Severity::Info,
+        ),
+    };
+    // Themes have no warning colour: warnings (a fallback was used) show as errors do.
+    let st = match severity {
+        Severity::Info => t.style("status"),
+        Severity::Warning | Severity::Error => t.style("status").patch(t.style("error")),
     };
     draw_text(buf, r.x, r.y, r.width, &msg, st, state.layout);
     None
@@ -681,8 +565,9 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
 
 fn draw_help(state: &State, buf: &mut Buffer, size: Rect) {
     let t = &state.theme;
+    let rows = state.keymap.help_rows();
     let w = size.width.min(72);
-    let h = (HELP.len() as u16 + 4).min(size.height);
+    let h = (rows.len() as u16 + 2).min(size.height);
     let area = Rect::new(
         size.x + (size.width - w) / 2,
         size.y + (size.height - h) / 2,
@@ -690,26 +575,31 @@ fn draw_help(state: &State, buf: &mut Buffer, size: Rect) {
         h,
     );
     Clear.render(area, buf);
-    let lines: Vec<Line> = HELP
+    let key_w = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    let lines: Vec<Line> = rows
         .iter()
         .map(|(k, what)| {
             Line::from(vec![
-                Span::styled(format!("{k:>20}  "), t.style("heading")),
-                Span::styled(*what, t.style("text")),
+                Span::styled(format!("{k:>key_w$}  "), t.style("heading")),
+                Span::styled(what.as_str(), t.style("text")),
             ])
         })
-        .chain(std::iter::once(Line::from(Span::styled(
-            "Esc, q or ? closes",
-            t.style("dim"),
-        ))))
         .collect();
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.style("border_focused"))
+        .title(" Keys ");
+    let footer = state.keymap.help_footer();
+    if !footer.is_empty() {
+        block = block.title_bottom(Span::styled(format!(" {footer} "), t.style("dim")));
+    }
     Paragraph::new(lines)
         .style(t.style("text"))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.style("border_focused"))
-                .title(" Keys "),
-        )
+        .block(block)
         .render(area, buf);
 }

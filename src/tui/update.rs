@@ -1,20 +1,13 @@
-//! Application state, actions and `update`: the whole behaviour of the TUI, with no terminal.
-//!
-//! Keys become [`Action`]s (see `keys.rs`), [`update`] applies an action to [`State`], and
-//! `view::draw` paints the state. Work that must not run on the UI thread (corpus search) is asked
-//! for through [`Effect`]s that the runtime executes and answers with more actions.
-
-use std::collections::{BTreeMap, HashSet};
-use std::ops::Range;
-use std::sync::Arc;
+//! `update`: applies an [`Action`] to the [`State`] — the whole behaviour of the TUI, with no
+//! terminal. Work that must not run on the UI thread (corpus search) is asked for through
+//! [`Effect`]s that the runtime executes and answers with more actions.
 
 use ratatui::layout::Rect;
 
-use super::persist::{Saved, SavedArticle};
-use super::reader::{layout_text, LayoutOpts, ReaderLine};
-use super::source::{ArticleMeta, ArticleView, EntityKind, SearchHit, Source};
-use super::theme::Theme;
-use super::view::{areas, Areas};
+use super::action::{Action, Effect};
+use super::geometry::{Focus, SidebarPref};
+use super::sidebar::{row_of_entity, SideRow};
+use super::state::{CorpusSearch, Filter, HighlightOrigin, Reader, Sort, State, Status};
 
 /// An ISO date (`2020-10-21`, `2020-10`, `2020`, `--05-14`) as a number that sorts the same way:
 /// yyyymmdd with missing parts 0.
@@ -35,518 +28,7 @@ fn date_number(d: &str) -> u32 {
     y * 10_000 + m * 100 + day
 }
 
-/// How many hits a corpus search asks for: about three screens of results. Each hit costs a
-/// stored-document read and a snippet, and this runs on every keystroke.
-pub const SEARCH_LIMIT: usize = 50;
-
-/// Something that happened: a key, a resize, a result from a worker.
-#[derive(Clone)]
-pub enum Action {
-    /// Leave the program (Ctrl-c, SIGTERM, SIGHUP).
-    Quit,
-    /// `q`: back a level, or quit from the list.
-    Back,
-    /// `Esc`: close the help or the input, clear a search or filter, or go back.
-    Escape,
-    /// Move the selection or scroll by this many rows.
-    Move(isize),
-    /// Go to the top.
-    Top,
-    /// Go to the bottom.
-    Bottom,
-    /// Whole pages (+1 down, -1 up).
-    Page(isize),
-    /// Half pages (+1 down, -1 up).
-    HalfPage(isize),
-    /// `Enter`: open the selected article or hit, or filter by the selected entity.
-    Open,
-    /// `Tab`.
-    FocusNext,
-    /// `Shift-Tab`.
-    FocusPrev,
-    /// `e`: show or hide the entity sidebar.
-    ToggleSidebar,
-    /// `s`: cycle the list's sort order.
-    CycleSort,
-    /// `?` / `F1`.
-    ToggleHelp,
-    /// `/`: search the corpus (from the list) or find in the article (from the reader).
-    StartSearch,
-    /// A character typed into the search input.
-    InputChar(char),
-    /// Backspace in the input.
-    InputBackspace,
-    /// Ctrl-u in the input.
-    InputClear,
-    /// Enter in the input.
-    InputSubmit,
-    /// `n`.
-    NextMatch,
-    /// `N`.
-    PrevMatch,
-    /// The terminal is now this size (columns, rows).
-    Resize(u16, u16),
-    /// Mouse wheel at a cell: +1 down, -1 up.
-    MouseScroll {
-        /// Column.
-        col: u16,
-        /// Row.
-        row: u16,
-        /// Direction.
-        delta: isize,
-    },
-    /// Left click at a cell.
-    MouseClick {
-        /// Column.
-        col: u16,
-        /// Row.
-        row: u16,
-    },
-    /// Index build progress.
-    IndexProgress {
-        /// Articles done.
-        done: u64,
-        /// Articles in all.
-        total: u64,
-    },
-    /// The index is ready: data can be read.
-    IndexReady(Arc<dyn Source>),
-    /// The index could not be built or opened.
-    IndexFailed(String),
-    /// A corpus search finished.
-    SearchResults {
-        /// Generation the search was started with; stale generations are dropped.
-        generation: u64,
-        /// Hits or an error message.
-        result: Result<Vec<SearchHit>, String>,
-    },
-}
-
-impl std::fmt::Debug for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Action::IndexReady(_) => f.write_str("IndexReady(..)"),
-            Action::SearchResults { generation, result } => write!(
-                f,
-                "SearchResults {{ generation: {generation}, hits: {:?} }}",
-                result.as_ref().map(Vec::len)
-            ),
-            Action::InputChar(c) => write!(f, "InputChar({c:?})"),
-            Action::Move(n) => write!(f, "Move({n})"),
-            Action::Resize(w, h) => write!(f, "Resize({w}, {h})"),
-            other => {
-                let s = match other {
-                    Action::Quit => "Quit",
-                    Action::Back => "Back",
-                    Action::Escape => "Escape",
-                    Action::Top => "Top",
-                    Action::Bottom => "Bottom",
-                    Action::Open => "Open",
-                    Action::FocusNext => "FocusNext",
-                    Action::FocusPrev => "FocusPrev",
-                    Action::ToggleSidebar => "ToggleSidebar",
-                    Action::CycleSort => "CycleSort",
-                    Action::ToggleHelp => "ToggleHelp",
-                    Action::StartSearch => "StartSearch",
-                    Action::InputBackspace => "InputBackspace",
-                    Action::InputClear => "InputClear",
-                    Action::InputSubmit => "InputSubmit",
-                    Action::NextMatch => "NextMatch",
-                    Action::PrevMatch => "PrevMatch",
-                    _ => "Action",
-                };
-                f.write_str(s)
-            }
-        }
-    }
-}
-
-/// Work for the runtime to do off the UI thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Run a corpus search and answer with [`Action::SearchResults`].
-    Search {
-        /// Generation to answer with.
-        generation: u64,
-        /// The query as typed.
-        query: String,
-    },
-    /// Write read state and reading positions to the state dir.
-    SaveState,
-}
-
-/// Which pane has the keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    /// Article list (or search results).
-    List,
-    /// Reader.
-    Reader,
-    /// Entity sidebar.
-    Sidebar,
-}
-
-/// List sort orders, cycled by `s`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sort {
-    /// Newest first (undated last).
-    Newest,
-    /// Oldest first (undated last).
-    Oldest,
-    /// By title.
-    Title,
-}
-
-impl Sort {
-    /// Label for the list's border.
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Newest => "newest",
-            Sort::Oldest => "oldest",
-            Sort::Title => "title",
-        }
-    }
-}
-
-/// Whether the sidebar is shown: by width, or as the user toggled it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SidebarPref {
-    /// Shown from 100 columns.
-    Auto,
-    /// Shown (when it fits).
-    Shown,
-    /// Hidden.
-    Hidden,
-}
-
-/// A corpus search in progress or on screen.
-#[derive(Debug, Clone, Default)]
-pub struct CorpusSearch {
-    /// The query as typed.
-    pub query: String,
-    /// Generation of the latest request; results of older ones are dropped.
-    pub generation: u64,
-    /// Generation the shown hits came from.
-    pub shown_generation: u64,
-    /// Hits of the latest answered search.
-    pub hits: Vec<SearchHit>,
-    /// Selected hit.
-    pub sel: usize,
-    /// First hit shown.
-    pub offset: usize,
-    /// True while the input line has the keyboard.
-    pub editing: bool,
-    /// Error from the last search.
-    pub error: Option<String>,
-}
-
-/// The entity filter on the list.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    /// Entity kind.
-    pub kind: EntityKind,
-    /// Display name.
-    pub name: String,
-    /// Articles naming it.
-    pub ids: HashSet<String>,
-}
-
-/// One row of the reader.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Row {
-    /// A line of the title.
-    Title(ReaderLine),
-    /// A line of body text.
-    Body(ReaderLine),
-    /// The date/source line.
-    Meta,
-    /// Space between paragraphs.
-    Blank,
-}
-
-impl Row {
-    /// The text line of the row, if it has one.
-    pub fn line(&self) -> Option<&ReaderLine> {
-        match self {
-            Row::Title(l) | Row::Body(l) => Some(l),
-            _ => None,
-        }
-    }
-}
-
-/// Where highlights in the reader came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HighlightOrigin {
-    /// A corpus search hit that was opened.
-    Search(String),
-    /// Find in the article.
-    Find(String),
-    /// An entity selected in the sidebar.
-    Entity(String),
-}
-
-/// The open article.
-#[derive(Debug, Clone)]
-pub struct Reader {
-    /// The article.
-    pub view: ArticleView,
-    /// Its text (title + paragraphs), which all byte offsets address.
-    pub text: String,
-    /// Width the rows were laid out for.
-    pub width: u16,
-    /// Display rows.
-    pub rows: Vec<Row>,
-    /// First row shown.
-    pub scroll: usize,
-    /// Highlighted byte ranges, sorted.
-    pub highlights: Vec<Range<usize>>,
-    /// Index of the current highlight (n/N).
-    pub current: usize,
-    /// What the highlights are.
-    pub origin: Option<HighlightOrigin>,
-    /// Entity indices in sidebar order (by kind, then count).
-    pub entity_order: Vec<usize>,
-    /// Selected position in `entity_order`.
-    pub entity_sel: usize,
-    /// First sidebar row shown.
-    pub sidebar_offset: usize,
-    /// Layout options the rows were made with.
-    pub opts: LayoutOpts,
-}
-
-impl Reader {
-    /// Opens `view` laid out for `width` columns.
-    pub fn new(view: ArticleView, width: u16, opts: LayoutOpts) -> Reader {
-        let text = view.text();
-        let mut entity_order: Vec<usize> = (0..view.entities.len()).collect();
-        entity_order.sort_by(|&a, &b| {
-            let (ea, eb) = (&view.entities[a], &view.entities[b]);
-            ea.kind
-                .cmp(&eb.kind)
-                .then(eb.count.cmp(&ea.count))
-                .then(ea.name.cmp(&eb.name))
-        });
-        let mut r = Reader {
-            view,
-            text,
-            width: 0,
-            rows: Vec::new(),
-            scroll: 0,
-            highlights: Vec::new(),
-            current: 0,
-            origin: None,
-            entity_order,
-            entity_sel: 0,
-            sidebar_offset: 0,
-            opts,
-        };
-        r.relayout(width);
-        r
-    }
-
-    /// Lays the rows out again for `width`, keeping the top line's text position.
-    pub fn relayout(&mut self, width: u16) {
-        let width = width.max(1);
-        if width == self.width && !self.rows.is_empty() {
-            return;
-        }
-        let pos = self.position();
-        self.width = width;
-        let mut rows = Vec::new();
-        let mut last_para = 0;
-        for line in layout_text(&self.text, width, self.opts) {
-            if line.para == 0 {
-                rows.push(Row::Title(line));
-                continue;
-            }
-            if last_para == 0 {
-                rows.push(Row::Meta);
-                rows.push(Row::Blank);
-            } else if line.para != last_para {
-                rows.push(Row::Blank);
-            }
-            last_para = line.para;
-            rows.push(Row::Body(line));
-        }
-        if last_para == 0 {
-            rows.push(Row::Meta);
-        }
-        self.rows = rows;
-        self.scroll = 0;
-        if pos > 0 {
-            self.scroll = self.row_of(pos);
-        }
-    }
-
-    /// Byte offset of the first text on the top row: a reading position independent of width.
-    pub fn position(&self) -> usize {
-        self.rows
-            .iter()
-            .skip(self.scroll)
-            .find_map(|r| r.line().and_then(ReaderLine::start))
-            .unwrap_or(0)
-    }
-
-    /// Index of the row holding byte `pos` (the last row starting at or before it).
-    pub fn row_of(&self, pos: usize) -> usize {
-        let mut best = 0;
-        for (i, r) in self.rows.iter().enumerate() {
-            if let Some(l) = r.line() {
-                if l.touches(&(pos..pos + 1)) {
-                    return i;
-                }
-                if l.start().is_some_and(|s| s <= pos) {
-                    best = i;
-                }
-            }
-        }
-        best
-    }
-
-    /// Largest useful scroll for a pane `height` rows tall.
-    pub fn max_scroll(&self, height: usize) -> usize {
-        self.rows.len().saturating_sub(height.max(1))
-    }
-
-    /// Sets the highlights and puts the current one at the first at or after the top row.
-    fn set_highlights(
-        &mut self,
-        mut hl: Vec<Range<usize>>,
-        origin: HighlightOrigin,
-        height: usize,
-    ) {
-        hl.sort_by_key(|r| (r.start, r.end));
-        hl.dedup();
-        self.highlights = hl;
-        self.origin = Some(origin);
-        let top = self.position();
-        self.current = self
-            .highlights
-            .iter()
-            .position(|r| r.start >= top)
-            .unwrap_or(0);
-        self.reveal_current(height);
-    }
-
-    /// Scrolls so the current highlight is visible (a third down the pane when it moves).
-    pub fn reveal_current(&mut self, height: usize) {
-        let Some(r) = self.highlights.get(self.current) else {
-            return;
-        };
-        let row = self.row_of(r.start);
-        let h = height.max(1);
-        if row < self.scroll || row >= self.scroll + h {
-            self.scroll = row.saturating_sub(h / 3).min(self.max_scroll(h));
-        }
-    }
-
-    /// The selected entity, if any.
-    pub fn selected_entity(&self) -> Option<&super::source::Entity> {
-        self.entity_order
-            .get(self.entity_sel)
-            .and_then(|&i| self.view.entities.get(i))
-    }
-}
-
-/// The whole state of the TUI.
-pub struct State {
-    /// Data, once the index is ready.
-    pub source: Option<Arc<dyn Source>>,
-    /// Index build progress while not ready.
-    pub progress: Option<(u64, u64)>,
-    /// Fatal index error.
-    pub index_error: Option<String>,
-    /// Every article (from the index).
-    pub articles: Vec<ArticleMeta>,
-    /// Indices into `articles` in list order (sorted, filtered).
-    pub list: Vec<usize>,
-    /// Selected list row.
-    pub list_sel: usize,
-    /// First list row shown.
-    pub list_offset: usize,
-    /// Sort order.
-    pub sort: Sort,
-    /// Entity filter.
-    pub filter: Option<Filter>,
-    /// Focused pane.
-    pub focus: Focus,
-    /// Sidebar visibility preference.
-    pub sidebar: SidebarPref,
-    /// Open article.
-    pub reader: Option<Reader>,
-    /// Corpus search.
-    pub search: Option<CorpusSearch>,
-    /// Find-in-article input while typing it.
-    pub find: Option<String>,
-    /// Help overlay shown.
-    pub help: bool,
-    /// Status bar message.
-    pub status: Option<String>,
-    /// Read flags and reading positions.
-    pub saved: Saved,
-    /// Terminal size.
-    pub size: Rect,
-    /// Theme.
-    pub theme: Theme,
-    /// Bidi and shaping options for every line of text.
-    pub layout: LayoutOpts,
-    /// Set when the program should end.
-    pub quit: bool,
-    /// Work for the runtime.
-    pub effects: Vec<Effect>,
-    next_generation: u64,
-}
-
 impl State {
-    /// A fresh state: no data yet (the index is loading), terminal `size`.
-    pub fn new(theme: Theme, saved: Saved, size: Rect) -> State {
-        State {
-            source: None,
-            progress: None,
-            index_error: None,
-            articles: Vec::new(),
-            list: Vec::new(),
-            list_sel: 0,
-            list_offset: 0,
-            sort: Sort::Newest,
-            filter: None,
-            focus: Focus::List,
-            sidebar: SidebarPref::Auto,
-            reader: None,
-            search: None,
-            find: None,
-            help: false,
-            status: None,
-            saved,
-            size,
-            theme,
-            layout: LayoutOpts::default(),
-            quit: false,
-            effects: Vec::new(),
-            next_generation: 0,
-        }
-    }
-
-    /// True while an input line (search or find) has the keyboard.
-    pub fn editing(&self) -> bool {
-        self.find.is_some() || self.search.as_ref().is_some_and(|s| s.editing)
-    }
-
-    /// Screen geometry for the current size and state.
-    pub fn areas(&self) -> Areas {
-        areas(self.size, self)
-    }
-
-    /// The article metadata on list row `i`.
-    pub fn list_item(&self, i: usize) -> Option<&ArticleMeta> {
-        self.list.get(i).and_then(|&a| self.articles.get(a))
-    }
-
-    /// True when the article has been opened before.
-    pub fn is_read(&self, id: &str) -> bool {
-        self.saved.articles.get(id).is_some_and(|a| a.read)
-    }
-
     /// One level back: reader → list, search results → list, filtered → whole list. False when
     /// already at the top (the whole list).
     fn step_back(&mut self) -> bool {
@@ -693,7 +175,7 @@ impl State {
                 true
             }
             Err(e) => {
-                self.status = Some(format!("cannot open {id}: {e}"));
+                self.status = Some(Status::error(format!("cannot open {id}: {e}")));
                 false
             }
         }
@@ -730,12 +212,12 @@ impl State {
                 r.set_highlights(hl, HighlightOrigin::Entity(e.name.clone()), h);
                 r.current = 0;
                 r.reveal_current(h);
-                self.status = Some(format!(
+                self.status = Some(Status::info(format!(
                     "{} {} — {} mention(s), n/N step, Enter lists articles naming it",
                     e.kind.as_str(),
                     e.name,
                     e.count
-                ));
+                )));
             }
         }
     }
@@ -800,9 +282,9 @@ impl State {
                 let n = r.highlights.len() as isize;
                 r.current = ((r.current as isize + step).rem_euclid(n)) as usize;
                 r.reveal_current(h);
-                self.status = Some(format!("match {}/{}", r.current + 1, n));
+                self.status = Some(Status::info(format!("match {}/{}", r.current + 1, n)));
             }
-            _ => self.status = Some("no matches".into()),
+            _ => self.status = Some(Status::info("no matches")),
         }
     }
 
@@ -844,13 +326,13 @@ impl State {
         };
         let n = hl.len();
         r.set_highlights(hl, HighlightOrigin::Find(q.clone()), h);
-        self.status = Some(if q.trim().is_empty() {
+        self.status = Some(Status::info(if q.trim().is_empty() {
             String::new()
         } else if n == 0 {
             "no matches".into()
         } else {
             format!("match {}/{}", r.current + 1, n)
-        });
+        }));
     }
 
     fn open_selected(&mut self) {
@@ -870,7 +352,7 @@ impl State {
                             r.current = 0;
                             r.reveal_current(h);
                             let n = r.highlights.len();
-                            self.status = Some(format!("{n} match(es) — n/N step"));
+                            self.status = Some(Status::info(format!("{n} match(es) — n/N step")));
                         }
                     }
                 } else if let Some(a) = self.list_item(self.list_sel).map(|a| a.id.clone()) {
@@ -900,13 +382,13 @@ impl State {
                 self.search = None;
                 self.focus = Focus::List;
                 self.refresh_list();
-                self.status = Some(format!(
+                self.status = Some(Status::info(format!(
                     "{n} article(s) naming {} {} — Esc clears",
                     e.kind.as_str(),
                     e.name
-                ));
+                )));
             }
-            Err(err) => self.status = Some(format!("entity filter failed: {err}")),
+            Err(err) => self.status = Some(Status::error(format!("entity filter failed: {err}"))),
         }
     }
 
@@ -953,8 +435,7 @@ impl State {
             let r = a.sidebar_inner.unwrap_or_default();
             let y = (row - r.y) as usize;
             if let Some(rd) = &self.reader {
-                let rows = super::view::sidebar_rows(rd);
-                if let Some(super::view::SideRow::Entity(pos)) = rows.get(rd.sidebar_offset + y) {
+                if let Some(SideRow::Entity(pos)) = rd.side_rows.get(rd.sidebar_offset + y) {
                     let pos = *pos;
                     if let Some(rd) = &mut self.reader {
                         rd.entity_sel = pos;
@@ -988,11 +469,7 @@ impl State {
             return;
         };
         if let Some(r) = &mut self.reader {
-            let rows = super::view::sidebar_rows(r);
-            let row = rows
-                .iter()
-                .position(|x| *x == super::view::SideRow::Entity(r.entity_sel))
-                .unwrap_or(0);
+            let row = row_of_entity(&r.side_rows, r.entity_sel);
             if row < r.sidebar_offset {
                 // Show the group heading above the first entity of a group too.
                 r.sidebar_offset = row.saturating_sub(1);
@@ -1025,12 +502,12 @@ pub fn update(state: &mut State, action: Action) {
             state.progress = None;
             state.refresh_list();
             if state.articles.is_empty() {
-                state.status = Some("no articles in the corpus".into());
+                state.status = Some(Status::info("no articles in the corpus"));
             }
         }
         Action::IndexFailed(e) => {
             state.progress = None;
-            state.status = Some(format!("index error: {e}"));
+            state.status = Some(Status::error(format!("index error: {e}")));
             state.index_error = Some(e);
         }
         Action::SearchResults { generation, result } => {
@@ -1151,17 +628,13 @@ pub fn update(state: &mut State, action: Action) {
             }
         }
         Action::CycleSort => {
-            state.sort = match state.sort {
-                Sort::Newest => Sort::Oldest,
-                Sort::Oldest => Sort::Title,
-                Sort::Title => Sort::Newest,
-            };
+            state.sort = state.sort.next();
             state.refresh_list();
-            state.status = Some(format!("sorted by {}", state.sort.label()));
+            state.status = Some(Status::info(format!("sorted by {}", state.sort.label())));
         }
         Action::StartSearch => {
             if state.source.is_none() {
-                state.status = Some("the index is still building".into());
+                state.status = Some(Status::info("the index is still building"));
             } else if matches!(state.focus, Focus::Reader | Focus::Sidebar)
                 && state.reader.is_some()
             {
@@ -1186,23 +659,3 @@ pub fn update(state: &mut State, action: Action) {
     state.clamp_list();
     state.clamp_sidebar();
 }
-
-/// Applies [`Effect::Search`] effects synchronously (tests, and sources that are instant).
-pub fn run_effects_inline(state: &mut State) {
-    let effects = std::mem::take(&mut state.effects);
-    for e in effects {
-        if let (Effect::Search { generation, query }, Some(src)) = (&e, state.source.clone()) {
-            let result = src.search(query, SEARCH_LIMIT);
-            update(
-                state,
-                Action::SearchResults {
-                    generation: *generation,
-                    result,
-                },
-            );
-        }
-    }
-}
-
-/// Reading positions keyed by article id (re-exported for the runtime).
-pub type Positions = BTreeMap<String, SavedArticle>;

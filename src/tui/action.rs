@@ -1,0 +1,114 @@
+//! What can happen to the TUI ([`Action`]: a key, a resize, a worker's answer) and the work it
+//! asks the runtime to do off the UI thread ([`Effect`]).
+
+use std::sync::Arc;
+
+use super::source::{SearchHit, Source};
+
+/// How many hits a corpus search asks for: about three screens of results. Each hit costs a
+/// stored-document read and a snippet, and this runs on every keystroke.
+pub const SEARCH_LIMIT: usize = 50;
+
+/// Something that happened: a key, a resize, a result from a worker.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Leave the program (Ctrl-c, SIGTERM, SIGHUP).
+    Quit,
+    /// `q`: back a level, or quit from the list.
+    Back,
+    /// `Esc`: close the help or the input, clear a search or filter, or go back.
+    Escape,
+    /// Move the selection or scroll by this many rows.
+    Move(isize),
+    /// Go to the top.
+    Top,
+    /// Go to the bottom.
+    Bottom,
+    /// Whole pages (+1 down, -1 up).
+    Page(isize),
+    /// Half pages (+1 down, -1 up).
+    HalfPage(isize),
+    /// `Enter`: open the selected article or hit, or filter by the selected entity.
+    Open,
+    /// `Tab`.
+    FocusNext,
+    /// `Shift-Tab`.
+    FocusPrev,
+    /// `e`: show or hide the entity sidebar.
+    ToggleSidebar,
+    /// `s`: cycle the list's sort order.
+    CycleSort,
+    /// `?` / `F1`.
+    ToggleHelp,
+    /// `/`: search the corpus (from the list) or find in the article (from the reader).
+    StartSearch,
+    /// A character typed into the search input.
+    InputChar(char),
+    /// Backspace in the input.
+    InputBackspace,
+    /// Ctrl-u in the input.
+    InputClear,
+    /// Enter in the input.
+    InputSubmit,
+    /// `n`.
+    NextMatch,
+    /// `N`.
+    PrevMatch,
+    /// The terminal is now this size (columns, rows).
+    Resize(u16, u16),
+    /// Mouse wheel at a cell: +1 down, -1 up.
+    MouseScroll {
+        /// Column.
+        col: u16,
+        /// Row.
+        row: u16,
+        /// Direction.
+        delta: isize,
+    },
+    /// Left click at a cell.
+    MouseClick {
+        /// Column.
+        col: u16,
+        /// Row.
+        row: u16,
+    },
+    /// Index build progress.
+    IndexProgress {
+        /// Articles done.
+        done: u64,
+        /// Articles in all.
+        total: u64,
+    },
+    /// The index is ready: data can be read.
+    IndexReady(Arc<dyn Source>),
+    /// The index could not be built or opened.
+    IndexFailed(String),
+    /// A corpus search finished.
+    SearchResults {
+        /// Generation the search was started with; stale generations are dropped.
+        generation: u64,
+        /// Hits or an error message.
+        result: Result<Vec<SearchHit>, String>,
+    },
+}
+
+/// A data source shows in debug output by name only: its contents are the whole corpus.
+impl std::fmt::Debug for dyn Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Source(..)")
+    }
+}
+
+/// Work for the runtime to do off the UI thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Run a corpus search and answer with [`Action::SearchResults`].
+    Search {
+        /// Generation to answer with.
+        generation: u64,
+        /// The query as typed.
+        query: String,
+    },
+    /// Write read state and reading positions to the state dir.
+    SaveState,
+}

@@ -1,0 +1,442 @@
+//! The state of the TUI: everything `update` changes and `view::draw` reads. No terminal, no
+//! drawing code: screen geometry comes from [`super::geometry`] and sidebar rows from
+//! [`super::sidebar`], both computed from plain values; the key map is data the state holds.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use ratatui::layout::Rect;
+
+use super::action::Effect;
+use super::geometry::{areas, Areas, Focus, Panes, SidebarPref};
+use super::keymap::KeyMap;
+use super::persist::Saved;
+use super::reader::{layout_text, LayoutOpts, ReaderLine};
+use super::sidebar::{sidebar_rows, SideRow};
+use super::source::{ArticleMeta, ArticleView, Entity, EntityKind, SearchHit, Source};
+use super::theme::Theme;
+
+/// How much a status message matters; the status bar styles it by this, set where the message
+/// is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Progress and answers: match counts, sort order, what is selected.
+    Info,
+    /// Something was not as asked but qari carried on (a theme or the reading state fell back).
+    Warning,
+    /// Something failed: the index, opening an article, an entity filter.
+    Error,
+}
+
+/// A status bar message with its severity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// How it is shown.
+    pub severity: Severity,
+    /// The message.
+    pub text: String,
+}
+
+impl Status {
+    /// An informational message.
+    pub fn info(text: impl Into<String>) -> Status {
+        Status {
+            severity: Severity::Info,
+            text: text.into(),
+        }
+    }
+
+    /// A warning: qari carried on with a fallback.
+    pub fn warning(text: impl Into<String>) -> Status {
+        Status {
+            severity: Severity::Warning,
+            text: text.into(),
+        }
+    }
+
+    /// An error.
+    pub fn error(text: impl Into<String>) -> Status {
+        Status {
+            severity: Severity::Error,
+            text: text.into(),
+        }
+    }
+}
+
+/// List sort orders, cycled by `s`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter)]
+#[strum(serialize_all = "lowercase")]
+pub enum Sort {
+    /// Newest first (undated last).
+    Newest,
+    /// Oldest first (undated last).
+    Oldest,
+    /// By title.
+    Title,
+}
+
+impl Sort {
+    /// Label for the list's border.
+    pub fn label(self) -> &'static str {
+        self.into()
+    }
+
+    /// The next order in the cycle (after the last, the first).
+    pub fn next(self) -> Sort {
+        use strum::IntoEnumIterator;
+        Sort::iter()
+            .cycle()
+            .skip_while(|s| *s != self)
+            .nth(1)
+            .unwrap_or(Sort::Newest)
+    }
+}
+
+/// A corpus search in progress or on screen.
+#[derive(Debug, Clone, Default)]
+pub struct CorpusSearch {
+    /// The query as typed.
+    pub query: String,
+    /// Generation of the latest request; results of older ones are dropped.
+    pub generation: u64,
+    /// Generation the shown hits came from.
+    pub shown_generation: u64,
+    /// Hits of the latest answered search.
+    pub hits: Vec<SearchHit>,
+    /// Selected hit.
+    pub sel: usize,
+    /// First hit shown.
+    pub offset: usize,
+    /// True while the input line has the keyboard.
+    pub editing: bool,
+    /// Error from the last search.
+    pub error: Option<String>,
+}
+
+/// The entity filter on the list.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// Entity kind.
+    pub kind: EntityKind,
+    /// Display name.
+    pub name: String,
+    /// Articles naming it.
+    pub ids: HashSet<String>,
+}
+
+/// One row of the reader.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    /// A line of the title.
+    Title(ReaderLine),
+    /// A line of body text.
+    Body(ReaderLine),
+    /// The date/source line.
+    Meta,
+    /// Space between paragraphs.
+    Blank,
+}
+
+impl Row {
+    /// The text line of the row, if it has one.
+    pub fn line(&self) -> Option<&ReaderLine> {
+        match self {
+            Row::Title(l) | Row::Body(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// Where highlights in the reader came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HighlightOrigin {
+    /// A corpus search hit that was opened.
+    Search(String),
+    /// Find in the article.
+    Find(String),
+    /// An entity selected in the sidebar.
+    Entity(String),
+}
+
+/// The open article.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    /// The article.
+    pub view: ArticleView,
+    /// Its text (title + paragraphs), which all byte offsets address.
+    pub text: String,
+    /// Width the rows were laid out for.
+    pub width: u16,
+    /// Display rows.
+    pub rows: Vec<Row>,
+    /// First row shown.
+    pub scroll: usize,
+    /// Highlighted byte ranges, sorted.
+    pub highlights: Vec<Range<usize>>,
+    /// Index of the current highlight (n/N).
+    pub current: usize,
+    /// What the highlights are.
+    pub origin: Option<HighlightOrigin>,
+    /// Entity indices in sidebar order (by kind, then count).
+    pub entity_order: Vec<usize>,
+    /// Selected position in `entity_order`.
+    pub entity_sel: usize,
+    /// First sidebar row shown.
+    pub sidebar_offset: usize,
+    /// Layout options the rows were made with.
+    pub opts: LayoutOpts,
+    /// Sidebar rows (headings and entities) for `entity_order`.
+    pub side_rows: Vec<SideRow>,
+}
+
+impl Reader {
+    /// Opens `view` laid out for `width` columns.
+    pub fn new(view: ArticleView, width: u16, opts: LayoutOpts) -> Reader {
+        let text = view.text();
+        let mut entity_order: Vec<usize> = (0..view.entities.len()).collect();
+        entity_order.sort_by(|&a, &b| {
+            let (ea, eb) = (&view.entities[a], &view.entities[b]);
+            ea.kind
+                .cmp(&eb.kind)
+                .then(eb.count.cmp(&ea.count))
+                .then(ea.name.cmp(&eb.name))
+        });
+        let side_rows = sidebar_rows(entity_order.iter().map(|&i| view.entities[i].kind));
+        let mut r = Reader {
+            view,
+            text,
+            width: 0,
+            rows: Vec::new(),
+            scroll: 0,
+            highlights: Vec::new(),
+            current: 0,
+            origin: None,
+            entity_order,
+            entity_sel: 0,
+            sidebar_offset: 0,
+            opts,
+            side_rows,
+        };
+        r.relayout(width);
+        r
+    }
+
+    /// Lays the rows out again for `width`, keeping the top line's text position.
+    pub fn relayout(&mut self, width: u16) {
+        let width = width.max(1);
+        if width == self.width && !self.rows.is_empty() {
+            return;
+        }
+        let pos = self.position();
+        self.width = width;
+        let mut rows = Vec::new();
+        let mut last_para = 0;
+        for line in layout_text(&self.text, width, self.opts) {
+            if line.para == 0 {
+                rows.push(Row::Title(line));
+                continue;
+            }
+            if last_para == 0 {
+                rows.push(Row::Meta);
+                rows.push(Row::Blank);
+            } else if line.para != last_para {
+                rows.push(Row::Blank);
+            }
+            last_para = line.para;
+            rows.push(Row::Body(line));
+        }
+        if last_para == 0 {
+            rows.push(Row::Meta);
+        }
+        self.rows = rows;
+        self.scroll = 0;
+        if pos > 0 {
+            self.scroll = self.row_of(pos);
+        }
+    }
+
+    /// Byte offset of the first text on the top row: a reading position independent of width.
+    pub fn position(&self) -> usize {
+        self.rows
+            .iter()
+            .skip(self.scroll)
+            .find_map(|r| r.line().and_then(ReaderLine::start))
+            .unwrap_or(0)
+    }
+
+    /// Index of the row holding byte `pos` (the last row starting at or before it).
+    pub fn row_of(&self, pos: usize) -> usize {
+        let mut best = 0;
+        for (i, r) in self.rows.iter().enumerate() {
+            if let Some(l) = r.line() {
+                if l.touches(&(pos..pos + 1)) {
+                    return i;
+                }
+                if l.start().is_some_and(|s| s <= pos) {
+                    best = i;
+                }
+            }
+        }
+        best
+    }
+
+    /// Largest useful scroll for a pane `height` rows tall.
+    pub fn max_scroll(&self, height: usize) -> usize {
+        self.rows.len().saturating_sub(height.max(1))
+    }
+
+    /// Sets the highlights and puts the current one at the first at or after the top row.
+    pub(super) fn set_highlights(
+        &mut self,
+        mut hl: Vec<Range<usize>>,
+        origin: HighlightOrigin,
+        height: usize,
+    ) {
+        hl.sort_by_key(|r| (r.start, r.end));
+        hl.dedup();
+        self.highlights = hl;
+        self.origin = Some(origin);
+        let top = self.position();
+        self.current = self
+            .highlights
+            .iter()
+            .position(|r| r.start >= top)
+            .unwrap_or(0);
+        self.reveal_current(height);
+    }
+
+    /// Scrolls so the current highlight is visible (a third down the pane when it moves).
+    pub fn reveal_current(&mut self, height: usize) {
+        let Some(r) = self.highlights.get(self.current) else {
+            return;
+        };
+        let row = self.row_of(r.start);
+        let h = height.max(1);
+        if row < self.scroll || row >= self.scroll + h {
+            self.scroll = row.saturating_sub(h / 3).min(self.max_scroll(h));
+        }
+    }
+
+    /// The selected entity, if any.
+    pub fn selected_entity(&self) -> Option<&Entity> {
+        self.entity_order
+            .get(self.entity_sel)
+            .and_then(|&i| self.view.entities.get(i))
+    }
+}
+
+/// The whole state of the TUI.
+pub struct State {
+    /// Data, once the index is ready.
+    pub source: Option<Arc<dyn Source>>,
+    /// Index build progress while not ready.
+    pub progress: Option<(u64, u64)>,
+    /// Fatal index error.
+    pub index_error: Option<String>,
+    /// Every article (from the index).
+    pub articles: Vec<ArticleMeta>,
+    /// Indices into `articles` in list order (sorted, filtered).
+    pub list: Vec<usize>,
+    /// Selected list row.
+    pub list_sel: usize,
+    /// First list row shown.
+    pub list_offset: usize,
+    /// Sort order.
+    pub sort: Sort,
+    /// Entity filter.
+    pub filter: Option<Filter>,
+    /// Focused pane.
+    pub focus: Focus,
+    /// Sidebar visibility preference.
+    pub sidebar: SidebarPref,
+    /// Open article.
+    pub reader: Option<Reader>,
+    /// Corpus search.
+    pub search: Option<CorpusSearch>,
+    /// Find-in-article input while typing it.
+    pub find: Option<String>,
+    /// Help overlay shown.
+    pub help: bool,
+    /// Status bar message.
+    pub status: Option<Status>,
+    /// Read flags and reading positions.
+    pub saved: Saved,
+    /// Terminal size.
+    pub size: Rect,
+    /// Theme.
+    pub theme: Theme,
+    /// Key bindings (they also make the help and the hint bar).
+    pub keymap: KeyMap,
+    /// Bidi and shaping options for every line of text.
+    pub layout: LayoutOpts,
+    /// Set when the program should end.
+    pub quit: bool,
+    /// Work for the runtime.
+    pub effects: Vec<Effect>,
+    pub(super) next_generation: u64,
+}
+
+impl State {
+    /// A fresh state: no data yet (the index is loading), terminal `size`.
+    pub fn new(theme: Theme, saved: Saved, size: Rect) -> State {
+        State {
+            source: None,
+            progress: None,
+            index_error: None,
+            articles: Vec::new(),
+            list: Vec::new(),
+            list_sel: 0,
+            list_offset: 0,
+            sort: Sort::Newest,
+            filter: None,
+            focus: Focus::List,
+            sidebar: SidebarPref::Auto,
+            reader: None,
+            search: None,
+            find: None,
+            help: false,
+            status: None,
+            saved,
+            size,
+            theme,
+            keymap: KeyMap::default(),
+            layout: LayoutOpts::default(),
+            quit: false,
+            effects: Vec::new(),
+            next_generation: 0,
+        }
+    }
+
+    /// True while an input line (search or find) has the keyboard.
+    pub fn editing(&self) -> bool {
+        self.find.is_some() || self.search.as_ref().is_some_and(|s| s.editing)
+    }
+
+    /// Screen geometry for the current size and state.
+    pub fn areas(&self) -> Areas {
+        self.areas_for(self.size)
+    }
+
+    /// Screen geometry for a screen of `size` (the frame being drawn) and the state.
+    pub fn areas_for(&self, size: Rect) -> Areas {
+        areas(
+            size,
+            Panes {
+                focus: self.focus,
+                reader_open: self.reader.is_some(),
+                sidebar: self.sidebar,
+            },
+        )
+    }
+
+    /// The article metadata on list row `i`.
+    pub fn list_item(&self, i: usize) -> Option<&ArticleMeta> {
+        self.list.get(i).and_then(|&a| self.articles.get(a))
+    }
+
+    /// True when the article has been opened before.
+    pub fn is_read(&self, id: &str) -> bool {
+        self.saved.articles.get(id).is_some_and(|a| a.read)
+    }
+}
