@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::source::{SearchHit, Source};
+use super::source::{Hit, Source};
 
 /// How many hits a corpus search asks for: about three screens of results. Each hit costs a
 /// stored-document read and a snippet, and this runs on every keystroke.
@@ -88,7 +88,7 @@ pub enum Action {
         /// Generation the search was started with; stale generations are dropped.
         generation: u64,
         /// Hits or an error message.
-        result: Result<Vec<SearchHit>, String>,
+        result: Result<Vec<Hit>, String>,
     },
 }
 

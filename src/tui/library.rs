@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use super::source::{ArticleMeta, ArticleView, EntityKind, SearchHit, Source};
+use super::source::{Catalog, EntityKind, Hit, OpenArticle, Source};
 use crate::index::{Library, OpenOptions, Progress};
 
 /// [`Source`] over an opened [`Library`].
@@ -49,38 +49,18 @@ impl LibrarySource {
 }
 
 impl Source for LibrarySource {
-    fn articles(&self) -> Vec<ArticleMeta> {
+    fn articles(&self) -> Arc<Catalog> {
+        self.current().articles().clone()
+    }
+
+    fn article(&self, id: &str) -> Result<OpenArticle, String> {
+        OpenArticle::tagged(self.current().load(id).map_err(|e| e.to_string())?)
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
         self.current()
-            .articles()
-            .iter()
-            .map(|m| ArticleMeta {
-                id: m.id.to_string(),
-                title: m.title.to_string(),
-                date: m.date.map(|d| d.iso()),
-                source: m.source.map(str::to_string),
-            })
-            .collect()
-    }
-
-    fn article(&self, id: &str) -> Result<ArticleView, String> {
-        ArticleView::tagged(self.current().load(id).map_err(|e| e.to_string())?)
-    }
-
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, String> {
-        let hits = self
-            .current()
             .search(query, limit)
-            .map_err(|e| e.to_string())?;
-        Ok(hits
-            .into_iter()
-            .map(|h| SearchHit {
-                id: h.id,
-                title: h.title,
-                score: h.score,
-                snippet: h.snippet,
-                highlights: h.highlights,
-            })
-            .collect())
+            .map_err(|e| e.to_string())
     }
 
     fn match_ranges(&self, query: &str, text: &str) -> Vec<Range<usize>> {

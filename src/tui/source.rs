@@ -1,124 +1,49 @@
 //! The TUI's only window onto data.
 //!
 //! The TUI never parses files or talks to the index directly: everything it shows comes through
-//! the [`Source`] trait, so the whole interface can be driven in tests by [`MemorySource`] and the
-//! real adapter (index + corpus + entities) can be written after the modules land.
+//! the [`Source`] trait, in the pipeline's own types ([`Catalog`] for the list, [`Article`] and
+//! [`Entity`] for the reader, [`Hit`] for search). [`MemorySource`] drives the whole interface in
+//! tests; [`super::library::LibrarySource`] is the real one (index + corpus + tagger).
 
-use std::collections::HashMap;
-
-use crate::entities::entity_key;
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
-/// What the list needs of one article, read from the index without opening the article file.
+pub use crate::corpus::Article;
+use crate::entities::entity_key;
+pub use crate::entities::{Entity, EntityKind};
+pub use crate::index::{ArticleMeta, Catalog, Hit};
+
+/// An article open in the reader: the corpus article, and the entities the tagger found in its
+/// [`Article::text`] (mention offsets point into that string).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleMeta {
-    /// Stable article id (the corpus id).
-    pub id: String,
-    /// Title, one line.
-    pub title: String,
-    /// ISO date (`2020-10-21`, `2020-11`, `--05-14`) when known.
-    pub date: Option<String>,
-    /// News agency or site when known.
-    pub source: Option<String>,
-}
-
-/// Kind of a named entity, as the sidebar groups them (the tagger's own kinds).
-pub use crate::entities::EntityKind;
-
-/// One entity of an open article, with every mention.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entity {
-    /// Person, place, organisation or date.
-    pub kind: EntityKind,
-    /// Display name (canonical form).
-    pub name: String,
-    /// Key passed back to [`Source::articles_naming`] (canonical key, aliases folded).
-    pub key: String,
-    /// Number of mentions in the article.
-    pub count: usize,
-    /// Byte ranges `[start, end)` of each mention in [`ArticleView::text`].
-    pub mentions: Vec<[usize; 2]>,
-}
-
-/// A whole article for the reader.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleView {
-    /// Article id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Body paragraphs (no title among them).
-    pub paragraphs: Vec<String>,
-    /// ISO date when known.
-    pub date: Option<String>,
-    /// Agency or site when known.
-    pub source: Option<String>,
-    /// Entities with their mentions (byte offsets into [`ArticleView::text`]).
+pub struct OpenArticle {
+    /// The article as the corpus read it.
+    pub article: Article,
+    /// Entities with their mentions.
     pub entities: Vec<Entity>,
 }
 
-impl ArticleView {
-    /// The reader's view of a corpus article, with the entities the tagger finds in it.
-    pub fn tagged(a: crate::corpus::Article) -> Result<ArticleView, String> {
-        let date = a.date.map(|d| d.iso());
-        let entities = crate::entities::extract(&a.text(), date.as_deref())
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|e| Entity {
-                kind: e.kind,
-                key: crate::entities::entity_key(e.kind, &e.name),
-                name: e.name,
-                count: e.count,
-                mentions: e.mentions,
-            })
-            .collect();
-        Ok(ArticleView {
-            id: a.id,
-            title: a.title,
-            paragraphs: a.paragraphs,
-            date,
-            source: a.source,
-            entities,
-        })
+impl OpenArticle {
+    /// Tags `article` with the built-in tagger.
+    pub fn tagged(article: Article) -> Result<OpenArticle, String> {
+        let date = article.date.map(|d| d.iso());
+        let entities = crate::entities::extract(&article.text(), date.as_deref())
+            .map_err(|e| e.to_string())?;
+        Ok(OpenArticle { article, entities })
     }
-
-    /// The article's text as entity offsets and highlights address it: the title, a blank line,
-    /// then the paragraphs separated by blank lines (the same as `corpus::Article::text`).
-    pub fn text(&self) -> String {
-        let mut s = self.title.clone();
-        for p in &self.paragraphs {
-            s.push_str("\n\n");
-            s.push_str(p);
-        }
-        s
-    }
-}
-
-/// One search result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchHit {
-    /// Article id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Relevance score (higher is better).
-    pub score: f32,
-    /// A short passage of the article.
-    pub snippet: String,
-    /// Byte ranges of the matched terms inside `snippet`.
-    pub highlights: Vec<Range<usize>>,
 }
 
 /// Everything the TUI reads. Implementations must be cheap to call from the UI thread for
 /// `articles`, `article` and `match_ranges`; `search` runs on a worker thread.
 pub trait Source: Send + Sync {
-    /// Every article's metadata, from the index (must not read article files).
-    fn articles(&self) -> Vec<ArticleMeta>;
+    /// Every article's list entry, sorted by id (must not read article files).
+    fn articles(&self) -> Arc<Catalog>;
     /// The full article for the reader, with its entities.
-    fn article(&self, id: &str) -> Result<ArticleView, String>;
+    fn article(&self, id: &str) -> Result<OpenArticle, String>;
     /// Corpus search. `query` is passed as the user typed it, including `person:`/`place:`/`org:`
     /// prefixes, which the implementation interprets.
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, String>;
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String>;
     /// Byte ranges in `text` where the terms of `query` occur (same matching rules as `search`),
     /// used to highlight an opened hit and for find-in-article.
     fn match_ranges(&self, query: &str, text: &str) -> Vec<Range<usize>>;
@@ -130,73 +55,28 @@ pub trait Source: Send + Sync {
 /// stemmed token equality (the same folding the index uses, from `crate::text`).
 #[derive(Debug, Clone, Default)]
 pub struct MemorySource {
-    articles: Vec<ArticleView>,
+    articles: Vec<OpenArticle>,
+    catalog: Arc<Catalog>,
 }
 
 impl MemorySource {
     /// A source over the given articles.
-    pub fn new(articles: Vec<ArticleView>) -> Self {
-        MemorySource { articles }
-    }
-
-    /// Builds an article from plain text the way the seed files are laid out: the first non-empty
-    /// line is the title, paragraphs are separated by blank lines. Entities are found by looking
-    /// up each `(kind, name)` of `entities` in the text (every occurrence is a mention).
-    pub fn article_from_text(
-        id: &str,
-        raw: &str,
-        date: Option<&str>,
-        source: Option<&str>,
-        entities: &[(EntityKind, &str)],
-    ) -> ArticleView {
-        let mut paras: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        for line in raw.lines() {
-            let t = line.trim();
-            if t.is_empty() {
-                if !cur.is_empty() {
-                    paras.push(std::mem::take(&mut cur));
-                }
-            } else {
-                if !cur.is_empty() {
-                    cur.push(' ');
-                }
-                cur.push_str(t);
-            }
+    pub fn new(articles: Vec<OpenArticle>) -> Self {
+        let rels: Vec<String> = articles
+            .iter()
+            .map(|a| a.article.path.to_string_lossy().into_owned())
+            .collect();
+        let catalog = Catalog::build(articles.iter().zip(&rels).map(|(a, rel)| ArticleMeta {
+            id: &a.article.id,
+            date: a.article.date,
+            source: a.article.source.as_deref(),
+            rel,
+            title: &a.article.title,
+        }));
+        MemorySource {
+            articles,
+            catalog: Arc::new(catalog),
         }
-        if !cur.is_empty() {
-            paras.push(cur);
-        }
-        let title = if paras.is_empty() {
-            String::new()
-        } else {
-            paras.remove(0)
-        };
-        let mut view = ArticleView {
-            id: id.to_string(),
-            title,
-            paragraphs: paras,
-            date: date.map(str::to_string),
-            source: source.map(str::to_string),
-            entities: Vec::new(),
-        };
-        let text = view.text();
-        for &(kind, name) in entities {
-            let mentions: Vec<[usize; 2]> = text
-                .match_indices(name)
-                .map(|(i, m)| [i, i + m.len()])
-                .collect();
-            if !mentions.is_empty() {
-                view.entities.push(Entity {
-                    kind,
-                    name: name.to_string(),
-                    key: name.to_string(),
-                    count: mentions.len(),
-                    mentions,
-                });
-            }
-        }
-        view
     }
 
     /// Splits `query` into an optional entity filter (`person:NAME`) and free terms.
@@ -246,30 +126,23 @@ fn make_snippet(text: &str, ranges: &[Range<usize>]) -> (String, Vec<Range<usize
 }
 
 impl Source for MemorySource {
-    fn articles(&self) -> Vec<ArticleMeta> {
-        self.articles
-            .iter()
-            .map(|a| ArticleMeta {
-                id: a.id.clone(),
-                title: a.title.clone(),
-                date: a.date.clone(),
-                source: a.source.clone(),
-            })
-            .collect()
+    fn articles(&self) -> Arc<Catalog> {
+        self.catalog.clone()
     }
 
-    fn article(&self, id: &str) -> Result<ArticleView, String> {
+    fn article(&self, id: &str) -> Result<OpenArticle, String> {
         self.articles
             .iter()
-            .find(|a| a.id == id)
+            .find(|a| a.article.id == id)
             .cloned()
             .ok_or_else(|| format!("no article with id {id}"))
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, String> {
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
         let (entity, _) = Self::parse_query(query);
         let mut hits = Vec::new();
-        for a in &self.articles {
+        for open in &self.articles {
+            let a = &open.article;
             let text = a.text();
             let ranges = self.match_ranges(query, &text);
             if ranges.is_empty() {
@@ -291,12 +164,14 @@ impl Source for MemorySource {
             } else {
                 make_snippet(&text, &in_body)
             };
-            hits.push(SearchHit {
+            hits.push(Hit {
                 id: a.id.clone(),
                 title: a.title.clone(),
                 score,
                 snippet,
                 highlights,
+                date: a.date,
+                source: a.source.clone(),
             });
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -313,11 +188,12 @@ impl Source for MemorySource {
             // Entity queries match the entity's mentions when the text is a known article,
             // otherwise the name's terms.
             for a in &self.articles {
-                if a.text() == text {
+                if a.article.text() == text {
+                    let key = entity_key(kind, &name);
                     return a
                         .entities
                         .iter()
-                        .filter(|e| e.kind == kind && key_names(&e.key, &entity_key(kind, &name)))
+                        .filter(|e| e.kind == kind && key_names(&entity_key(e.kind, &e.name), &key))
                         .flat_map(|e| e.mentions.iter().map(|m| m[0]..m[1]))
                         .collect();
                 }
@@ -328,15 +204,15 @@ impl Source for MemorySource {
     }
 
     fn articles_naming(&self, kind: EntityKind, key: &str) -> Result<Vec<String>, String> {
-        let mut by_id: HashMap<&str, ()> = HashMap::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
         for a in &self.articles {
             if a.entities
                 .iter()
-                .any(|e| e.kind == kind && key_names(&e.key, key))
-                && by_id.insert(&a.id, ()).is_none()
+                .any(|e| e.kind == kind && key_names(&entity_key(e.kind, &e.name), key))
+                && seen.insert(&a.article.id)
             {
-                out.push(a.id.clone());
+                out.push(a.article.id.clone());
             }
         }
         Ok(out)
@@ -352,7 +228,7 @@ pub fn seed_source() -> MemorySource {
         loaded
             .articles
             .into_iter()
-            .filter_map(|a| ArticleView::tagged(a).ok())
+            .filter_map(|a| OpenArticle::tagged(a).ok())
             .collect(),
     )
 }
@@ -366,9 +242,9 @@ mod tests {
         let s = seed_source();
         let list = s.articles();
         assert_eq!(list.len(), 5);
-        assert!(list[1].title.starts_with("لافروف"));
-        let a = s.article(&list[0].id).unwrap();
-        let text = a.text();
+        assert!(list.get(1).unwrap().title.starts_with("لافروف"));
+        let a = s.article(list.get(0).unwrap().id).unwrap();
+        let text = a.article.text();
         assert!(!a.entities.is_empty());
         for e in &a.entities {
             for m in &e.mentions {

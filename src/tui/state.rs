@@ -14,7 +14,7 @@ use super::keymap::KeyMap;
 use super::persist::Saved;
 use super::reader::{layout_text, LayoutOpts, ReaderLine};
 use super::sidebar::{sidebar_rows, SideRow};
-use super::source::{ArticleMeta, ArticleView, Entity, EntityKind, SearchHit, Source};
+use super::source::{ArticleMeta, Catalog, Entity, EntityKind, Hit, OpenArticle, Source};
 use super::theme::Theme;
 
 /// How much a status message matters; the status bar styles it by this, set where the message
@@ -103,7 +103,7 @@ pub struct CorpusSearch {
     /// Generation the shown hits came from.
     pub shown_generation: u64,
     /// Hits of the latest answered search.
-    pub hits: Vec<SearchHit>,
+    pub hits: Vec<Hit>,
     /// Selected hit.
     pub sel: usize,
     /// First hit shown.
@@ -163,7 +163,7 @@ pub enum HighlightOrigin {
 #[derive(Debug, Clone)]
 pub struct Reader {
     /// The article.
-    pub view: ArticleView,
+    pub view: OpenArticle,
     /// Its text (title + paragraphs), which all byte offsets address.
     pub text: String,
     /// Width the rows were laid out for.
@@ -192,8 +192,8 @@ pub struct Reader {
 
 impl Reader {
     /// Opens `view` laid out for `width` columns.
-    pub fn new(view: ArticleView, width: u16, opts: LayoutOpts) -> Reader {
-        let text = view.text();
+    pub fn new(view: OpenArticle, width: u16, opts: LayoutOpts) -> Reader {
+        let text = view.article.text();
         let mut entity_order: Vec<usize> = (0..view.entities.len()).collect();
         entity_order.sort_by(|&a, &b| {
             let (ea, eb) = (&view.entities[a], &view.entities[b]);
@@ -335,7 +335,7 @@ pub struct State {
     /// Fatal index error.
     pub index_error: Option<String>,
     /// Every article (from the index).
-    pub articles: Vec<ArticleMeta>,
+    pub articles: Arc<Catalog>,
     /// Indices into `articles` in list order (sorted, filtered).
     pub list: Vec<usize>,
     /// Selected list row.
@@ -384,7 +384,7 @@ impl State {
             source: None,
             progress: None,
             index_error: None,
-            articles: Vec::new(),
+            articles: Arc::default(),
             list: Vec::new(),
             list_sel: 0,
             list_offset: 0,
@@ -431,7 +431,7 @@ impl State {
     }
 
     /// The article metadata on list row `i`.
-    pub fn list_item(&self, i: usize) -> Option<&ArticleMeta> {
+    pub fn list_item(&self, i: usize) -> Option<ArticleMeta<'_>> {
         self.list.get(i).and_then(|&a| self.articles.get(a))
     }
 

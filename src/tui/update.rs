@@ -8,25 +8,7 @@ use super::action::{Action, Effect};
 use super::geometry::{Focus, SidebarPref};
 use super::sidebar::{row_of_entity, SideRow};
 use super::state::{CorpusSearch, Filter, HighlightOrigin, Reader, Sort, State, Status};
-
-/// An ISO date (`2020-10-21`, `2020-10`, `2020`, `--05-14`) as a number that sorts the same way:
-/// yyyymmdd with missing parts 0.
-fn date_number(d: &str) -> u32 {
-    let mut parts = d
-        .trim_start_matches('-')
-        .split('-')
-        .map(|p| p.parse::<u32>().unwrap_or(0));
-    if d.starts_with("--") {
-        let (m, day) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-        return m * 100 + day;
-    }
-    let (y, m, day) = (
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-    );
-    y * 10_000 + m * 100 + day
-}
+use crate::entities::entity_key;
 
 impl State {
     /// One level back: reader → list, search results → list, filtered → whole list. False when
@@ -49,23 +31,23 @@ impl State {
 
     /// Rebuilds the list order (sort + filter), keeping the selected article when possible.
     fn refresh_list(&mut self) {
-        let keep = self.list_item(self.list_sel).map(|a| a.id.clone());
+        let keep = self.list_item(self.list_sel).map(|a| a.id.to_string());
+        let arts = self.articles.clone();
         let mut idx: Vec<usize> = (0..self.articles.len())
             .filter(|&i| {
                 self.filter
                     .as_ref()
-                    .is_none_or(|f| f.ids.contains(&self.articles[i].id))
+                    .is_none_or(|f| arts.get(i).is_some_and(|a| f.ids.contains(a.id)))
             })
             .collect();
-        let arts = &self.articles;
         // Dates with a year first; yearless (`--05-14`) and undated last. Keys are computed once:
         // this sorts 100,000 articles when a large corpus opens.
         // Packed into integers: comparing strings scattered over the heap cost ~100 ms here.
         let keys: Vec<(u8, u32)> = arts
             .iter()
-            .map(|a| match &a.date {
-                Some(d) if !d.starts_with('-') => (0, date_number(d)),
-                Some(d) => (1, date_number(d)),
+            .map(|a| match a.date {
+                Some(d) if d.year.is_some() => (0, d.pack()),
+                Some(d) => (1, d.pack()),
                 None => (2, 0),
             })
             .collect();
@@ -82,13 +64,18 @@ impl State {
             Sort::Oldest => {
                 idx.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| by_id(a, b)))
             }
-            Sort::Title => idx.sort_unstable_by(|&a, &b| {
-                arts[a].title.cmp(&arts[b].title).then_with(|| by_id(a, b))
-            }),
+            Sort::Title => {
+                let titles: Vec<&str> = arts.iter().map(|a| a.title).collect();
+                idx.sort_unstable_by(|&a, &b| titles[a].cmp(titles[b]).then_with(|| by_id(a, b)))
+            }
         }
         self.list = idx;
         self.list_sel = keep
-            .and_then(|id| self.list.iter().position(|&i| self.articles[i].id == id))
+            .and_then(|id| {
+                self.list
+                    .iter()
+                    .position(|&i| arts.get(i).is_some_and(|a| a.id == id))
+            })
             .unwrap_or(0);
         self.list_offset = 0;
         self.clamp_list();
@@ -143,7 +130,11 @@ impl State {
     /// Records the open article's reading position.
     fn save_position(&mut self) {
         if let Some(r) = &self.reader {
-            let e = self.saved.articles.entry(r.view.id.clone()).or_default();
+            let e = self
+                .saved
+                .articles
+                .entry(r.view.article.id.clone())
+                .or_default();
             e.read = true;
             e.pos = r.position();
             self.effects.push(Effect::SaveState);
@@ -355,7 +346,7 @@ impl State {
                             self.status = Some(Status::info(format!("{n} match(es) — n/N step")));
                         }
                     }
-                } else if let Some(a) = self.list_item(self.list_sel).map(|a| a.id.clone()) {
+                } else if let Some(a) = self.list_item(self.list_sel).map(|a| a.id.to_string()) {
                     self.open_article(&a);
                 }
             }
@@ -371,7 +362,7 @@ impl State {
         let Some(e) = r.selected_entity().cloned() else {
             return;
         };
-        match src.articles_naming(e.kind, &e.key) {
+        match src.articles_naming(e.kind, &entity_key(e.kind, &e.name)) {
             Ok(ids) => {
                 let n = ids.len();
                 self.filter = Some(Filter {

@@ -272,7 +272,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         let Some(a) = state.list_item(i) else { break };
         let y = r.y + row as u16;
         let sel = i == state.list_sel;
-        let read = state.is_read(&a.id);
+        let read = state.is_read(a.id);
         let mut base = if read {
             t.style("read")
         } else {
@@ -293,9 +293,9 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         let mut x = r.x + 2;
         let mut room = r.width.saturating_sub(2);
         if room >= 30 {
-            let date = a.date.as_deref().unwrap_or("");
+            let date = a.date.map(|d| d.iso()).unwrap_or_default();
             let date_st = if sel && focused { base } else { t.style("dim") };
-            draw_text(buf, x, y, 10, date, date_st, state.layout);
+            draw_text(buf, x, y, 10, &date, date_st, state.layout);
             x += 11;
             room -= 11;
         }
@@ -303,7 +303,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
             Some(s) if room >= 40 => (one_line(s, 14, state.layout).width() as u16) + 1,
             _ => 0,
         };
-        let title = one_line(&a.title, room.saturating_sub(src_w), state.layout);
+        let title = one_line(a.title, room.saturating_sub(src_w), state.layout);
         draw_line(buf, x, y, room.saturating_sub(src_w), &title, base, &|_| {
             None
         });
@@ -326,32 +326,17 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
 }
 
 /// The part of a hit's snippet to show: starting a few words before the first match so the
-/// match is visible in a narrow pane, with highlight ranges shifted to match.
-fn snippet_window(hit: &super::source::SearchHit, lead: usize) -> (&str, Vec<Range<usize>>) {
+/// match is visible in a narrow pane, with highlight ranges shifted to match (the one snippet
+/// window, `text::snippet`).
+fn snippet_window(hit: &super::source::Hit, lead: usize) -> (&str, Vec<Range<usize>>) {
     let s = hit.snippet.as_str();
-    let Some(first) = hit.highlights.iter().map(|r| r.start).min() else {
+    let Some(first) = hit.highlights.iter().min_by_key(|r| r.start) else {
         return (s, hit.highlights.clone());
     };
-    if first > s.len() || !s.is_char_boundary(first) || s[..first].chars().count() <= lead {
-        return (s, hit.highlights.clone());
-    }
-    // Go back `lead` characters, then forward to the start of a word.
-    let mut start = s[..first]
-        .char_indices()
-        .rev()
-        .nth(lead)
-        .map_or(0, |(i, _)| i);
-    if let Some(sp) = s[start..first].find(char::is_whitespace) {
-        let ws = s[start + sp..].chars().next().map_or(1, char::len_utf8);
-        start += sp + ws;
-    }
-    let hl = hit
-        .highlights
-        .iter()
-        .filter(|r| r.start >= start)
-        .map(|r| r.start - start..r.end - start)
-        .collect();
-    (&s[start..], hl)
+    let w = crate::text::snippet::window(s, first.start, first.end, lead, s.len());
+    let w = w.start..s.len();
+    let hl = crate::text::snippet::shift_into(&hit.highlights, &w);
+    (&s[w], hl)
 }
 
 fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Position> {
@@ -403,14 +388,12 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
             Row::Title(l) => draw_line(buf, r.x, y, r.width, l, t.style("title"), &hl),
             Row::Body(l) => draw_line(buf, r.x, y, r.width, l, t.style("text"), &hl),
             Row::Meta => {
+                let a = &rd.view.article;
+                let date = a.date.map(|d| d.iso());
                 let mut parts: Vec<&str> = Vec::new();
-                if let Some(d) = &rd.view.date {
-                    parts.push(d);
-                }
-                if let Some(s) = &rd.view.source {
-                    parts.push(s);
-                }
-                parts.push(&rd.view.id);
+                parts.extend(date.as_deref());
+                parts.extend(a.source.as_deref());
+                parts.push(&a.id);
                 // Each part in its own bidi isolate (FSI…PDI): an id such as `001_13ef…` keeps
                 // its order inside an Arabic line, and the parts keep theirs.
                 let text = parts
