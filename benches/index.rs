@@ -174,6 +174,24 @@ fn main() {
         lat.last().unwrap().as_secs_f64() * 1e3,
         hits_total
     );
+    // Open articles as the reader does: resolve the id in the catalog, read its one file.
+    let catalog = lib.articles().clone();
+    let step = (catalog.len() / 200).max(1);
+    let mut opens = Vec::new();
+    for i in (0..catalog.len()).step_by(step) {
+        let id = catalog.get(i).expect("entry").id;
+        let t = Instant::now();
+        let a = lib.load(id).expect("load");
+        opens.push(t.elapsed());
+        assert_eq!(a.id, id);
+    }
+    opens.sort();
+    println!(
+        "open an article (catalog lookup + its file), {} ids: p50 {:.3} ms, p99 {:.3} ms",
+        opens.len(),
+        percentile(&opens, 0.5).as_secs_f64() * 1e3,
+        percentile(&opens, 0.99).as_secs_f64() * 1e3
+    );
     drop(lib);
 
     // Change one file and relaunch.

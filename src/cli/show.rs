@@ -15,7 +15,7 @@ use crate::corpus::Article;
 use crate::layout::{ArticleLayout, BidiMode, LayoutOptions};
 
 /// Width used when stdout is not a terminal (and the default for `--logical`).
-pub const PIPE_WIDTH: u16 = 80;
+pub(crate) const PIPE_WIDTH: u16 = 80;
 
 /// Order in which `qari show` prints each line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,7 @@ impl ShowOptions {
 
     /// The layout options these stand for. Logical order is the layout with [`BidiMode::Off`]:
     /// wrapping does not depend on the mode, so the line breaks are the same as `--visual`'s.
-    pub fn layout_options(&self) -> LayoutOptions {
+    pub(crate) fn layout_options(&self) -> LayoutOptions {
         LayoutOptions {
             width: self.width,
             mode: match self.order {
@@ -84,7 +84,7 @@ pub fn show(article: &Article, opts: &ShowOptions, out: &mut impl Write) -> io::
 }
 
 /// Print an already built layout (the same output as [`show`]).
-pub fn write_rows(
+pub(crate) fn write_rows(
     layout: &ArticleLayout,
     opts: &ShowOptions,
     out: &mut impl Write,

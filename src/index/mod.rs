@@ -225,11 +225,6 @@ impl Library {
         search::search(self, query, limit)
     }
 
-    /// True when the entity index (for `person:`/`place:`/`org:` queries) has been built.
-    pub fn has_entities(&self) -> bool {
-        self.entities.is_some()
-    }
-
     /// Number of documents in the index.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()

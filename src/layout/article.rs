@@ -162,11 +162,6 @@ impl ArticleLayout {
         }
     }
 
-    /// Number of paragraphs (the title included).
-    pub fn paragraph_count(&self) -> usize {
-        self.paras.len()
-    }
-
     /// The article's direction, used for paragraphs without a strong letter, and a good default
     /// for the pane's own chrome (which side the scrollbar goes).
     pub fn direction(&self) -> Direction {

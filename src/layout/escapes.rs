@@ -13,11 +13,11 @@ use super::BidiMode;
 /// the alternate screen: cursor home, explicit mode, LTR direction, clear. Home comes first
 /// because VTE applies the mode to the paragraph at column 0; clear comes last because erasing
 /// stamps the current bidi flags onto the rows.
-pub const APP_ENTER: &str = "\x1b[H\x1b[8l\x1b[1 k\x1b[2J";
+pub(crate) const APP_ENTER: &str = "\x1b[H\x1b[8l\x1b[1 k\x1b[2J";
 
 /// Exit sequence for [`BidiMode::App`], to write before leaving the
 /// alternate screen: implicit mode, default direction.
-pub const APP_EXIT: &str = "\x1b[8h\x1b[0 k";
+pub(crate) const APP_EXIT: &str = "\x1b[8h\x1b[0 k";
 
 /// For output printed in place (`qari show --visual` on a terminal, not a full-screen app):
 /// explicit mode and LTR direction, so a VTE terminal does not reorder the visual lines a second

@@ -233,19 +233,6 @@ impl DisplayLine {
         s
     }
 
-    /// The cells' text in logical (reading) order. In [`BidiMode::App`] brackets at odd levels
-    /// come out mirrored; lay out with [`BidiMode::Off`] (same line breaks: wrapping does not
-    /// depend on the mode) to get the source's characters, as `qari show --logical` does.
-    pub fn logical_text(&self) -> String {
-        let mut cells: Vec<&Cell> = self.cells.iter().collect();
-        cells.sort_by_key(|c| c.logical.start);
-        let mut s = String::with_capacity(self.text.len());
-        for c in cells {
-            s.push_str(self.cell_text(c));
-        }
-        s
-    }
-
     /// True for the blank row between paragraphs.
     pub fn is_blank(&self) -> bool {
         self.cells.is_empty()

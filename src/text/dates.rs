@@ -45,11 +45,6 @@ impl PartialDate {
         self
     }
 
-    /// True when day, month and year are all known.
-    pub fn is_complete(&self) -> bool {
-        self.year.is_some() && self.month.is_some() && self.day.is_some()
-    }
-
     /// Parses the ISO forms [`iso`](Self::iso) writes (`2020-10-21`, `2020-10`, `2020`,
     /// `--10-21`, `--10`); a time after the date (`2020-10-21T08:00Z`) is ignored. `None` for
     /// anything else, out-of-range months and days included.

@@ -6,13 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders};
 
 /// Smallest usable terminal: below this only "terminal too small" is shown.
-pub const MIN_WIDTH: u16 = 20;
+pub(crate) const MIN_WIDTH: u16 = 20;
 /// Smallest usable height.
-pub const MIN_HEIGHT: u16 = 5;
+pub(crate) const MIN_HEIGHT: u16 = 5;
 /// Under this width one pane fills the screen.
-pub const NARROW: u16 = 70;
+pub(crate) const NARROW: u16 = 70;
 /// From this width the sidebar shows by default.
-pub const SIDEBAR_AUTO: u16 = 100;
+pub(crate) const SIDEBAR_AUTO: u16 = 100;
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// File name inside the state dir.
-pub const FILE_NAME: &str = "reading.json";
+pub(crate) const FILE_NAME: &str = "reading.json";
 
 /// What is remembered about one article.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,13 +59,11 @@ pub fn load(dir: Option<&Path>) -> (Saved, Option<String>) {
     }
 }
 
-/// Writes the state to `dir` atomically (temp file + rename), creating the dir.
+/// Writes the state to `dir` atomically (`crate::atomic`), creating the dir.
 pub fn save(dir: &Path, saved: &Saved) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!("{FILE_NAME}.tmp"));
     let json = serde_json::to_string_pretty(saved).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, json)?;
-    std::fs::rename(&tmp, path(dir))
+    crate::atomic::write_atomic(&path(dir), |w| w.write_all(json.as_bytes()))
 }
 
 #[cfg(test)]

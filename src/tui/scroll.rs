@@ -23,7 +23,7 @@ const MIN_GAIN: usize = 4;
 
 /// A planned scroll: rows `top..bottom` (0-based, exclusive) move by `shift` lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Scroll {
+pub(crate) struct Scroll {
     /// First row of the region.
     pub top: u16,
     /// One past the last row of the region.
@@ -39,7 +39,7 @@ fn row(buf: &Buffer, y: u16) -> &[Cell] {
 }
 
 /// Finds the scroll that saves the most row rewrites going from `old` to `new`, if any.
-pub fn plan(old: &Buffer, new: &Buffer) -> Option<Scroll> {
+pub(crate) fn plan(old: &Buffer, new: &Buffer) -> Option<Scroll> {
     if old.area != new.area || new.area.height < 3 {
         return None;
     }
@@ -88,7 +88,7 @@ pub fn plan(old: &Buffer, new: &Buffer) -> Option<Scroll> {
 }
 
 /// `buf` after the terminal performs scroll `s` (vacated rows blank).
-pub fn apply(buf: &mut Buffer, s: Scroll) {
+pub(crate) fn apply(buf: &mut Buffer, s: Scroll) {
     let w = buf.area.width as usize;
     let (top, bottom) = (s.top as usize, s.bottom as usize);
     let k = s.shift.unsigned_abs() as usize;
@@ -105,7 +105,7 @@ pub fn apply(buf: &mut Buffer, s: Scroll) {
 
 /// The escape sequences that perform scroll `s` (scroll region, then LF at its bottom or RI at
 /// its top, then the region reset).
-pub fn sequence(s: Scroll) -> String {
+pub(crate) fn sequence(s: Scroll) -> String {
     let mut out = format!("\x1b[0m\x1b[{};{}r", s.top + 1, s.bottom);
     let k = s.shift.unsigned_abs() as usize;
     if s.shift > 0 {

@@ -25,7 +25,7 @@ pub const BUILTIN: [(&str, &str); 4] = [
 ];
 
 /// Every style key a theme may set, with what it colours.
-pub const STYLE_KEYS: [&str; 21] = [
+pub(crate) const STYLE_KEYS: [&str; 21] = [
     "text",           // article and list text
     "dim",            // secondary text: dates, sources, counts
     "title",          // article title in the reader
@@ -110,7 +110,7 @@ impl ColorSupport {
     }
 
     /// As [`ColorSupport::from_env`], from given values (for tests).
-    pub fn from_vars(no_color: Option<&str>, colorterm: Option<&str>) -> Self {
+    pub(crate) fn from_vars(no_color: Option<&str>, colorterm: Option<&str>) -> Self {
         if no_color.is_some_and(|v| !v.is_empty()) {
             ColorSupport::None
         } else if matches!(colorterm, Some("truecolor") | Some("24bit")) {
