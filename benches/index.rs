@@ -175,7 +175,7 @@ fn main() {
         hits_total
     );
     // Open articles as the reader does: resolve the id in the catalog, read its one file.
-    let catalog = lib.articles().clone();
+    let catalog = lib.articles().expect("catalog").clone();
     let step = (catalog.len() / 200).max(1);
     let mut opens = Vec::new();
     for i in (0..catalog.len()).step_by(step) {

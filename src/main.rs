@@ -380,7 +380,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::List { json }) => {
             let (lib, _) = open_library(&settings()?, lookup(false))?;
-            cli::list(&mut out, &lib, lib.articles(), json)?;
+            cli::list(&mut out, &lib, lib.articles()?, json)?;
         }
         Some(Command::Search { query, limit, json }) => {
             let query = query.join(" ").replace(NEGATED_WORD, "");

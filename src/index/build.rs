@@ -114,15 +114,15 @@ fn remove_old_versions(dir: &Path) {
     }
 }
 
-/// An index found valid on disk: tantivy opens with our schema and the catalog checks out.
+/// An index found valid on disk: it is ours and tantivy opens it with our schema.
 struct Existing {
     index: Index,
     reader: tantivy::IndexReader,
-    catalog: Catalog,
 }
 
 /// Checks that the index in `dir` belongs to `corpus`, has our schema, opens, and has its
-/// manifests; the reason if not. Reads the catalog (the Library keeps it).
+/// manifests; the reason if not. The manifests themselves are read (and checked) when needed: a
+/// quick lookup such as `qari search` needs none of them.
 fn validate(dir: &Path, corpus: &Path) -> Result<Existing, String> {
     let owner =
         std::fs::read_to_string(dir.join("corpus.txt")).map_err(|_| "no corpus.txt".to_string())?;
@@ -149,12 +149,10 @@ fn validate(dir: &Path, corpus: &Path) -> Result<Existing, String> {
             return Err(format!("index manifest {f} is missing"));
         }
     }
-    let catalog = manifest::read_catalog(dir).map_err(|e| e.to_string())?;
-    Ok(Existing {
-        index,
-        reader,
-        catalog,
-    })
+    if !dir.join(ARTICLES).is_file() {
+        return Err(format!("index manifest {ARTICLES} is missing"));
+    }
+    Ok(Existing { index, reader })
 }
 
 /// True when every folder recorded at the last full scan still has its mtime.
@@ -326,14 +324,16 @@ pub(super) fn open(
                 stats.entities = Some(es);
             }
             stats.quick = true;
-            let library = Library::new(corpus, dir, e.index, e.reader, e.catalog, entities);
+            let library = Library::new(corpus, dir, e.index, e.reader, None, entities);
             stats.articles = library.num_docs() as usize;
             stats.elapsed = started.elapsed();
             return Ok((library, stats));
         }
-        // The full check needs the file records too; damaged ones mean a rebuild.
-        Some(e) => match manifest::read::<Files>(&dir, FILES) {
-            Ok(files) => Some((e, files)),
+        // The full check needs the file records and the catalog; damaged ones mean a rebuild.
+        Some(e) => match manifest::read::<Files>(&dir, FILES)
+            .and_then(|files| Ok((files, manifest::read_catalog(&dir)?)))
+        {
+            Ok((files, catalog)) => Some((e, files, catalog)),
             Err(err) => {
                 let reason = err.to_string();
                 progress(Progress::Rebuilding(reason.clone()));
@@ -344,7 +344,7 @@ pub(super) fn open(
         None => None,
     };
     let (index, old, old_catalog) = match existing {
-        Some((e, files)) => (e.index, files, e.catalog),
+        Some((e, files, catalog)) => (e.index, files, catalog),
         None => (create(&dir, &corpus)?, Files::new(), Catalog::default()),
     };
     progress(Progress::Scanning);
@@ -437,7 +437,7 @@ pub(super) fn open(
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(tv_err(&dir))?;
-    let library = Library::new(corpus, dir, index, reader, catalog, entities);
+    let library = Library::new(corpus, dir, index, reader, Some(catalog), entities);
     stats.articles = library.num_docs() as usize;
     Ok((library, stats))
 }

@@ -12,8 +12,8 @@
 //!     tantivy/       the index itself
 //!     entities-<fingerprint>/   the entity index (tantivy/ and tagged.bin)
 //! ```
-//! The manifests are checksummed `postcard` values (see `manifest.rs`); the catalog is read once
-//! per open and held by the [`Library`], so listing and opening articles read no manifest.
+//! The manifests are checksummed `postcard` values (see `manifest.rs`); the catalog is read at
+//! most once per open and held by the [`Library`], so listing and opening articles read it once.
 
 mod build;
 mod catalog;
@@ -23,7 +23,7 @@ mod pool;
 mod search;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use build::{OpenOptions, Progress, UpdateStats};
 pub use catalog::{ArticleMeta, Catalog};
@@ -118,7 +118,8 @@ pub struct Library {
     index: tantivy::Index,
     reader: tantivy::IndexReader,
     fields: Fields,
-    catalog: Arc<Catalog>,
+    /// Read on first use: `qari search` never needs it.
+    catalog: OnceLock<Arc<Catalog>>,
     entities: Option<entities::EntityIndex>,
 }
 
@@ -152,7 +153,7 @@ impl Library {
         dir: PathBuf,
         index: tantivy::Index,
         reader: tantivy::IndexReader,
-        catalog: Catalog,
+        catalog: Option<Catalog>,
         entities: Option<entities::EntityIndex>,
     ) -> Library {
         Library {
@@ -161,7 +162,9 @@ impl Library {
             index,
             reader,
             fields: schema().1,
-            catalog: Arc::new(catalog),
+            catalog: catalog
+                .map(Arc::new)
+                .map_or_else(OnceLock::new, OnceLock::from),
             entities,
         }
     }
@@ -187,17 +190,21 @@ impl Library {
         &self.dir
     }
 
-    /// Every article's list entry, as the last update saw it, sorted by id. Held in memory since
-    /// the open: reads no file.
-    pub fn articles(&self) -> &Arc<Catalog> {
-        &self.catalog
+    /// Every article's list entry, as the last update saw it, sorted by id. Read from the index
+    /// on first use (a damaged catalog is an error here; `qari index` rebuilds it), then held.
+    pub fn articles(&self) -> Result<&Arc<Catalog>, IndexError> {
+        if let Some(c) = self.catalog.get() {
+            return Ok(c);
+        }
+        let catalog = Arc::new(manifest::read_catalog(&self.dir)?);
+        Ok(self.catalog.get_or_init(|| catalog))
     }
 
     /// Reads the article `id` (or unique prefix) from its file, and only that file.
     pub fn load(&self, prefix: &str) -> Result<crate::corpus::Article, IndexError> {
-        let meta = self
-            .catalog
-            .get(self.catalog.resolve(prefix)?)
+        let catalog = self.articles()?;
+        let meta = catalog
+            .get(catalog.resolve(prefix)?)
             .ok_or_else(|| crate::corpus::IdError::Unknown(prefix.to_string()))?;
         let path = self.corpus.join(meta.rel);
         let entry = crate::corpus::FileEntry {
@@ -274,8 +281,8 @@ mod tests {
         };
         let (lib, stats) = open().unwrap();
         assert_eq!(stats.articles, 42);
-        assert_eq!(lib.articles().len(), 42);
-        // The manifests are not needed once the library is open: remove them to prove it.
+        assert_eq!(lib.articles().unwrap().len(), 42);
+        // The manifests are not read again once the catalog is held: remove them to prove it.
         for f in [manifest::ARTICLES, manifest::FILES, manifest::DIRS] {
             std::fs::remove_file(lib.dir().join(f)).unwrap();
         }
@@ -291,7 +298,7 @@ mod tests {
         drop(lib);
         let (lib, stats) = open().unwrap();
         assert!(stats.rebuilt.is_some(), "{stats:?}");
-        assert_eq!(lib.articles().len(), 42);
+        assert_eq!(lib.articles().unwrap().len(), 42);
     }
 
     #[test]
@@ -308,13 +315,13 @@ mod tests {
             )
         };
         let (lib, _) = open().unwrap();
-        assert_eq!(lib.articles().get(0).unwrap().id, "b");
+        assert_eq!(lib.articles().unwrap().get(0).unwrap().id, "b");
         drop(lib);
         // `b.md` sorts first and takes the name `b`; `b.txt` becomes `b.txt` though its bytes
         // did not change.
         std::fs::write(corpus.path().join("b.md"), "# عنوان م\n\nنص").unwrap();
         let (lib, _) = open().unwrap();
-        let ids: Vec<&str> = lib.articles().iter().map(|a| a.id).collect();
+        let ids: Vec<&str> = lib.articles().unwrap().iter().map(|a| a.id).collect();
         assert_eq!(ids, ["b", "b.txt"]);
         assert_eq!(lib.load("b.txt").unwrap().title, "عنوان ب");
         assert_eq!(lib.search("عنوان", 10).unwrap().len(), 2);

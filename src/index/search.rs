@@ -224,7 +224,7 @@ impl Library {
             .into_iter()
             .collect();
         Ok(self
-            .articles()
+            .articles()?
             .iter()
             .filter(|a| hashes.contains(&super::id_hash(a.id)))
             .map(|a| a.id.to_string())

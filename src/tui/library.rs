@@ -49,8 +49,11 @@ impl LibrarySource {
 }
 
 impl Source for LibrarySource {
-    fn articles(&self) -> Arc<Catalog> {
-        self.current().articles().clone()
+    fn articles(&self) -> Result<Arc<Catalog>, String> {
+        self.current()
+            .articles()
+            .cloned()
+            .map_err(|e| e.to_string())
     }
 
     fn article(&self, id: &str) -> Result<OpenArticle, String> {

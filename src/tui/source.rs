@@ -38,7 +38,7 @@ impl OpenArticle {
 /// `articles`, `article` and `match_ranges`; `search` runs on a worker thread.
 pub trait Source: Send + Sync {
     /// Every article's list entry, sorted by id (must not read article files).
-    fn articles(&self) -> Arc<Catalog>;
+    fn articles(&self) -> Result<Arc<Catalog>, String>;
     /// The full article for the reader, with its entities.
     fn article(&self, id: &str) -> Result<OpenArticle, String>;
     /// Corpus search. `query` is passed as the user typed it, including `person:`/`place:`/`org:`
@@ -126,8 +126,8 @@ fn make_snippet(text: &str, ranges: &[Range<usize>]) -> (String, Vec<Range<usize
 }
 
 impl Source for MemorySource {
-    fn articles(&self) -> Arc<Catalog> {
-        self.catalog.clone()
+    fn articles(&self) -> Result<Arc<Catalog>, String> {
+        Ok(self.catalog.clone())
     }
 
     fn article(&self, id: &str) -> Result<OpenArticle, String> {
@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn seeds_load_with_titles_and_entities() {
         let s = seed_source();
-        let list = s.articles();
+        let list = s.articles().unwrap();
         assert_eq!(list.len(), 5);
         assert!(list.get(1).unwrap().title.starts_with("لافروف"));
         let a = s.article(list.get(0).unwrap().id).unwrap();

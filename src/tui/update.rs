@@ -488,12 +488,18 @@ pub fn update(state: &mut State, action: Action) {
         }
         Action::IndexProgress { done, total } => state.progress = Some((done, total)),
         Action::IndexReady(src) => {
-            state.articles = src.articles();
+            let articles = src.articles();
             state.source = Some(src);
             state.progress = None;
-            state.refresh_list();
-            if state.articles.is_empty() {
-                state.status = Some(Status::info("no articles in the corpus"));
+            match articles {
+                Ok(a) => {
+                    state.articles = a;
+                    state.refresh_list();
+                    if state.articles.is_empty() {
+                        state.status = Some(Status::info("no articles in the corpus"));
+                    }
+                }
+                Err(e) => state.status = Some(Status::error(format!("index error: {e}"))),
             }
         }
         Action::IndexFailed(e) => {
