@@ -3,32 +3,11 @@
 //! data files under `data/`, embedded at build time, and all are matched on the same folded form:
 //! [`crate::text::normalize`], then [`crate::text::strip_proclitics`] on every word.
 
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use crate::text::{normalize, strip_proclitics};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-/// A fast, unkeyed hasher (xxh3) for the word tables: they are looked up several times per
-/// token, and SipHash was a visible share of `extract`'s time.
-#[derive(Default, Clone, Copy)]
-pub struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(7) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-/// `HashMap` with [`FastHasher`].
-pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
-/// `HashSet` with [`FastHasher`].
-pub type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
+use crate::text::{is_proclitic_letter, normalize, strip_proclitics};
 
 /// The embedded gazetteer file (its header carries the sources and licences).
 pub(crate) const GAZETTEER_TSV: &str = include_str!("../../data/gazetteer_loc.tsv");
@@ -44,7 +23,7 @@ pub(crate) const MAX_GAZ_WORDS: usize = 4;
 
 /// The folded key of one word: normalised, proclitics stripped. `لروسيا` and `روسيا` meet here.
 pub fn fold_word(word: &str) -> String {
-    let n = super::tagger::normalize_fast(word);
+    let n = normalize(word);
     let s = strip_proclitics(&n);
     if s.len() == n.len() {
         n
@@ -199,7 +178,7 @@ pub(crate) fn is_function_word(word: &str) -> bool {
         return true;
     }
     let mut cs = n.chars();
-    matches!(cs.next(), Some('و' | 'ف' | 'ب' | 'ل' | 'ك')) && set.contains(cs.as_str())
+    cs.next().is_some_and(is_proclitic_letter) && set.contains(cs.as_str())
 }
 
 type AliasTable = (HashMap<String, String>, HashMap<String, String>);

@@ -17,12 +17,12 @@ pub mod conll;
 pub mod lexicon;
 pub mod tagger;
 
-use lexicon::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use tagger::{EntType, ModelError, Sentence, Tag, Tagger, TrainOptions};
 
 use crate::text::dates::{find_dates, PartialDate};
-use crate::text::{is_arabic_letter, is_arabic_mark, normalize};
+use crate::text::{is_arabic_letter, is_arabic_mark, is_proclitic_letter, normalize, PROCLITICS};
 use lexicon::{
     alias_display, alias_kinds, aliases, fold_phrase, fold_word, gazetteer, is_function_word,
     triggers, Trigger,
@@ -218,11 +218,10 @@ fn leading_titles(words: &[&str]) -> usize {
 }
 
 /// A definite relational adjective such as الروسي, الروسية, الأرمنيين: ال + stem + ي/ية/يين/يون.
+/// The ال may carry one proclitic letter in front (والروسية, للروسية).
 fn is_nisba(word: &str) -> bool {
     let n = normalize(word);
-    let body = ["وال", "بال", "لل", "فال", "كال", "ال"]
-        .iter()
-        .find_map(|p| n.strip_prefix(p));
+    let body = article_chains().iter().find_map(|p| n.strip_prefix(p));
     let Some(body) = body else { return false };
     body.chars().count() >= 3
         && ["ي", "يه", "يين", "يون", "يات"]
@@ -230,19 +229,29 @@ fn is_nisba(word: &str) -> bool {
             .any(|s| body.ends_with(s))
 }
 
-/// Proclitic chains tried on the first word of a name, longest first (normalised spelling).
-const CLITICS: &[&str] = &[
-    "وبال", "وكال", "وال", "فال", "بال", "كال", "وب", "ول", "فب", "فل", "لل", "و", "ف", "ب", "ل",
-    "ك",
-];
+/// The article with at most one proclitic letter before it (ال وال بال فال كال لل), from the
+/// one proclitic list [`PROCLITICS`].
+fn article_chains() -> &'static [&'static str] {
+    static A: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    A.get_or_init(|| {
+        PROCLITICS
+            .iter()
+            .map(|p| p.form)
+            .filter(|f| *f == "لل" || (f.ends_with("ال") && f.chars().count() <= 3))
+            .collect()
+    })
+}
 
 /// Removes the proclitics from the front of a name's first word when the article or the
 /// gazetteer shows the bare form exists (وباشينيان → باشينيان because باشينيان occurs; but
 /// بيسكوف stays whole). `و/ب/ل…+ال` always gives the ال form (والكرملين → الكرملين).
 /// Returns how many leading letters to drop and whether to put back an ا (لل → ال).
+///
+/// The chains tried, longest first, are the [`PROCLITICS`] marked for names (the bare article is
+/// not among them: a name keeps its ال).
 fn clitic_cut(first: &str, attested: &HashMap<&str, usize>) -> (usize, bool) {
     let n = normalize(first);
-    for p in CLITICS {
+    for p in PROCLITICS.iter().filter(|p| p.name).map(|p| p.form) {
         let Some(rest) = n.strip_prefix(p) else {
             continue;
         };
@@ -253,7 +262,7 @@ fn clitic_cut(first: &str, attested: &HashMap<&str, usize>) -> (usize, bool) {
             }
             continue;
         }
-        if *p == "لل" {
+        if p == "لل" {
             if rest.chars().count() >= 2 {
                 return (1, true);
             }
@@ -421,7 +430,7 @@ fn is_place_word(word: &str) -> bool {
     // One conjunction or preposition letter in front (وباكو, لموسكو); not ال, which would make
     // الهام (إلهام, a first name) the town هام.
     let mut cs = n.chars();
-    matches!(cs.next(), Some('و' | 'ب' | 'ل' | 'ف' | 'ك')) && g.plain.contains(cs.as_str())
+    cs.next().is_some_and(is_proclitic_letter) && g.plain.contains(cs.as_str())
 }
 
 /// The entity chunks of a tagged sentence after the linguistic clean-up rules: a person or place
@@ -523,8 +532,8 @@ fn ministry_spans(words: &[&str], tags: &mut [Tag]) {
 }
 
 /// First words of the alias-table variants: most tokens start none, and are skipped at once.
-fn alias_first_words() -> &'static lexicon::HashSet<String> {
-    static F: std::sync::OnceLock<lexicon::HashSet<String>> = std::sync::OnceLock::new();
+fn alias_first_words() -> &'static HashSet<String> {
+    static F: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
     F.get_or_init(|| {
         aliases()
             .keys()
@@ -612,7 +621,7 @@ fn propagate(
         let i = spans.partition_point(|m| m[0] < t.end);
         i > 0 && spans[i - 1][1] > t.start
     };
-    let firsts: lexicon::HashSet<&str> = known
+    let firsts: HashSet<&str> = known
         .keys()
         .chain(aliases().keys())
         .filter_map(|k| k.split(' ').next())

@@ -10,15 +10,14 @@
 //! training data requires), a NUL byte, then a binary body that ends with an xxh3 checksum of
 //! everything before it. Loading checks all of it and returns [`ModelError`], never panics.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::lexicon::{gazetteer, lists_fingerprint, triggers, Trigger, MAX_GAZ_WORDS};
-use crate::text::{is_arabic_letter, normalize_char, strip_proclitics};
+use crate::text::{is_arabic_letter, normalize, strip_proclitics};
 
 /// An entity type of ANERcorp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -157,26 +156,6 @@ pub enum ModelError {
     ListsMismatch,
 }
 
-/// Identity hasher for keys that are already 64-bit hashes.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
-
 /// Mixes two hashes into one (splitmix64 finaliser over a rotation), for conjoined features.
 #[inline]
 fn mix(a: u64, b: u64) -> u64 {
@@ -239,32 +218,13 @@ fn shape_of(tok: &str) -> u8 {
     }
 }
 
-/// [`crate::text::normalize_char`] with a fast path for plain Arabic letters, ASCII letters and
-/// digits (the general function asks Unicode tables about case, which is slow for Arabic).
-#[inline]
-fn normalize_char_fast(c: char) -> Option<char> {
-    match c {
-        'آ' | 'أ' | 'إ' | 'ة' | 'ى' => normalize_char(c),
-        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | 'a'..='z' | '0'..='9' => Some(c),
-        '\u{064B}'..='\u{065F}' => None,
-        _ => normalize_char(c),
-    }
-}
-
-/// [`crate::text::normalize`], faster (same output).
-pub(crate) fn normalize_fast(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().filter_map(normalize_char_fast));
-    out
-}
-
 /// Normalised and stripped forms, gazetteer and trigger classes of a sentence's tokens.
 pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
     let trig = triggers();
     let mut infos: Vec<TokInfo> = tokens
         .iter()
         .map(|t| {
-            let norm = normalize_fast(t);
+            let norm = normalize(t);
             let stripped = strip_proclitics(&norm).to_string();
             let trig = match trig.get(&stripped) {
                 Some(Trigger::Title) => 1,
@@ -851,7 +811,7 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
             static_features(&token_infos(&toks))
         })
         .collect();
-    let mut index: IdMap<u32> = IdMap::default();
+    let mut index: FxHashMap<u64, u32> = FxHashMap::default();
     let mut w: Vec<[f32; N_TAGS]> = Vec::new();
     let mut acc: Vec<[f64; N_TAGS]> = Vec::new();
     let mut ts: Vec<[u32; N_TAGS]> = Vec::new();
@@ -1003,17 +963,6 @@ mod tests {
     use crate::entities::conll::parse_anercorp;
 
     const TRAIN: &str = "../shared/data/anercorp/train.txt";
-
-    #[test]
-    fn fast_normalisation_equals_the_shared_one() {
-        for cp in (0u32..0x3000).chain(0xFB50..0xFF00) {
-            if let Some(c) = char::from_u32(cp) {
-                assert_eq!(normalize_char_fast(c), normalize_char(c), "U+{cp:04X}");
-            }
-        }
-        let s = "الكريملِن Москва ٠٧ يوليو ABC";
-        assert_eq!(normalize_fast(s), crate::text::normalize(s));
-    }
 
     #[test]
     fn tags_round_trip_through_their_index_and_text() {
