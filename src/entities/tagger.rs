@@ -16,7 +16,9 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use super::lexicon::{gazetteer, lists_fingerprint, triggers, Trigger, MAX_GAZ_WORDS};
+use super::lexicon::{
+    gazetteer, lists_fingerprint, longest_phrases, triggers, Trigger, MAX_GAZ_WORDS,
+};
 use crate::text::{is_arabic_letter, normalize, strip_proclitics};
 
 /// An entity type of ANERcorp.
@@ -243,33 +245,21 @@ pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
             }
         })
         .collect();
-    // Gazetteer spans: longest match first, from each position; first word folded with its
+    // Gazetteer spans: the longest match from each position; first word folded with its
     // proclitics stripped, the others normalised and stripped the same way.
     let g = gazetteer();
-    let mut i = 0;
-    while i < infos.len() {
-        let mut matched = 0;
-        if g.first_words.contains(&infos[i].stripped) {
-            let mut key = infos[i].stripped.clone();
-            let mut best = if g.phrases.contains(&key) { 1 } else { 0 };
-            let hi = (i + MAX_GAZ_WORDS).min(infos.len());
-            for (j, info) in infos.iter().enumerate().take(hi).skip(i + 1) {
-                key.push(' ');
-                key.push_str(&info.stripped);
-                if g.phrases.contains(&key) {
-                    best = j - i + 1;
-                }
-            }
-            matched = best;
-        }
-        if matched > 0 {
-            infos[i].gaz = if matched == 1 { 1 } else { 2 };
-            for info in &mut infos[i + 1..i + matched] {
-                info.gaz = 3;
-            }
-            i += matched;
-        } else {
-            i += 1;
+    let stripped: Vec<&str> = infos.iter().map(|t| t.stripped.as_str()).collect();
+    let found = longest_phrases(
+        &stripped,
+        MAX_GAZ_WORDS,
+        |w| g.first_words.contains(w),
+        |k| stripped[k].is_empty(),
+        |_, _, key| g.phrases.contains(key).then_some(()),
+    );
+    for (i, n, ()) in found {
+        infos[i].gaz = if n == 1 { 1 } else { 2 };
+        for info in &mut infos[i + 1..i + n] {
+            info.gaz = 3;
         }
     }
     infos
@@ -1004,6 +994,42 @@ mod tests {
             .collect();
         let (_, micro) = crate::entities::conll::score(&gold, &pred);
         assert!(micro.f1() > 80.0, "training-set F1 {}", micro.f1());
+    }
+
+    #[test]
+    fn corrupt_or_foreign_models_are_errors() {
+        let good = tests_support::builtin_bytes();
+        assert!(Tagger::from_bytes(good).is_ok());
+        assert!(matches!(
+            Tagger::from_bytes(b""),
+            Err(ModelError::BadHeader)
+        ));
+        assert!(matches!(
+            Tagger::from_bytes(b"hello\0world"),
+            Err(ModelError::BadHeader)
+        ));
+        let mut bad = good.to_vec();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 0x55;
+        assert!(matches!(
+            Tagger::from_bytes(&bad),
+            Err(ModelError::Corrupt(_))
+        ));
+        let cut = &good[..good.len() - 100];
+        assert!(matches!(
+            Tagger::from_bytes(cut),
+            Err(ModelError::Corrupt(_))
+        ));
+        let v2 =
+            String::from_utf8_lossy(good).replacen(&format!("v{}\n", MODEL_VERSION), "v9\n", 1);
+        assert!(matches!(
+            Tagger::from_bytes(v2.as_bytes()),
+            Err(ModelError::Version { found: 9, .. }) | Err(ModelError::Corrupt(_))
+        ));
+        assert!(matches!(
+            Tagger::load(std::path::Path::new("/nonexistent/ner.bin")),
+            Err(ModelError::Io { .. })
+        ));
     }
 
     #[test]
