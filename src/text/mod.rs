@@ -25,11 +25,6 @@ pub fn ascii_digit(c: char) -> Option<char> {
     }
 }
 
-/// Replaces every Arabic digit in `s` with its ASCII form, leaving everything else untouched.
-pub fn fold_digits(s: &str) -> String {
-    s.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
-}
-
 /// True for Arabic combining marks that carry no letter of their own: harakat, shadda, sukun,
 /// the dagger alef and Quranic annotation marks.
 pub fn is_arabic_mark(c: char) -> bool {
