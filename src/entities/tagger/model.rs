@@ -322,14 +322,6 @@ impl Reader<'_> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests_support {
-    /// The embedded model bytes, for tests that corrupt them.
-    pub(crate) fn builtin_bytes() -> &'static [u8] {
-        super::BUILTIN
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::entities::EntType;
@@ -356,7 +348,7 @@ mod tests {
 
     #[test]
     fn corrupt_or_foreign_models_are_errors() {
-        let good = tests_support::builtin_bytes();
+        let good = BUILTIN;
         assert!(Tagger::from_bytes(good).is_ok());
         assert!(matches!(
             Tagger::from_bytes(b""),
