@@ -13,11 +13,11 @@
 //! its kind; a query `person:NAME` looks up `entity_key(EntityKind::Person, NAME)`, so any
 //! spelling variant, clitic form or title-prefixed form of the name finds the same articles.
 //!
-//! The rooms, in pipeline order: [`tokens`] (ANERcorp-style tokens and sentences), [`tagger`]
-//! (the model), [`rules`] (the clean-up passes over its tags), [`keys`] (the folded key of a
-//! name and the cuts that lead to it), [`group`] (mentions grouped into entities), [`dates`]
-//! (date entities); [`lexicon`] holds the word lists of `data/` and the one longest-phrase scan,
-//! [`kind`] the types qari reports.
+//! The rooms, in pipeline order: `tokens.rs` (ANERcorp-style tokens and sentences), [`tagger`]
+//! (the model), `rules.rs` (the clean-up passes over its tags), `keys.rs` (the folded key of a
+//! name and the cuts that lead to it), `group.rs` (mentions grouped into entities), `dates.rs`
+//! (date entities); `lexicon.rs` holds the word lists of `data/` and the one longest-phrase
+//! scan, `kind.rs` the types qari reports.
 
 pub mod conll;
 mod dates;

@@ -8,7 +8,7 @@
 //!
 //! The rooms: `features.rs` (what is known about each token, and the hashed feature keys; a
 //! changed feature string silently breaks the shipped model), `model.rs` ([`Tagger`]: reading a
-//! model file, scoring, Viterbi decoding) and `train.rs` ([`train`]).
+//! model file, scoring, Viterbi decoding) and `train.rs` ([`train()`]).
 //!
 //! The model file is a text header (format name, version, the CC BY-SA 4.0 attribution the
 //! training data requires), a NUL byte, then a binary body that ends with an xxh3 checksum of
