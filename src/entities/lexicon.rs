@@ -1,34 +1,14 @@
 //! The word lists the tagger and the grouping read: the place gazetteer (generated from CLDR and
-//! GeoNames by `scripts/gen_gazetteer.py`), trigger words, and the alias table. All of them are
-//! data files under `data/`, embedded at build time, and all are matched on the same folded form:
-//! [`crate::text::normalize`], then [`crate::text::strip_proclitics`] on every word.
+//! GeoNames by `scripts/gen_gazetteer.py`), trigger words, function words and the alias table.
+//! All of them are data files under `data/`, embedded at build time, and all are matched on the
+//! same folded form: [`crate::text::normalize`], then [`crate::text::strip_proclitics`] on every
+//! word. [`longest_phrases`] is the one longest-match scan of a sentence against such a list.
 
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use crate::text::{normalize, strip_proclitics};
+use rustc_hash::{FxHashMap, FxHashSet};
 
-/// A fast, unkeyed hasher (xxh3) for the word tables: they are looked up several times per
-/// token, and SipHash was a visible share of `extract`'s time.
-#[derive(Default, Clone, Copy)]
-pub struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(7) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-/// `HashMap` with [`FastHasher`].
-pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
-/// `HashSet` with [`FastHasher`].
-pub type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
+use crate::text::{is_proclitic_letter, normalize, strip_proclitics};
 
 /// The embedded gazetteer file (its header carries the sources and licences).
 pub(crate) const GAZETTEER_TSV: &str = include_str!("../../data/gazetteer_loc.tsv");
@@ -43,8 +23,8 @@ pub(crate) const ALIASES_TSV: &str = include_str!("../../data/aliases.tsv");
 pub(crate) const MAX_GAZ_WORDS: usize = 4;
 
 /// The folded key of one word: normalised, proclitics stripped. `لروسيا` and `روسيا` meet here.
-pub fn fold_word(word: &str) -> String {
-    let n = super::tagger::normalize_fast(word);
+pub(crate) fn fold_word(word: &str) -> String {
+    let n = normalize(word);
     let s = strip_proclitics(&n);
     if s.len() == n.len() {
         n
@@ -55,7 +35,7 @@ pub fn fold_word(word: &str) -> String {
 
 /// The folded key of a phrase: every word folded, joined by single spaces; hyphens and slashes
 /// count as spaces (ناغورنو-كاراباخ = ناغورنو كاراباخ).
-pub fn fold_phrase(phrase: &str) -> String {
+pub(crate) fn fold_phrase(phrase: &str) -> String {
     let mut out = String::new();
     for w in phrase.split(|c: char| c.is_whitespace() || c == '-' || c == '/') {
         let f = fold_word(w);
@@ -70,7 +50,9 @@ pub fn fold_phrase(phrase: &str) -> String {
     out
 }
 
-fn data_lines(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
+/// The data lines of an embedded TSV file (blank lines and `#` comments skipped), as trimmed
+/// columns.
+pub(super) fn data_lines(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
     tsv.lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -79,21 +61,21 @@ fn data_lines(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
 
 /// Folded place names (one to [`MAX_GAZ_WORDS`] words), and the folded first words of them.
 pub(crate) struct Gazetteer {
-    pub(crate) phrases: HashSet<String>,
+    pub(crate) phrases: FxHashSet<String>,
     /// The entries only normalised (proclitics kept): باكو stays باكو, not اكو.
-    pub(crate) plain: HashSet<String>,
-    pub(crate) first_words: HashSet<String>,
+    pub(crate) plain: FxHashSet<String>,
+    pub(crate) first_words: FxHashSet<String>,
 }
 
 /// The built-in place gazetteer, folded once.
 pub(crate) fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
     G.get_or_init(|| {
-        let mut phrases = HashSet::default();
-        let mut first_words = HashSet::default();
-        let mut plain = HashSet::default();
+        let mut phrases = FxHashSet::default();
+        let mut first_words = FxHashSet::default();
+        let mut plain = FxHashSet::default();
         for cols in data_lines(GAZETTEER_TSV) {
-            plain.insert(crate::text::normalize(cols[0]));
+            plain.insert(normalize(cols[0]));
             let key = fold_phrase(cols[0]);
             let n = key.split(' ').count();
             if key.is_empty() || n > MAX_GAZ_WORDS {
@@ -124,10 +106,10 @@ pub(crate) enum Trigger {
 }
 
 /// Folded trigger word → what it announces.
-pub(crate) fn triggers() -> &'static HashMap<String, Trigger> {
-    static T: OnceLock<HashMap<String, Trigger>> = OnceLock::new();
+pub(crate) fn triggers() -> &'static FxHashMap<String, Trigger> {
+    static T: OnceLock<FxHashMap<String, Trigger>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut map = HashMap::default();
+        let mut map = FxHashMap::default();
         for cols in data_lines(TRIGGERS_TSV) {
             if cols.len() < 2 {
                 continue;
@@ -146,21 +128,21 @@ pub(crate) fn triggers() -> &'static HashMap<String, Trigger> {
 
 /// Folded variant → folded canonical key, from `data/aliases.tsv` (first column the kind, then
 /// the canonical name, then variants). The canonical maps to itself.
-pub(crate) fn aliases() -> &'static HashMap<String, String> {
+pub(crate) fn aliases() -> &'static FxHashMap<String, String> {
     &alias_table().0
 }
 
 /// Folded canonical key → kind (`person`, `place`, `org`) from `data/aliases.tsv`.
-pub(crate) fn alias_kinds() -> &'static HashMap<String, String> {
+pub(crate) fn alias_kinds() -> &'static FxHashMap<String, String> {
     &alias_table().1
 }
 
 /// Folded canonical key → the canonical spelling as written in `data/aliases.tsv` (what the
 /// sidebar shows for that entity).
-pub(crate) fn alias_display() -> &'static HashMap<String, String> {
-    static D: OnceLock<HashMap<String, String>> = OnceLock::new();
+pub(crate) fn alias_display() -> &'static FxHashMap<String, String> {
+    static D: OnceLock<FxHashMap<String, String>> = OnceLock::new();
     D.get_or_init(|| {
-        let mut m = HashMap::default();
+        let mut m = FxHashMap::default();
         for cols in data_lines(ALIASES_TSV) {
             if cols.len() >= 2 {
                 let canon = fold_phrase(cols[1]);
@@ -175,8 +157,8 @@ pub(crate) fn alias_display() -> &'static HashMap<String, String> {
 
 /// Organisation trigger words, only normalised (proclitics kept): وزارة stays وزاره, so that
 /// لمنظمة → منظمة can be told from وزارة → زارة.
-pub(crate) fn org_heads_plain() -> &'static HashSet<String> {
-    static H: OnceLock<HashSet<String>> = OnceLock::new();
+pub(crate) fn org_heads_plain() -> &'static FxHashSet<String> {
+    static H: OnceLock<FxHashSet<String>> = OnceLock::new();
     H.get_or_init(|| {
         data_lines(TRIGGERS_TSV)
             .filter(|c| c.len() >= 2 && c[0] == "org")
@@ -188,7 +170,7 @@ pub(crate) fn org_heads_plain() -> &'static HashSet<String> {
 /// Is `word` a function word (particle, preposition, pronoun…), alone or after one proclitic
 /// letter (بأن, وفي)?
 pub(crate) fn is_function_word(word: &str) -> bool {
-    static F: OnceLock<HashSet<String>> = OnceLock::new();
+    static F: OnceLock<FxHashSet<String>> = OnceLock::new();
     let set = F.get_or_init(|| {
         data_lines(FUNCTION_WORDS_TSV)
             .filter_map(|c| c.first().map(|w| normalize(w)))
@@ -199,16 +181,16 @@ pub(crate) fn is_function_word(word: &str) -> bool {
         return true;
     }
     let mut cs = n.chars();
-    matches!(cs.next(), Some('و' | 'ف' | 'ب' | 'ل' | 'ك')) && set.contains(cs.as_str())
+    cs.next().is_some_and(is_proclitic_letter) && set.contains(cs.as_str())
 }
 
-type AliasTable = (HashMap<String, String>, HashMap<String, String>);
+type AliasTable = (FxHashMap<String, String>, FxHashMap<String, String>);
 
 fn alias_table() -> &'static AliasTable {
     static A: OnceLock<AliasTable> = OnceLock::new();
     A.get_or_init(|| {
-        let mut map = HashMap::default();
-        let mut kinds = HashMap::default();
+        let mut map = FxHashMap::default();
+        let mut kinds = FxHashMap::default();
         for cols in data_lines(ALIASES_TSV) {
             if cols.len() < 2 {
                 continue;
@@ -227,6 +209,58 @@ fn alias_table() -> &'static AliasTable {
         }
         (map, kinds)
     })
+}
+
+/// The longest phrases of a sentence of folded words, left to right: at each position, the longest
+/// run of at most `max_words` words, none of them `skip`ped, whose space-joined key `lookup`
+/// accepts (`lookup(start, words, key)`); the scan goes on after a match, or at the next word.
+/// A position whose word no phrase `starts` with is passed over at once. Returns
+/// `(start, words, value)` of every match.
+///
+/// The one longest-match scan of the entity code: gazetteer spans (tagger features), alias-table
+/// phrases and the one-sense-per-article pass use it.
+pub(crate) fn longest_phrases<T>(
+    words: &[&str],
+    max_words: usize,
+    starts: impl Fn(&str) -> bool,
+    skip: impl Fn(usize) -> bool,
+    mut lookup: impl FnMut(usize, usize, &str) -> Option<T>,
+) -> Vec<(usize, usize, T)> {
+    let mut found = Vec::new();
+    let mut key = String::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(max_words);
+    let mut i = 0;
+    while i < words.len() {
+        if !starts(words[i]) {
+            i += 1;
+            continue;
+        }
+        // The longest candidate key once; each shorter one is a prefix of it.
+        key.clear();
+        ends.clear();
+        let hi = words.len().min(i + max_words);
+        for (k, w) in words.iter().enumerate().take(hi).skip(i) {
+            if skip(k) {
+                break;
+            }
+            if k > i {
+                key.push(' ');
+            }
+            key.push_str(w);
+            ends.push(key.len());
+        }
+        let hit = (1..=ends.len())
+            .rev()
+            .find_map(|n| lookup(i, n, &key[..ends[n - 1]]).map(|v| (n, v)));
+        match hit {
+            Some((n, v)) => {
+                found.push((i, n, v));
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    found
 }
 
 /// A 64-bit fingerprint of the embedded gazetteer and trigger files. The model records the one
@@ -257,5 +291,26 @@ mod tests {
         assert!(k("ناغورنو قره باغ").is_some());
         assert_eq!(k("ناغورني قره باغ"), k("ناغورنو-كاراباخ"));
         assert_eq!(k("الكريملِن"), k("الكرملين"));
+    }
+
+    #[test]
+    fn longest_phrases_take_the_longest_match_and_move_past_it() {
+        let words = ["a", "b", "c", "", "b", "c", "d"];
+        let phrases = ["a", "a b", "a b c d", "b c", "c"];
+        let found = longest_phrases(
+            &words,
+            4,
+            |w| !w.is_empty(),
+            |k| words[k].is_empty(),
+            |_, _, key| phrases.contains(&key).then(|| key.to_string()),
+        );
+        assert_eq!(
+            found,
+            vec![
+                (0, 2, "a b".to_string()),
+                (2, 1, "c".to_string()),
+                (4, 2, "b c".to_string()),
+            ]
+        );
     }
 }

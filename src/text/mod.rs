@@ -26,11 +26,6 @@ pub fn ascii_digit(c: char) -> Option<char> {
     }
 }
 
-/// Replaces every Arabic digit in `s` with its ASCII form, leaving everything else untouched.
-pub fn fold_digits(s: &str) -> String {
-    s.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
-}
-
 /// True for Arabic combining marks that carry no letter of their own: harakat, shadda, sukun,
 /// the dagger alef and Quranic annotation marks.
 pub fn is_arabic_mark(c: char) -> bool {
@@ -60,7 +55,24 @@ pub fn is_arabic_letter(c: char) -> bool {
 ///
 /// Follows Lucene's `ArabicNormalizer` and adds what it misses: ٱ (wasla) → ا, Persian yeh and
 /// keheh to their Arabic letters, both digit ranges to ASCII, and Latin lowercase.
+///
+/// Plain Arabic letters, harakat, ASCII lowercase letters and digits answer at once; only the
+/// rest asks Unicode about case, which is slow. Measured on the ANERcorp train tokens (125k, five
+/// passes): [`normalize`] ran at 123 MB/s without this fast path and 194 MB/s with it.
+#[inline]
 pub fn normalize_char(c: char) -> Option<char> {
+    match c {
+        'أ' | 'إ' | 'آ' => Some('ا'),
+        'ى' => Some('ي'),
+        'ة' => Some('ه'),
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | 'a'..='z' | '0'..='9' => Some(c),
+        '\u{064B}'..='\u{065F}' => None,
+        _ => normalize_char_general(c),
+    }
+}
+
+/// [`normalize_char`] without its fast path: the rule for every character.
+fn normalize_char_general(c: char) -> Option<char> {
     if is_arabic_mark(c) || is_ignorable(c) {
         return None;
     }
@@ -189,12 +201,108 @@ fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Conjunction and preposition proclitics, longest first, as they appear after normalisation.
+/// One proclitic chain of [`PROCLITICS`] and where it is used.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Proclitic {
+    /// The chain as it appears after normalisation.
+    pub(crate) form: &'static str,
+    /// [`strip_proclitics`] removes it (search terms, the tagger's stripped form).
+    pub(crate) strip: bool,
+    /// The entity code cuts it from the front of a name (`entities::keys::clitic_cut`).
+    pub(crate) name: bool,
+}
+
+const fn both(form: &'static str) -> Proclitic {
+    Proclitic {
+        form,
+        strip: true,
+        name: true,
+    }
+}
+
+/// The one list of proclitics: conjunctions (و ف), prepositions (ب ك ل), the article ال and
+/// their stacks, longest first, as they appear after normalisation.
 ///
 /// Multi-letter forms are tried before single letters so that وال is one step, not و then ال.
-const PROCLITICS: &[&str] = &[
-    "وبال", "وكال", "وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ك", "ل",
+/// Search strips the article too (`strip`); a name keeps its own ال, and the name cut tries the
+/// two-step chains conjunction + ب/ل (وب ول فب فل) as one step, because it cuts only where the
+/// article or the gazetteer attests the rest (`name`).
+pub(crate) const PROCLITICS: &[Proclitic] = &[
+    both("وبال"),
+    both("وكال"),
+    both("وال"),
+    both("فال"),
+    both("بال"),
+    both("كال"),
+    Proclitic {
+        form: "وب",
+        strip: false,
+        name: true,
+    },
+    Proclitic {
+        form: "ول",
+        strip: false,
+        name: true,
+    },
+    Proclitic {
+        form: "فب",
+        strip: false,
+        name: true,
+    },
+    Proclitic {
+        form: "فل",
+        strip: false,
+        name: true,
+    },
+    both("لل"),
+    Proclitic {
+        form: "ال",
+        strip: true,
+        name: false,
+    },
+    both("و"),
+    both("ف"),
+    both("ب"),
+    both("ك"),
+    both("ل"),
 ];
+
+/// The forms [`strip_proclitics`] tries, in order: the [`PROCLITICS`] marked `strip`, picked out
+/// at compile time (filtering the table on every call made stripping about 5% slower on the
+/// ANERcorp tokens).
+const STRIP: [&str; STRIP_LEN] = strip_forms();
+const STRIP_LEN: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < PROCLITICS.len() {
+        if PROCLITICS[i].strip {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+const fn strip_forms() -> [&'static str; STRIP_LEN] {
+    let mut out = [""; STRIP_LEN];
+    let (mut i, mut n) = (0, 0);
+    while i < PROCLITICS.len() {
+        if PROCLITICS[i].strip {
+            out[n] = PROCLITICS[i].form;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Is `c` a one-letter proclitic of [`PROCLITICS`] (و ف ب ك ل)?
+pub(crate) fn is_proclitic_letter(c: char) -> bool {
+    PROCLITICS.iter().any(|p| {
+        let mut cs = p.form.chars();
+        cs.next() == Some(c) && cs.next().is_none()
+    })
+}
 
 /// Strips attached proclitics from a **normalised** word (و ف ب ك ل and the article ال, and
 /// their stacks وال بال كال فال لل وبال).
@@ -205,7 +313,7 @@ const PROCLITICS: &[&str] = &[
 pub fn strip_proclitics(word: &str) -> &str {
     let mut w = word;
     'outer: loop {
-        for p in PROCLITICS {
+        for p in &STRIP {
             if let Some(rest) = w.strip_prefix(p) {
                 let min = if p.chars().count() == 1 { 3 } else { 2 };
                 if char_count(rest) >= min {
@@ -279,6 +387,15 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_path_agrees_with_the_general_rule() {
+        for cp in (0u32..0x3000).chain(0xFB50..0xFF00) {
+            if let Some(c) = char::from_u32(cp) {
+                assert_eq!(normalize_char(c), normalize_char_general(c), "U+{cp:04X}");
+            }
+        }
+    }
+
+    #[test]
     fn tokens_keep_numbers_whole_and_offsets_exact() {
         let text = "بلغ ٣٫٥ مليون، و1,000 دولار.";
         let toks: Vec<&str> = tokens(text).map(|t| t.text).collect();
@@ -314,6 +431,10 @@ mod tests {
         assert_eq!(strip_proclitics("للمعلمين"), "معلمين");
         // Short words keep their letters: ولد is not و + لد.
         assert_eq!(strip_proclitics("ولد"), "ولد");
+        let letters: String = ('\u{0621}'..='\u{064A}')
+            .filter(|&c| is_proclitic_letter(c))
+            .collect();
+        assert_eq!(letters, "بفكلو");
     }
 
     #[test]

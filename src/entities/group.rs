@@ -1,0 +1,301 @@
+//! From tagged chunks to entities: a chunk becomes a [`Mention`] (punctuation, titles and
+//! proclitics cut off, keyed by [`entity_key`]), and the mentions of one text are grouped into
+//! [`Entity`]s, each named by its best display form.
+
+use rustc_hash::FxHashMap;
+
+use super::keys::{clitic_cut, entity_key, is_nisba, leading_titles, skip_letters};
+use super::kind::{Entity, EntityKind};
+use super::lexicon::{alias_display, fold_word, gazetteer, is_function_word};
+use super::tokens::{is_punct, Span};
+use crate::text::is_arabic_mark;
+
+/// One mention of a name: its kind, key, display form, length in tokens and byte range.
+pub(super) struct Mention {
+    pub(super) kind: EntityKind,
+    pub(super) key: String,
+    pub(super) display: String,
+    pub(super) words: usize,
+    pub(super) span: [usize; 2],
+}
+
+/// The mention of `kind` made of the tokens `toks` of `text`: punctuation at the edges, a
+/// person's titles and the first word's proclitics cut off; `None` when nothing name-like is left.
+pub(super) fn make_mention(
+    text: &str,
+    kind: EntityKind,
+    toks: &[Span],
+    attested: &FxHashMap<&str, usize>,
+) -> Option<Mention> {
+    let mut toks = toks;
+    // Punctuation at the edges is never part of a name.
+    while let Some(t) = toks.first() {
+        if text[t.start..t.end].chars().all(is_punct) {
+            toks = &toks[1..];
+        } else {
+            break;
+        }
+    }
+    while let Some(t) = toks.last() {
+        if text[t.start..t.end].chars().all(is_punct) {
+            toks = &toks[..toks.len() - 1];
+        } else {
+            break;
+        }
+    }
+    if toks.is_empty() {
+        return None;
+    }
+    if kind == EntityKind::Person {
+        let words: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
+        toks = &toks[leading_titles(&words)..];
+    }
+    let first = &text[toks[0].start..toks[0].end];
+    let (cut, add_alef) = clitic_cut(first, attested);
+    let start = toks[0].start + skip_letters(first, cut);
+    let end = toks[toks.len() - 1].end;
+    let mut display = String::new();
+    if add_alef {
+        display.push('ا');
+    }
+    // The words of the name, one space between words (a stray period or a line break between
+    // two tokens of one name is not part of it).
+    display.push_str(&text[start..toks[0].end]);
+    for w in toks.windows(2) {
+        if w[1].start > w[0].end {
+            display.push(' ');
+        }
+        display.push_str(&text[w[1].start..w[1].end]);
+    }
+    // Names have letters; a lone nisba adjective (الروسية) is not a place or a person.
+    let letters = display.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 {
+        return None;
+    }
+    let key = entity_key(kind, &display);
+    if key.is_empty() {
+        return None;
+    }
+    // Persian/Urdu-script runs (a source line in Urdu) are outside what the Arabic model knows.
+    if display.chars().any(|c| "پچژگکیٹڈںےۓھ".contains(c)) {
+        return None;
+    }
+    if toks.len() == 1 && is_function_word(first) {
+        return None;
+    }
+    if toks.len() == 1 && is_nisba(first) && !gazetteer().phrases.contains(&fold_word(first)) {
+        return None;
+    }
+    Some(Mention {
+        kind,
+        key,
+        words: toks.len(),
+        display,
+        span: [start, end],
+    })
+}
+
+/// Groups mentions by key; a key's kind is the majority of its mentions' kinds; short person
+/// mentions join the one longer person name in the article that starts or ends with them.
+pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
+    struct G {
+        kinds: FxHashMap<EntityKind, usize>,
+        ms: Vec<Mention>,
+    }
+    let mut groups: Vec<G> = Vec::new();
+    let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+    for m in mentions {
+        let gi = *by_key.entry(m.key.clone()).or_insert_with(|| {
+            groups.push(G {
+                kinds: FxHashMap::default(),
+                ms: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        *groups[gi].kinds.entry(m.kind).or_default() += 1;
+        groups[gi].ms.push(m);
+    }
+    let kind_of = |g: &G| {
+        let mut ks: Vec<(&EntityKind, &usize)> = g.kinds.iter().collect();
+        ks.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        *ks[0].0
+    };
+    let kinds: Vec<EntityKind> = groups.iter().map(kind_of).collect();
+    let keys: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| g.ms[0].key.split(' ').map(str::to_string).collect())
+        .collect();
+    // Short person names → the unique longer person name that ends or starts with them.
+    let mut target: Vec<usize> = (0..groups.len()).collect();
+    for i in 0..groups.len() {
+        let cands: Vec<usize> = (0..groups.len())
+            .filter(|&j| {
+                j != i
+                    && (kinds[i] == EntityKind::Person || keys[i].len() == 1)
+                    && kinds[j] == EntityKind::Person
+                    && keys[j].len() > keys[i].len()
+                    && (keys[j].ends_with(&keys[i]) || keys[j].starts_with(&keys[i]))
+            })
+            .collect();
+        if cands.len() == 1 {
+            target[i] = cands[0];
+            continue;
+        }
+        // An organisation named without its nisba adjective (وزارة الدفاع) is the one longer
+        // organisation that adds only nisba adjectives (وزارة الدفاع الروسية), if there is one.
+        if kinds[i] != EntityKind::Org {
+            continue;
+        }
+        let cands: Vec<usize> = (0..groups.len())
+            .filter(|&j| {
+                if j == i
+                    || kinds[j] != EntityKind::Org
+                    || keys[j].len() <= keys[i].len()
+                    || !keys[j].starts_with(&keys[i])
+                {
+                    return false;
+                }
+                let extra = keys[j].len() - keys[i].len();
+                let words: Vec<&str> = groups[j].ms[0].display.split_whitespace().collect();
+                words.len() >= extra && words[words.len() - extra..].iter().all(|w| is_nisba(w))
+            })
+            .collect();
+        if cands.len() == 1 {
+            target[i] = cands[0];
+        }
+    }
+    let mut merged: Vec<Option<(EntityKind, Vec<Mention>)>> = groups
+        .into_iter()
+        .zip(&kinds)
+        .map(|(g, &k)| Some((k, g.ms)))
+        .collect();
+    for i in 0..merged.len() {
+        if target[i] != i {
+            if let Some((_, ms)) = merged[i].take() {
+                if let Some((_, t)) = merged[target[i]].as_mut() {
+                    t.extend(ms);
+                }
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .flatten()
+        .map(|(kind, mut ms)| {
+            ms.sort_by_key(|m| m.span);
+            let mut name = display_name(&ms);
+            if let Some(canon) = alias_display().get(&entity_key(kind, &name)) {
+                name = canon.clone();
+            }
+            Entity {
+                kind,
+                name,
+                count: ms.len(),
+                mentions: ms.iter().map(|m| m.span).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The most frequent display form among the mentions with the most words (first seen on ties).
+fn display_name(ms: &[Mention]) -> String {
+    let max_words = ms.iter().map(|m| m.words).max().unwrap_or(0);
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for m in ms.iter().filter(|m| m.words == max_words) {
+        match counts.iter_mut().find(|(d, _)| *d == m.display) {
+            Some(c) => c.1 += 1,
+            None => counts.push((&m.display, 1)),
+        }
+    }
+    // Plain spellings first (no harakat or tatweel), then the most frequent.
+    let plain = |d: &str| !d.chars().any(|c| is_arabic_mark(c) || c == '\u{0640}');
+    let mut best: Option<(&str, usize)> = None;
+    for (d, c) in counts {
+        let better = match best {
+            None => true,
+            Some((bd, bc)) => (plain(d), c) > (plain(bd), bc),
+        };
+        if better {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(d, _)| d.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexicon;
+    use super::super::tokens::ner_tokens;
+    use super::*;
+    use crate::entities::{extract_with, Tagger};
+
+    fn builtin() -> &'static Tagger {
+        Tagger::load_builtin().expect("built-in model loads")
+    }
+
+    #[test]
+    fn mentions_group_with_titles_dropped_and_short_names_joined() {
+        let text = "قال الرئيس الروسي فلاديمير بوتين إن روسيا مستعدة.\n\nوأضاف بوتين أن لروسيا دورا، وقال وزير الخارجية الروسي سيرغي لافروف إن موسكو ترحب.";
+        let ents = extract_with(builtin(), text, None);
+        let people: Vec<&Entity> = ents
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .collect();
+        let putin: Vec<&&Entity> = people.iter().filter(|e| e.name.contains("بوتين")).collect();
+        assert_eq!(putin.len(), 1, "{people:?}");
+        assert_eq!(putin[0].name, "فلاديمير بوتين");
+        assert_eq!(putin[0].count, 2);
+        let russia: Vec<&Entity> = ents.iter().filter(|e| e.name.contains("روسيا")).collect();
+        assert_eq!(russia.len(), 1, "{ents:?}");
+        assert_eq!(russia[0].name, "روسيا");
+        assert_eq!(russia[0].count, 2);
+        for e in &ents {
+            for m in &e.mentions {
+                assert!(text.is_char_boundary(m[0]) && text.is_char_boundary(m[1]));
+            }
+        }
+    }
+
+    #[test]
+    fn an_organisation_without_its_nisba_joins_the_full_name() {
+        let text =
+            "أعلنت وزارة الدفاع الفرنسية أمس أن الجيش مستعد. وقالت وزارة الدفاع إن الوضع هادئ.";
+        let ents = extract_with(builtin(), text, None);
+        let orgs: Vec<&Entity> = ents.iter().filter(|e| e.kind == EntityKind::Org).collect();
+        let mod_: Vec<&&Entity> = orgs.iter().filter(|e| e.name.contains("الدفاع")).collect();
+        assert_eq!(mod_.len(), 1, "{orgs:?}");
+        assert_eq!(mod_[0].name, "وزارة الدفاع الفرنسية");
+        assert_eq!(mod_[0].count, 2);
+    }
+
+    #[test]
+    fn function_words_are_never_names() {
+        assert!(lexicon::is_function_word("بأن"));
+        assert!(lexicon::is_function_word("وفي"));
+        assert!(!lexicon::is_function_word("بغداد"));
+        let text = "وأكد بأن الاتفاق صامد";
+        let s = ner_tokens(text);
+        assert!(
+            make_mention(text, EntityKind::Person, &s[0][1..2], &FxHashMap::default()).is_none()
+        );
+    }
+
+    #[test]
+    fn display_names_prefer_the_alias_spelling_and_plain_letters() {
+        let text = "قالت روسيا الاتحادية إن الاتحاد الروسي مستعد. ونقلت روسيا الاتحادية ذلك.";
+        let ents = extract_with(builtin(), text, None);
+        let ru: Vec<&Entity> = ents.iter().filter(|e| e.name.contains("روسي")).collect();
+        assert_eq!(ru.len(), 1, "{ents:?}");
+        assert_eq!(ru[0].name, "روسيا");
+        let m = |d: &str| Mention {
+            kind: EntityKind::Place,
+            key: String::new(),
+            display: d.to_string(),
+            words: 1,
+            span: [0, 0],
+        };
+        // The marked spelling is more frequent, the plain one still wins.
+        let ms = [m("بَغداد"), m("بَغداد"), m("بغداد")];
+        assert_eq!(display_name(&ms), "بغداد");
+    }
+}
