@@ -171,7 +171,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t0 = cpu_secs();
         let mut n = 0;
         for d in &docs {
-            n += qari::entities::extract_with(&model, d, Some("2020-01-01")).len();
+            n += qari::entities::extract_with(
+                &model,
+                d,
+                qari::text::dates::PartialDate::from_iso("2020-01-01"),
+            )
+            .len();
         }
         times.push(cpu_secs() - t0);
         std::hint::black_box(n);

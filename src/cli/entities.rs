@@ -33,8 +33,7 @@ pub fn collect(articles: &[Article]) -> Result<Vec<ArticleEntities<'_>>, Entitie
     articles
         .iter()
         .map(|a| {
-            let date = a.date.map(|d| d.iso());
-            let entities = extract(&a.text(), date.as_deref()).map_err(EntitiesError::Model)?;
+            let entities = extract(&a.text(), a.date).map_err(EntitiesError::Model)?;
             Ok(ArticleEntities {
                 id: &a.id,
                 entities,

@@ -4,25 +4,8 @@
 use super::kind::{Entity, EntityKind};
 use crate::text::dates::{find_dates, PartialDate};
 
-/// Parses an article's ISO date (`2020-10-21`, `2020-10`, `2020`, `--10-21`) into a
-/// [`PartialDate`].
-fn parse_iso_date(s: &str) -> Option<PartialDate> {
-    let s = s.trim();
-    let mut parts = s.split('-');
-    let y = parts.next()?;
-    let year = if y.is_empty() {
-        parts.next(); // "--MM-DD": the second empty piece
-        None
-    } else {
-        Some(y.parse::<u16>().ok()?)
-    };
-    let month = parts.next().map(|m| m.parse::<u8>()).transpose().ok()?;
-    let day = parts.next().map(|d| d.parse::<u8>()).transpose().ok()?;
-    Some(PartialDate { year, month, day })
-}
-
-pub(super) fn date_entities(text: &str, article_date: Option<&str>) -> Vec<Entity> {
-    let ctx = article_date.and_then(parse_iso_date);
+pub(super) fn date_entities(text: &str, article_date: Option<PartialDate>) -> Vec<Entity> {
+    let ctx = article_date;
     let mut out: Vec<Entity> = Vec::new();
     // Every date has a day or a year in digits: text without digits has none.
     if !text.chars().any(|c| crate::text::ascii_digit(c).is_some()) {
@@ -72,7 +55,11 @@ mod tests {
     #[test]
     fn dates_are_iso_and_take_the_article_year() {
         let text = "قال في 9 تشرين الثاني/نوفمبر 2020 إن اللقاء في 14 ماي، وفي ٠٧ يوليو ٢٠٢١.";
-        let ents = extract_with(builtin(), text, Some("2021-05-20"));
+        let ents = extract_with(
+            builtin(),
+            text,
+            crate::text::dates::PartialDate::from_iso("2021-05-20"),
+        );
         let dates: Vec<&str> = ents
             .iter()
             .filter(|e| e.kind == EntityKind::Date)

@@ -36,20 +36,24 @@ pub use kind::{Entity, EntityKind};
 pub use tagger::{EntType, ModelError, Sentence, Tag, Tagger, TrainOptions};
 pub use tokens::{ner_tokens, Span};
 
+use crate::text::dates::PartialDate;
 use group::{group, make_mention, Mention};
 use lexicon::{fold_word, gazetteer};
 use rules::{alias_spans, ministry_spans, propagate, refine_chunks};
 
-/// The entities of `text` using the built-in model. `article_date` is the article's own ISO date
-/// (`2020-10-21`), which supplies the year of a day+month date that has none. Fails only when the
+/// The entities of `text` using the built-in model. `article_date` is the article's own date,
+/// which supplies the year of a day+month date that has none. Fails only when the
 /// built-in model cannot be loaded.
-pub fn extract(text: &str, article_date: Option<&str>) -> Result<Vec<Entity>, &'static ModelError> {
+pub fn extract(
+    text: &str,
+    article_date: Option<PartialDate>,
+) -> Result<Vec<Entity>, &'static ModelError> {
     let tagger = Tagger::load_builtin()?;
     Ok(extract_with(tagger, text, article_date))
 }
 
 /// [`extract`] with a given tagger.
-pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<&str>) -> Vec<Entity> {
+pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDate>) -> Vec<Entity> {
     let sents = ner_tokens(text);
     let infos: Vec<Vec<tagger::TokInfo>> = sents
         .iter()

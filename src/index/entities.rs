@@ -229,8 +229,7 @@ pub(super) fn update(
             let mut doc = TantivyDocument::default();
             doc.add_u64(fields.idh, super::id_hash(&a.id));
             doc.add_text(fields.rel, rel);
-            let date = a.date.map(|d| d.iso());
-            for e in extract_with(tagger, &a.text(), date.as_deref()) {
+            for e in extract_with(tagger, &a.text(), a.date) {
                 let field = match e.kind {
                     EntityKind::Person => fields.person,
                     EntityKind::Place => fields.place,

@@ -27,9 +27,8 @@ pub struct OpenArticle {
 impl OpenArticle {
     /// Tags `article` with the built-in tagger.
     pub fn tagged(article: Article) -> Result<OpenArticle, String> {
-        let date = article.date.map(|d| d.iso());
-        let entities = crate::entities::extract(&article.text(), date.as_deref())
-            .map_err(|e| e.to_string())?;
+        let entities =
+            crate::entities::extract(&article.text(), article.date).map_err(|e| e.to_string())?;
         Ok(OpenArticle { article, entities })
     }
 }
