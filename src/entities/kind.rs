@@ -2,9 +2,23 @@
 
 use super::tagger::EntType;
 
-/// The kinds of entity qari reports (the sidebar's sections).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+/// The kinds of entity qari reports (the sidebar's sections). Named in lowercase in JSON,
+/// queries and messages (`person`, `place`, `org`, `date`); strum derives both directions.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum EntityKind {
     /// A person (ANERcorp PERS).
     Person,
@@ -19,23 +33,7 @@ pub enum EntityKind {
 impl EntityKind {
     /// The lowercase name used in JSON and queries: `person`, `place`, `org`, `date`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Person => "person",
-            EntityKind::Place => "place",
-            EntityKind::Org => "org",
-            EntityKind::Date => "date",
-        }
-    }
-
-    /// Parses `person`, `place`, `org`, `date`.
-    pub fn parse(s: &str) -> Option<EntityKind> {
-        match s {
-            "person" => Some(EntityKind::Person),
-            "place" => Some(EntityKind::Place),
-            "org" => Some(EntityKind::Org),
-            "date" => Some(EntityKind::Date),
-            _ => None,
-        }
+        self.into()
     }
 
     /// The kind of a tagger type; MISC is tagged but not reported.

@@ -82,7 +82,7 @@ impl MemorySource {
     fn parse_query(query: &str) -> (Option<(EntityKind, String)>, String) {
         let q = query.trim();
         if let Some((k, rest)) = q.split_once(':') {
-            if let Some(kind) = EntityKind::parse(k.trim()) {
+            if let Ok(kind) = k.trim().parse::<EntityKind>() {
                 return (Some((kind, rest.trim().to_string())), String::new());
             }
         }
