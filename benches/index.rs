@@ -175,7 +175,13 @@ fn main() {
         hits_total
     );
     // Open articles as the reader does: resolve the id in the catalog, read its one file.
+    let t = Instant::now();
     let catalog = lib.articles().expect("catalog").clone();
+    println!(
+        "catalog of {} articles, first use (read, decode, check): {:.1} ms",
+        catalog.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let step = (catalog.len() / 200).max(1);
     let mut opens = Vec::new();
     for i in (0..catalog.len()).step_by(step) {

@@ -247,7 +247,7 @@ fn bidi_mode(
     }
     match settings.config.bidi.as_deref() {
         None => Ok(qari::layout::BidiMode::default()),
-        Some(value) => value.parse().map_err(|_| {
+        Some(value) => value.trim().parse().map_err(|_| {
             anyhow::anyhow!(
                 "config {}: bidi = \"{value}\" is not one of app, terminal, off",
                 settings.paths.config_file().display()

@@ -202,32 +202,40 @@ pub fn scan_dir(root: &Path) -> Result<Scan, CorpusError> {
 /// - a `.jsonl` file names its records `<stem>/<record>`, or `<path>/<record>` (`c.jsonl/x1`)
 ///   when a folder of the same name holds article files, whose ids could be the same.
 fn assign_ids(files: &mut [FileEntry]) {
-    use std::collections::HashSet;
-    let stem = |rel: &str| rel.rsplit_once('.').map_or(rel, |(s, _)| s).to_string();
-    let is_jsonl = |f: &FileEntry| f.rel.to_ascii_lowercase().ends_with(".jsonl");
-    // Folders that hold article files: every prefix of every relative path.
-    let folders: HashSet<&str> = files
-        .iter()
-        .flat_map(|f| f.rel.match_indices('/').map(|(i, _)| &f.rel[..i]))
-        .collect();
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut ids = Vec::with_capacity(files.len());
-    // Files are sorted by path, so "first by path" is the order of this loop.
-    for f in files.iter() {
-        let s = stem(&f.rel);
-        let id = if is_jsonl(f) {
-            if folders.contains(s.as_str()) {
-                f.rel.clone()
-            } else {
-                s
-            }
-        } else if taken.insert(s.clone()) {
-            s
-        } else {
-            f.rel.clone()
-        };
-        ids.push(id);
+    use rustc_hash::FxHashSet;
+    fn stem(rel: &str) -> &str {
+        rel.rsplit_once('.').map_or(rel, |(s, _)| s)
     }
+    let is_jsonl = |rel: &str| {
+        rel.len() > 6 && rel.is_char_boundary(rel.len() - 6) && {
+            rel[rel.len() - 6..].eq_ignore_ascii_case(".jsonl")
+        }
+    };
+    // Folders that hold article files (every prefix of every relative path): only a jsonl file
+    // needs them, so they are collected only when there is one.
+    let folders: FxHashSet<&str> = if files.iter().any(|f| is_jsonl(&f.rel)) {
+        files
+            .iter()
+            .flat_map(|f| f.rel.match_indices('/').map(|(i, _)| &f.rel[..i]))
+            .collect()
+    } else {
+        FxHashSet::default()
+    };
+    let mut taken: FxHashSet<&str> = FxHashSet::default();
+    taken.reserve(files.len());
+    // Files are sorted by path, so "first by path" is the order of this loop.
+    let ids: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let s = stem(&f.rel);
+            let keep_stem = if is_jsonl(&f.rel) {
+                !folders.contains(s)
+            } else {
+                taken.insert(s)
+            };
+            if keep_stem { s } else { f.rel.as_str() }.to_string()
+        })
+        .collect();
     for (f, id) in files.iter_mut().zip(ids) {
         f.id = id;
     }

@@ -329,11 +329,12 @@ pub(super) fn open(
             stats.elapsed = started.elapsed();
             return Ok((library, stats));
         }
-        // The full check needs the file records and the catalog; damaged ones mean a rebuild.
+        // The full check needs the file records, and the catalog when something changed;
+        // damaged ones mean a rebuild.
         Some(e) => match manifest::read::<Files>(&dir, FILES)
-            .and_then(|files| Ok((files, manifest::read_catalog(&dir)?)))
+            .and_then(|files| manifest::verify(&dir, ARTICLES).map(|()| files))
         {
-            Ok((files, catalog)) => Some((e, files, catalog)),
+            Ok(files) => Some((e, files)),
             Err(err) => {
                 let reason = err.to_string();
                 progress(Progress::Rebuilding(reason.clone()));
@@ -343,9 +344,9 @@ pub(super) fn open(
         },
         None => None,
     };
-    let (index, old, old_catalog) = match existing {
-        Some((e, files, catalog)) => (e.index, files, catalog),
-        None => (create(&dir, &corpus)?, Files::new(), Catalog::default()),
+    let (index, old, had_index) = match existing {
+        Some((e, files)) => (e.index, files, true),
+        None => (create(&dir, &corpus)?, Files::new(), false),
     };
     progress(Progress::Scanning);
     let scan = scan_dir(&corpus)?;
@@ -369,8 +370,14 @@ pub(super) fn open(
         .collect();
 
     let (files, catalog) = if to_read.is_empty() && removed.is_empty() {
-        (old, old_catalog)
+        // Nothing to merge: the Library reads the catalog when asked.
+        (old, None)
     } else {
+        let old_catalog = if had_index {
+            manifest::read_catalog(&dir)?
+        } else {
+            Catalog::default()
+        };
         let tv = dir.join("tantivy");
         let threads = threads(options);
         let writer: IndexWriter<TantivyDocument> = index
@@ -417,7 +424,7 @@ pub(super) fn open(
         stats.removed = removed.len();
         manifest::write(&dir, ARTICLES, &catalog)?;
         manifest::write(&dir, FILES, &files)?;
-        (files, catalog)
+        (files, Some(catalog))
     };
     manifest::write(&dir, DIRS, &scan.dirs)?;
     stats.elapsed = started.elapsed();
@@ -437,7 +444,7 @@ pub(super) fn open(
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(tv_err(&dir))?;
-    let library = Library::new(corpus, dir, index, reader, Some(catalog), entities);
+    let library = Library::new(corpus, dir, index, reader, catalog, entities);
     stats.articles = library.num_docs() as usize;
     Ok((library, stats))
 }

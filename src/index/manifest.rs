@@ -42,23 +42,39 @@ pub(crate) type Files = HashMap<String, FileRecord>;
 
 /// Reads the manifest `name` in `dir`, checking its checksum.
 pub(crate) fn read<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<T, IndexError> {
+    let (path, mut bytes) = read_checked(dir, name)?;
+    bytes.truncate(bytes.len() - 8);
+    postcard::from_bytes(&bytes).map_err(|e| damaged(&path, &e.to_string()))
+}
+
+/// Checks the manifest `name` in `dir` against its checksum without decoding it (a few ms for
+/// the 100k catalog, against ~20 for decoding it).
+pub(crate) fn verify(dir: &Path, name: &str) -> Result<(), IndexError> {
+    read_checked(dir, name).map(drop)
+}
+
+fn damaged(path: &Path, what: &str) -> IndexError {
+    IndexError::Read {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string()),
+    }
+}
+
+/// The bytes of a manifest whose checksum matches, with its path.
+fn read_checked(dir: &Path, name: &str) -> Result<(std::path::PathBuf, Vec<u8>), IndexError> {
     let path = dir.join(name);
     let bytes = std::fs::read(&path).map_err(|source| IndexError::Read {
         path: path.clone(),
         source,
     })?;
-    let damaged = |what: &str| IndexError::Read {
-        path: path.clone(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string()),
-    };
     let Some(split) = bytes.len().checked_sub(8) else {
-        return Err(damaged("truncated"));
+        return Err(damaged(&path, "truncated"));
     };
     let (body, sum) = bytes.split_at(split);
     if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
-        return Err(damaged("checksum mismatch"));
+        return Err(damaged(&path, "checksum mismatch"));
     }
-    postcard::from_bytes(body).map_err(|e| damaged(&e.to_string()))
+    Ok((path, bytes))
 }
 
 /// Writes the manifest `name` in `dir` atomically, with its checksum.

@@ -61,9 +61,7 @@ mod shape;
 mod shape_table;
 mod uba;
 
-use std::fmt;
 use std::ops::Range;
-use std::str::FromStr;
 
 pub use article::{ArticleLayout, RowAnchor};
 pub use sanitize::terminal_safe;
@@ -80,8 +78,21 @@ pub enum Direction {
 }
 
 /// Who puts right-to-left text in display order. Also the `--bidi` flag's values (clap derives
-/// the parser, the help and the shell completions from the variants).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+/// the parser, the help and the shell completions from the variants) and the config's `bidi =`
+/// (strum: `app`, `terminal`, `off`, any case).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    clap::ValueEnum,
+    strum::EnumString,
+    strum::Display,
+)]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum BidiMode {
     /// qari reorders (UAX #9 per line) and right-aligns RTL paragraphs; the terminal is asked for
     /// explicit mode ([`escapes::enter`]) so it does not reorder a second time. Right for VTE
@@ -94,31 +105,6 @@ pub enum BidiMode {
     Terminal,
     /// Plain logical order, left-aligned, no help to anyone: for debugging and for piping.
     Off,
-}
-
-impl FromStr for BidiMode {
-    type Err = String;
-    /// Parses `app`, `terminal` or `off` (the `--bidi` flag and the config value).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "app" => Ok(BidiMode::App),
-            "terminal" => Ok(BidiMode::Terminal),
-            "off" => Ok(BidiMode::Off),
-            other => Err(format!(
-                "unknown bidi mode `{other}`: expected app, terminal or off"
-            )),
-        }
-    }
-}
-
-impl fmt::Display for BidiMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            BidiMode::App => "app",
-            BidiMode::Terminal => "terminal",
-            BidiMode::Off => "off",
-        })
-    }
 }
 
 /// How to lay text out.
