@@ -260,8 +260,8 @@ fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<St
 /// Snippet length in bytes: tantivy counts bytes, and an Arabic letter is two.
 const SNIPPET_BYTES: usize = 320;
 
-/// Characters of context before the first match of a snippet (~40 bytes of Arabic).
-const LEAD_CHARS: usize = 20;
+/// Context before the first match of a snippet: an eighth of it.
+const LEAD: crate::text::snippet::Lead = crate::text::snippet::Lead::Bytes(SNIPPET_BYTES / 8);
 
 pub(super) fn search(lib: &Library, query: &str, limit: usize) -> Result<Vec<Hit>, IndexError> {
     let ParsedQuery { query: q, filter } = lib.parse(query)?;
@@ -347,7 +347,7 @@ fn snippet(terms: &HashSet<String>, body: &str) -> (String, Vec<Range<usize>>) {
     }
     // Start a few words before the first match; end at a space after the last one.
     let first = &matches[best];
-    let w = crate::text::snippet::window(body, first.start, first.end, LEAD_CHARS, SNIPPET_BYTES);
+    let w = crate::text::snippet::window(body, first.start, first.end, LEAD, SNIPPET_BYTES);
     let highlights = crate::text::snippet::shift_into(&matches, &w);
     (body[w].to_string(), highlights)
 }

@@ -119,7 +119,13 @@ fn key_names(key: &str, query: &str) -> bool {
 /// into it (the index's snippet window, without its densest-passage search).
 fn make_snippet(text: &str, ranges: &[Range<usize>]) -> (String, Vec<Range<usize>>) {
     let first = ranges.first().map_or(0..0, Range::clone);
-    let w = crate::text::snippet::window(text, first.start, first.end, 30, 160);
+    let w = crate::text::snippet::window(
+        text,
+        first.start,
+        first.end,
+        crate::text::snippet::Lead::Chars(30),
+        160,
+    );
     let highlights = crate::text::snippet::shift_into(ranges, &w);
     (text[w].replace('\n', " "), highlights)
 }

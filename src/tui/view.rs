@@ -333,7 +333,13 @@ fn snippet_window(hit: &super::source::Hit, lead: usize) -> (&str, Vec<Range<usi
     let Some(first) = hit.highlights.iter().min_by_key(|r| r.start) else {
         return (s, hit.highlights.clone());
     };
-    let w = crate::text::snippet::window(s, first.start, first.end, lead, s.len());
+    let w = crate::text::snippet::window(
+        s,
+        first.start,
+        first.end,
+        crate::text::snippet::Lead::Chars(lead),
+        s.len(),
+    );
     let w = w.start..s.len();
     let hl = crate::text::snippet::shift_into(&hit.highlights, &w);
     (&s[w], hl)
