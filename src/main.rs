@@ -156,7 +156,16 @@ fn main() -> ExitCode {
         }
         _ => a,
     });
-    let cli = Cli::parse_from(args);
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        // Help and version hold no user text: clap prints them, styled.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // Errors echo the arguments given: print them made safe, plain.
+        Err(e) => {
+            eprint!("{}", safe(&e.render().to_string()));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -166,10 +175,17 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("qari: {e:#}");
+            // Errors name files and echo queries: made safe like every other output.
+            eprintln!("qari: {}", safe(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
+}
+
+/// Text for stderr (errors, warnings, notices), which can hold file names and queries: controls
+/// become visible placeholders ([`qari::layout::terminal_safe`]).
+fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    qari::layout::terminal_safe(s, true)
 }
 
 /// Opens (building or updating as needed) the index of the configured corpus, with a progress
@@ -182,7 +198,9 @@ fn open_library(
     let mut bar: Option<(&str, indicatif::ProgressBar)> = None;
     let mut progress = |p: Progress| match p {
         Progress::Waiting => eprintln!("qari: another qari is building the index; waiting for it"),
-        Progress::Rebuilding(reason) => eprintln!("qari: {reason}; rebuilding the index"),
+        Progress::Rebuilding(reason) => {
+            eprintln!("qari: {}; rebuilding the index", safe(&reason))
+        }
         Progress::Indexing { done, total } | Progress::Tagging { done, total }
             if tty && total > 0 =>
         {
@@ -222,7 +240,7 @@ fn open_library(
     )
     .with_context(|| format!("cannot open the corpus {}", settings.corpus.display()))?;
     for w in &stats.warnings {
-        eprintln!("qari: warning: {w}");
+        eprintln!("qari: warning: {}", safe(&w.to_string()));
     }
     Ok((lib, stats))
 }
@@ -368,7 +386,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
                 None => {
                     let loaded = qari::corpus::load_dir(&s.corpus)?;
                     for w in &loaded.warnings {
-                        eprintln!("qari: warning: {w}");
+                        eprintln!("qari: warning: {}", safe(&w.to_string()));
                     }
                     loaded.articles
                 }

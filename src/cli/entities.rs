@@ -14,9 +14,6 @@ pub enum EntitiesError {
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
-    /// JSON serialisation failed.
-    #[error("cannot write JSON: {0}")]
-    Json(#[from] serde_json::Error),
 }
 
 /// One article's entities, as the JSON output lists them.
@@ -47,15 +44,14 @@ pub fn collect(articles: &[Article]) -> Result<Vec<ArticleEntities<'_>>, Entitie
 pub fn run(articles: &[Article], json: bool, out: &mut impl Write) -> Result<(), EntitiesError> {
     let all = collect(articles)?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &all)?;
-        writeln!(out)?;
+        super::write_json(out, &all)?;
         return Ok(());
     }
     for (i, a) in all.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{}", a.id)?;
+        writeln!(out, "{}", super::safe(a.id))?;
         write_human(&a.entities, out)?;
     }
     Ok(())
@@ -75,7 +71,7 @@ pub fn write_human(entities: &[Entity], out: &mut impl Write) -> std::io::Result
         }
         writeln!(out, "  {label}:")?;
         for e in of_kind {
-            writeln!(out, "    {} ×{}", e.name, e.count)?;
+            writeln!(out, "    {} ×{}", super::safe(&e.name), e.count)?;
         }
     }
     if entities.is_empty() {

@@ -16,6 +16,16 @@ use crate::layout::terminal_safe;
 fn safe(s: &str) -> std::borrow::Cow<'_, str> {
     terminal_safe(s, true)
 }
+
+/// Writes `value` as pretty JSON and a newline, with every character a terminal would act on
+/// escaped ([`crate::layout::json_safe`]): the one way qari prints JSON.
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    out: &mut (impl Write + ?Sized),
+    value: &T,
+) -> io::Result<()> {
+    let json = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    writeln!(out, "{}", crate::layout::json_safe(json))
+}
 use crate::index::{Catalog, Hit, Library, UpdateStats};
 use crate::text::dates::PartialDate;
 
@@ -75,8 +85,7 @@ pub fn list(out: &mut dyn Write, lib: &Library, articles: &Catalog, json: bool) 
                 path: lib.corpus().join(a.rel).display().to_string(),
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rows)?;
-        return writeln!(out);
+        return write_json(out, &rows);
     }
     let id_w = articles
         .iter()
@@ -118,8 +127,7 @@ pub fn search(out: &mut dyn Write, hits: &[Hit], json: bool, marks: Marks) -> io
                 source: h.source.as_deref(),
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rows)?;
-        return writeln!(out);
+        return write_json(out, &rows);
     }
     for h in hits {
         writeln!(

@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 use crate::entities::conll::sentences_of;
 use crate::entities::{extract, ModelError, Tagger};
 
-use super::entities::{write_human, EntitiesError};
+use super::entities::write_human;
 
 /// Why the command failed.
 #[derive(Debug, thiserror::Error)]
@@ -19,9 +19,6 @@ pub enum TagError {
     /// The input is not UTF-8.
     #[error("input is not valid UTF-8")]
     NotUtf8,
-    /// JSON output failed.
-    #[error("{0}")]
-    Entities(#[from] EntitiesError),
 }
 
 /// With `conll`: one token per line (a tag column, if present, is ignored), blank lines between
@@ -47,15 +44,15 @@ pub fn run(
                 .map(|l| l.split_whitespace().next().unwrap_or(""))
                 .collect();
             for (tok, tag) in toks.iter().zip(tagger.tag(&toks)) {
-                writeln!(out, "{tok} {tag}")?;
+                // The token is the input echoed back: made safe like any other output.
+                writeln!(out, "{} {tag}", super::safe(tok))?;
             }
         }
         return Ok(());
     }
     let entities = extract(&text, None).map_err(TagError::Model)?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &entities).map_err(EntitiesError::from)?;
-        writeln!(out)?;
+        super::write_json(out, &entities)?;
     } else {
         write_human(&entities, out)?;
     }

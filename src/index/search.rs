@@ -34,6 +34,31 @@ pub enum QueryError {
     /// The parser refused it (an unclosed quote, a stray `:`…).
     #[error("cannot parse query '{query}': {message}")]
     Invalid { query: String, message: String },
+    /// Brackets nested deeper than [`MAX_QUERY_DEPTH`] (tantivy's parser recurses once per
+    /// level, and thousands of `(` would overflow the stack).
+    #[error("query nests brackets {depth} deep; at most {MAX_QUERY_DEPTH} levels are allowed")]
+    TooDeep { depth: usize },
+}
+
+/// Deepest bracket nesting a query may have. Real queries use two or three levels; the stack
+/// holds thousands, so 64 keeps a wide margin on both sides.
+pub const MAX_QUERY_DEPTH: usize = 64;
+
+/// The deepest nesting of `(` in `query`, outside double quotes.
+fn bracket_depth(query: &str) -> usize {
+    let (mut depth, mut max, mut quoted) = (0usize, 0usize, false);
+    for c in query.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// One search result.
@@ -139,6 +164,10 @@ impl Library {
             query: query.to_string(),
             message,
         };
+        let depth = bracket_depth(query);
+        if depth > MAX_QUERY_DEPTH {
+            return Err(QueryError::TooDeep { depth }.into());
+        }
         let (text, clauses) = split_entities(query);
         let words: Vec<&str> = text.split_whitespace().collect();
         let text_negative_only = !words.is_empty() && words.iter().all(|w| w.starts_with('-'));

@@ -64,7 +64,7 @@ mod uba;
 use std::ops::Range;
 
 pub use article::{ArticleLayout, RowAnchor};
-pub use sanitize::terminal_safe;
+pub use sanitize::{json_safe, terminal_safe};
 pub use uba::{char_levels, char_visual_order, CharLevels};
 
 /// A base direction: of a paragraph, or of a whole article.

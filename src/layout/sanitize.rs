@@ -1,11 +1,16 @@
 //! The one sanitiser: article text never reaches a terminal (or a JSON reader) as control bytes.
 //!
-//! Two entry points share one [`placeholder`] rule:
+//! Three entry points share one [`placeholder`] rule:
 //! - [`clean`], where text enters layout: controls become visible placeholders and whitespace runs
 //!   collapse, and every output character keeps the byte range it came from in the source, so
 //!   cells can point back into `Article::text()` even after a 1-byte ESC became a 3-byte `␛`;
-//! - [`terminal_safe`], for every other way out of the process (CLI fields, the TUI's titles):
-//!   the same placeholders, no reflow.
+//! - [`terminal_safe`], for every other way out of the process to a terminal (CLI fields, error
+//!   messages and warnings that name files or echo queries, the TUI's titles): the same
+//!   placeholders, no reflow, and the bidi embeddings, overrides and isolates dropped (outside
+//!   the layout engine nothing closes them, and an override can make an id or a file name read
+//!   backwards);
+//! - [`json_safe`], for JSON output: the characters JSON allows raw but a terminal acts on
+//!   (DEL, C1 controls, bidi embeddings, overrides and isolates) are written as `\uXXXX`.
 use std::borrow::Cow;
 
 /// A paragraph after sanitising: the clean text and, per clean character, its source byte range.
@@ -66,10 +71,40 @@ pub(crate) fn placeholder(c: char) -> Option<char> {
 /// tabs are replaced too unless `keep_lines` is set (for output that is split into lines after).
 pub fn terminal_safe(s: &str, keep_lines: bool) -> Cow<'_, str> {
     let replaced = |c: char| placeholder(c).filter(|_| !(keep_lines && matches!(c, '\n' | '\t')));
-    if !s.chars().any(|c| replaced(c).is_some()) {
+    if !s.chars().any(|c| replaced(c).is_some() || is_bidi_scope(c)) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(s.chars().map(|c| replaced(c).unwrap_or(c)).collect())
+    Cow::Owned(
+        s.chars()
+            .filter(|&c| !is_bidi_scope(c))
+            .map(|c| replaced(c).unwrap_or(c))
+            .collect(),
+    )
+}
+
+/// The bidi controls that open or close a scope (embeddings, overrides, isolates and their
+/// terminators); the marks (LRM, RLM, ALM) are zero-width letters and harmless.
+fn is_bidi_scope(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Serialised JSON made safe for a terminal: DEL, C1 controls and bidi scope controls become
+/// `\uXXXX` escapes (serde_json escapes only C0). JSON's own syntax is ASCII, so these characters
+/// can only be inside strings, where the escape means the same character.
+pub fn json_safe(json: String) -> String {
+    let escaped = |c: char| c == '\u{7F}' || ('\u{80}'..='\u{9F}').contains(&c) || is_bidi_scope(c);
+    if !json.chars().any(escaped) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The explicit bidi controls of UAX #9 (embeddings, overrides, isolates, marks): honoured by
@@ -181,6 +216,19 @@ mod tests {
         ] {
             assert!(clean(dirty).origin.is_some(), "{dirty:?}");
         }
+    }
+
+    #[test]
+    fn bidi_scopes_are_dropped_and_json_escapes_what_a_terminal_acts_on() {
+        assert_eq!(
+            terminal_safe("a\u{202E}b\u{2066}c\u{2069}\u{200F}", false),
+            "abc\u{200F}"
+        );
+        let json = serde_json::to_string("x\u{9b}2J\u{202E}\u{7f}\x1b").unwrap();
+        let safe = json_safe(json);
+        assert_eq!(safe, "\"x\\u009b2J\\u202e\\u007f\\u001b\"");
+        let back: String = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, "x\u{9b}2J\u{202E}\u{7f}\x1b");
     }
 
     #[test]
