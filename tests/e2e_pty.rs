@@ -136,3 +136,59 @@ fn search_open_and_quit_restores_the_terminal() {
         "output after leaving the alternate screen"
     );
 }
+
+/// Every catchable signal that ends the TUI (not only Ctrl-c as a key) restores the terminal and
+/// saves the reading position.
+#[test]
+fn signals_restore_the_terminal_and_save_the_position() {
+    if probe().is_none() {
+        return;
+    }
+    for sig in ["INT", "QUIT", "USR1", "TERM", "HUP"] {
+        let home = tempfile::tempdir().unwrap();
+        let dump = home.path().join("sig.dump");
+        let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pty_session.py");
+        let out = Command::new("python3")
+            .arg(&driver)
+            .arg(&dump)
+            .args([
+                "120",
+                "40",
+                "j",
+                "\r",
+                "j",
+                "j",
+                &format!("SIG:{sig}"),
+                "--",
+            ])
+            .arg(assert_cmd::cargo::cargo_bin("qari"))
+            .env("QARI_CACHE_DIR", home.path().join("cache"))
+            .env("QARI_CONFIG_DIR", home.path().join("config"))
+            .env("QARI_STATE_DIR", home.path().join("state"))
+            .env("TERM", "xterm-256color")
+            .env_remove("QARI_CORPUS")
+            .output()
+            .expect("python3 runs");
+        let report: Value = serde_json::from_slice(&out.stdout).expect("driver JSON");
+        assert!(report["exit"].is_number(), "SIG{sig}: {report}");
+        let bytes = std::fs::read(&dump).unwrap();
+        let last = |needle: &[u8]| bytes.windows(needle.len()).rposition(|w| w == needle);
+        let entered = last(b"\x1b[?1049h").expect("entered the alternate screen");
+        let left = last(b"\x1b[?1049l");
+        assert!(
+            left.is_some_and(|l| l > entered),
+            "SIG{sig}: alternate screen kept"
+        );
+        assert!(
+            last(b"\x1b[?1000l").is_some_and(|l| l > entered),
+            "SIG{sig}: mouse capture left on"
+        );
+        assert!(
+            last(b"\x1b[?25h").is_some_and(|l| l > entered),
+            "SIG{sig}: cursor left hidden"
+        );
+        let saved = std::fs::read_to_string(home.path().join("state/reading.json"))
+            .unwrap_or_else(|e| panic!("SIG{sig}: no saved state: {e}"));
+        assert!(saved.contains("003_d20ebc38bcca70ee"), "SIG{sig}: {saved}");
+    }
+}

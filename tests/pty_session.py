@@ -3,7 +3,8 @@
 
 usage: pty_session.py DUMP COLS ROWS KEY... -- COMMAND [ARG...]
 Each KEY is sent as UTF-8 after the previous output went quiet (\\r for Enter, \\x1b for Esc
-are given literally by the caller). Everything the program writes goes to DUMP. Prints the
+are given literally by the caller); a KEY `SIG:NAME` (SIG:INT, SIG:QUIT, SIG:USR1…) sends that
+signal to the process instead. Everything the program writes goes to DUMP. Prints the
 exit status as JSON. Unlike ptyprobe.py, it waits for the process itself (up to 10 s) after
 the terminal side closes, so a slow teardown is not mistaken for a hang.
 """
@@ -12,6 +13,7 @@ import json
 import os
 import pty
 import select
+import signal
 import struct
 import sys
 import termios
@@ -48,7 +50,10 @@ def main() -> int:
     pump(0.5)
     for k in keys:
         try:
-            os.write(fd, k.encode())
+            if k.startswith("SIG:"):
+                os.kill(pid, getattr(signal, "SIG" + k[4:]))
+            else:
+                os.write(fd, k.encode())
         except OSError:
             break
         if not pump(0.15):

@@ -12,7 +12,7 @@ pub const SEARCH_LIMIT: usize = 50;
 /// Something that happened: a key, a resize, a result from a worker.
 #[derive(Debug, Clone)]
 pub enum Action {
-    /// Leave the program (Ctrl-c, SIGTERM, SIGHUP).
+    /// Leave the program (Ctrl-c; SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1/2).
     Quit,
     /// `q`: back a level, or quit from the list.
     Back,

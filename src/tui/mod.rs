@@ -120,7 +120,8 @@ enum Msg {
 ///
 /// `loader` opens or builds the index and returns the data source; it runs on its own thread and
 /// may report progress, so the first frame (with a progress gauge) appears before it finishes and
-/// input is never blocked. The terminal is restored on return, on panic and on SIGTERM/SIGHUP.
+/// input is never blocked. The terminal is restored on return, on panic and on every signal in
+/// [`QUIT_SIGNALS`].
 pub fn run<L>(loader: L, options: TuiOptions) -> std::io::Result<()>
 where
     L: FnOnce(Progress<'_>) -> Result<Arc<dyn Source>, String> + Send + 'static,
@@ -282,9 +283,20 @@ fn spawn_input(tx: Sender<Msg>) {
     });
 }
 
+/// Every catchable signal whose default would end the process: each becomes a quit, so the
+/// terminal is restored and the position saved (a raw SIGINT is not Ctrl-c: raw mode turns the
+/// key into input, but `kill -INT` still arrives).
+const QUIT_SIGNALS: &[i32] = &[
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGUSR1,
+    signal_hook::consts::SIGUSR2,
+];
+
 fn spawn_signals(tx: Sender<Msg>) {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) {
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new(QUIT_SIGNALS) {
         thread::spawn(move || {
             if signals.forever().next().is_some() {
                 let _ = tx.send(Msg::Action(Action::Quit));

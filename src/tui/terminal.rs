@@ -1,5 +1,5 @@
 //! Terminal set-up and, above all, tear-down: raw mode, alternate screen, mouse capture and the
-//! bidi explicit mode are undone on normal exit, on panic (hook) and on SIGTERM/SIGHUP (the
+//! bidi explicit mode are undone on normal exit, on panic (hook) and on the quit signals (the
 //! runtime turns those into a quit). Nothing here queries the terminal (no cursor-position or
 //! colour reports), so start-up cannot hang over SSH or in tmux.
 
