@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand};
@@ -12,7 +13,7 @@ use qari::config::Settings;
 use qari::index::{Library, OpenOptions, Progress};
 
 /// A terminal reader for Arabic news: bidi-correct reader, entity sidebar, instant search.
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(
     name = "qari",
     version,
@@ -48,7 +49,7 @@ struct Cli {
     command: Option<Command>,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 enum Command {
     /// List the articles: id, date, title.
     #[command(after_help = "Example:\n  qari list --json | jq '.[].title'")]
@@ -166,9 +167,33 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    match run(cli) {
+    // A lookup that meets a damaged index (a failed checksum, a read error, or a panic inside
+    // tantivy) rebuilds it once and answers; the reader handles its own.
+    let result = if cli.command.is_some() {
+        match attempt(&cli) {
+            Err(Failure::Damaged(reason)) => {
+                eprintln!(
+                    "qari: the index is damaged ({}); rebuilding it",
+                    safe(&reason)
+                );
+                REBUILD.store(true, Ordering::SeqCst);
+                attempt(&cli)
+            }
+            other => other,
+        }
+    } else {
+        run(cli).map_err(Failure::Error)
+    };
+    match result {
         Ok(code) => code,
-        Err(e) => {
+        Err(Failure::Damaged(reason)) => {
+            eprintln!(
+                "qari: the index is still damaged after a rebuild: {}",
+                safe(&reason)
+            );
+            ExitCode::from(2)
+        }
+        Err(Failure::Error(e)) => {
             // A closed pipe (`qari list | head`) is not an error.
             if e.downcast_ref::<io::Error>()
                 .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
@@ -178,6 +203,48 @@ fn main() -> ExitCode {
             // Errors name files and echo queries: made safe like every other output.
             eprintln!("qari: {}", safe(&format!("{e:#}")));
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Set once a damaged index was met: the next open rebuilds it.
+static REBUILD: AtomicBool = AtomicBool::new(false);
+
+/// How a command failed.
+enum Failure {
+    /// The index is damaged: worth one rebuild.
+    Damaged(String),
+    /// Anything else.
+    Error(anyhow::Error),
+}
+
+/// Runs a lookup, turning a damaged index (an error that says so, or a panic, which only tantivy
+/// reading damaged files can raise here) into [`Failure::Damaged`].
+fn attempt(cli: &Cli) -> Result<ExitCode, Failure> {
+    static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        *PANIC.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("panic: {msg}"));
+    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli.clone())));
+    std::panic::set_hook(previous);
+    match result {
+        Ok(Ok(code)) => Ok(code),
+        Ok(Err(e)) => match e.downcast_ref::<qari::index::IndexError>() {
+            Some(ie) if ie.is_damage() => Err(Failure::Damaged(ie.to_string())),
+            _ => Err(Failure::Error(e)),
+        },
+        Err(_) => {
+            let msg = PANIC.lock().unwrap_or_else(|p| p.into_inner()).take();
+            Err(Failure::Damaged(
+                msg.unwrap_or_else(|| "a panic while reading it".into()),
+            ))
         }
     }
 }
@@ -194,6 +261,10 @@ fn open_library(
     settings: &Settings,
     options: OpenOptions,
 ) -> Result<(Library, qari::index::UpdateStats)> {
+    let options = OpenOptions {
+        rebuild: options.rebuild || REBUILD.load(Ordering::SeqCst),
+        ..options
+    };
     let tty = io::stderr().is_terminal();
     let mut bar: Option<(&str, indicatif::ProgressBar)> = None;
     let mut progress = |p: Progress| match p {
@@ -335,6 +406,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let options = OpenOptions {
                 rebuild,
                 entities: true,
+                verify: true,
                 ..OpenOptions::default()
             };
             let (lib, stats) = open_library(&s, options)?;

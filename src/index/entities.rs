@@ -92,10 +92,7 @@ fn folder(dir: &Path) -> PathBuf {
 }
 
 fn tv_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ {
-    move |e| IndexError::Tantivy {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
+    move |e| IndexError::tantivy(path, e)
 }
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {

@@ -51,6 +51,9 @@ pub enum IndexError {
     /// tantivy failed in a way a rebuild did not fix.
     #[error("search index at {path}: {message}")]
     Tantivy { path: PathBuf, message: String },
+    /// tantivy found the index files damaged (corrupt data, a file missing or unreadable).
+    #[error("search index at {path} is damaged: {message}")]
+    Damaged { path: PathBuf, message: String },
     /// A file of the index (or the lock) cannot be read.
     #[error("cannot read the index file {path}: {source}")]
     Read {
@@ -75,6 +78,56 @@ pub enum IndexError {
     /// The built-in entity model cannot be loaded (a broken build).
     #[error("entity tagger: {0}")]
     Model(&'static crate::entities::ModelError),
+}
+
+impl IndexError {
+    /// A tantivy error on the index at `path`: [`IndexError::Damaged`] when it says the files
+    /// are corrupt, missing or unreadable, [`IndexError::Tantivy`] otherwise.
+    pub(crate) fn tantivy(path: &Path, e: tantivy::TantivyError) -> IndexError {
+        use tantivy::TantivyError as E;
+        let (path, message) = (path.to_path_buf(), e.to_string());
+        match e {
+            E::DataCorruption(_)
+            | E::OpenReadError(_)
+            | E::IncompatibleIndex(_)
+            | E::DeserializeError(_) => IndexError::Damaged { path, message },
+            // tantivy reports some undecodable files as I/O errors of these kinds.
+            E::IoError(io)
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::InvalidData
+                        | std::io::ErrorKind::UnexpectedEof
+                        | std::io::ErrorKind::NotFound
+                ) =>
+            {
+                IndexError::Damaged { path, message }
+            }
+            _ => IndexError::Tantivy { path, message },
+        }
+    }
+
+    /// A tantivy error while reading the index for a query: as [`IndexError::tantivy`], and an
+    /// I/O error of any kind counts as damage too (tantivy reports undecodable dictionaries as
+    /// `Other` I/O errors; nothing is written on this path, so a full disk cannot be the cause).
+    pub(crate) fn tantivy_read(path: &Path, e: tantivy::TantivyError) -> IndexError {
+        match e {
+            tantivy::TantivyError::IoError(io) => IndexError::Damaged {
+                path: path.to_path_buf(),
+                message: io.to_string(),
+            },
+            e => IndexError::tantivy(path, e),
+        }
+    }
+
+    /// True when the error says the index itself is damaged (a manifest failing its checksum or
+    /// not decoding, tantivy finding corrupt or missing data): rebuilding it is the repair.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            IndexError::Read { source, .. } => source.kind() == std::io::ErrorKind::InvalidData,
+            IndexError::Damaged { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 /// The fields of the schema.
@@ -138,9 +191,20 @@ pub(crate) fn id_hash(id: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
 
+/// What ties an index to its corpus: the folder's name, and the payload of every tantivy commit
+/// (so a tantivy folder copied in from another corpus's index is noticed).
+pub(crate) fn corpus_key(corpus: &Path) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(corpus.as_os_str().as_encoded_bytes())
+}
+
+/// The tantivy commit payload of an index of `corpus`.
+pub(crate) fn commit_payload(corpus: &Path) -> String {
+    format!("qari corpus {:016x}", corpus_key(corpus))
+}
+
 /// The folder of the index for `corpus` under `cache_dir`.
 pub fn index_dir(cache_dir: &Path, corpus: &Path) -> PathBuf {
-    let key = xxhash_rust::xxh3::xxh3_64(corpus.as_os_str().as_encoded_bytes());
+    let key = corpus_key(corpus);
     cache_dir
         .join(format!("index-v{SCHEMA_VERSION}"))
         .join(format!("{key:016x}"))

@@ -211,10 +211,7 @@ impl Library {
             for c in &clauses {
                 let hashes = ents
                     .id_hashes(c.kind, &c.key)
-                    .map_err(|e| IndexError::Tantivy {
-                        path: self.dir.clone(),
-                        message: e.to_string(),
-                    })?;
+                    .map_err(|e| IndexError::tantivy_read(&self.dir, e))?;
                 if c.negated {
                     deny.extend(hashes);
                 } else {
@@ -246,10 +243,7 @@ impl Library {
         };
         let hashes: std::collections::HashSet<u64> = ents
             .id_hashes(kind, key)
-            .map_err(|e| IndexError::Tantivy {
-                path: self.dir.clone(),
-                message: e.to_string(),
-            })?
+            .map_err(|e| IndexError::tantivy_read(&self.dir, e))?
             .into_iter()
             .collect();
         Ok(self
@@ -295,10 +289,7 @@ const LEAD: crate::text::snippet::Lead = crate::text::snippet::Lead::Bytes(SNIPP
 pub(super) fn search(lib: &Library, query: &str, limit: usize) -> Result<Vec<Hit>, IndexError> {
     let ParsedQuery { query: q, filter } = lib.parse(query)?;
     let searcher = lib.reader.searcher();
-    let tv = |e: tantivy::TantivyError| IndexError::Tantivy {
-        path: lib.dir.clone(),
-        message: e.to_string(),
-    };
+    let tv = |e: tantivy::TantivyError| IndexError::tantivy_read(&lib.dir, e);
     let top_docs = TopDocs::with_limit(limit.max(1)).order_by_score();
     let top = match filter {
         None => searcher.search(&q, &top_docs),
