@@ -146,3 +146,26 @@ fn another_corpus_folder_and_bad_manifests_are_noticed() {
         assert_eq!(hits(root, "a").0, 15, "{file}");
     }
 }
+
+#[test]
+fn odd_things_in_the_index_folder_do_not_stop_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let index = corpus(root, "c", 10);
+    // `tantivy` is a file, `lock` a folder.
+    std::fs::remove_dir_all(index.join("tantivy")).unwrap();
+    std::fs::write(index.join("tantivy"), b"not a folder").unwrap();
+    std::fs::remove_file(index.join("lock")).unwrap();
+    std::fs::create_dir_all(index.join("lock/inner")).unwrap();
+    let out = cmd(root, "c").arg("index").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(hits(root, "c").0, 5);
+    std::fs::remove_file(index.join("lock")).unwrap();
+    std::fs::create_dir_all(index.join("lock")).unwrap();
+    let out = cmd(root, "c")
+        .args(["index", "--rebuild"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(hits(root, "c").0, 5);
+}

@@ -194,8 +194,11 @@ fn dirs_unchanged(dir: &Path, corpus: &Path) -> bool {
 fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     remove_old_versions(dir);
     let tv = dir.join("tantivy");
-    if tv.exists() {
+    // Whatever is in the way goes, a file where the folder should be included.
+    if tv.is_dir() {
         std::fs::remove_dir_all(&tv).map_err(write_err(&tv))?;
+    } else if tv.symlink_metadata().is_ok() {
+        std::fs::remove_file(&tv).map_err(write_err(&tv))?;
     }
     for f in [FILES, ARTICLES, DIRS] {
         let _ = std::fs::remove_file(dir.join(f));
@@ -268,6 +271,10 @@ impl Listed {
 /// Holds the build lock of an index folder; another process blocks until it is released.
 fn lock(dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<File, IndexError> {
     let path = dir.join("lock");
+    // A folder where the lock file should be (a damaged cache) is cleared first.
+    if path.is_dir() {
+        std::fs::remove_dir_all(&path).map_err(write_err(&path))?;
+    }
     let file = File::options()
         .create(true)
         .truncate(false)
