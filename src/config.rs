@@ -12,8 +12,9 @@ pub struct ConfigFile {
     pub corpus: Option<String>,
     /// Theme name (built-in or a file in the config dir's `themes/`).
     pub theme: Option<String>,
-    /// `app`, `terminal` or `off`.
-    pub bidi: Option<String>,
+    /// `app`, `terminal` or `off`; anything else is an error when the file is read, so every
+    /// command refuses it alike.
+    pub bidi: Option<crate::layout::BidiMode>,
     /// Shape Arabic to presentation forms for terminals that do not join letters.
     pub shape: Option<bool>,
     /// Mouse support in the TUI.
@@ -251,6 +252,17 @@ mod tests {
         assert!(
             e.contains("config.toml") && e.contains("bogus") && e.contains("line 2"),
             "{e}"
+        );
+        std::fs::write(&p, "theme = \"dark\"\nbidi = \"sideways\"\n").unwrap();
+        let e = read_config(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("config.toml") && e.contains("sideways") && e.contains("line 2"),
+            "{e}"
+        );
+        std::fs::write(&p, "bidi = \"terminal\"\n").unwrap();
+        assert_eq!(
+            read_config(&p).unwrap().bidi,
+            Some(crate::layout::BidiMode::Terminal)
         );
         std::fs::write(&p, "theme = \"dark\"\nshape = true\n").unwrap();
         let c = read_config(&p).unwrap();

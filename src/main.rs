@@ -326,23 +326,9 @@ fn lookup(entities: bool) -> OpenOptions {
     }
 }
 
-/// The bidi mode from the flag, else the config file, else `app`.
-fn bidi_mode(
-    flag: Option<qari::layout::BidiMode>,
-    settings: &Settings,
-) -> Result<qari::layout::BidiMode> {
-    if let Some(mode) = flag {
-        return Ok(mode);
-    }
-    match settings.config.bidi.as_deref() {
-        None => Ok(qari::layout::BidiMode::default()),
-        Some(value) => value.trim().parse().map_err(|_| {
-            anyhow::anyhow!(
-                "config {}: bidi = \"{value}\" is not one of app, terminal, off",
-                settings.paths.config_file().display()
-            )
-        }),
-    }
+/// The bidi mode from the flag, else the config file (checked when read), else `app`.
+fn bidi_mode(flag: Option<qari::layout::BidiMode>, settings: &Settings) -> qari::layout::BidiMode {
+    flag.or(settings.config.bidi).unwrap_or_default()
 }
 
 /// Opens the reader: the index loads on a thread behind a progress gauge; once it is open, the
@@ -350,7 +336,7 @@ fn bidi_mode(
 fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
     use qari::tui::{self, library::LibrarySource, TuiOptions};
     let config = &settings.config;
-    let bidi = bidi_mode(cli.bidi, &settings)?;
+    let bidi = bidi_mode(cli.bidi, &settings);
     let options = TuiOptions {
         theme: cli
             .theme
@@ -435,7 +421,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
                 opts.width = w;
             }
             opts.shape = cli.shape || s.config.shape.unwrap_or(false);
-            opts.bidi = bidi_mode(cli.bidi, &s)?;
+            opts.bidi = bidi_mode(cli.bidi, &s);
             // Visual lines on a terminal: ask for explicit mode so a terminal that reorders
             // (VTE) does not reverse them again; restore implicit mode after.
             let explicit =

@@ -91,8 +91,11 @@ pub enum Direction {
     clap::ValueEnum,
     strum::EnumString,
     strum::Display,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[strum(serialize_all = "lowercase", ascii_case_insensitive)]
+#[serde(rename_all = "lowercase")]
 pub enum BidiMode {
     /// qari reorders (UAX #9 per line) and right-aligns RTL paragraphs; the terminal is asked for
     /// explicit mode ([`escapes::enter`]) so it does not reorder a second time. Right for VTE
