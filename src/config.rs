@@ -100,7 +100,12 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 fn expand_home(s: &str) -> PathBuf {
-    if let Some(rest) = s.strip_prefix("~/") {
+    let rest = if s == "~" {
+        Some("")
+    } else {
+        s.strip_prefix("~/")
+    };
+    if let Some(rest) = rest {
         if let Some(home) = directories::BaseDirs::new() {
             return home.home_dir().join(rest);
         }
@@ -108,18 +113,44 @@ fn expand_home(s: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Largest config file read: a config is a few lines; a link to `/dev/zero` must not hang.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Reads `config.toml`; a missing file is the empty config.
 pub fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let parse_err = |message: String| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
-        Err(e) => {
+        Err(error) => {
             return Err(ConfigError::Read {
                 path: path.to_path_buf(),
-                error: e,
+                error,
             })
         }
     };
+    if file.metadata().is_ok_and(|m| !m.is_file()) {
+        return Err(parse_err("not a regular file".into()));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_CONFIG_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|error| ConfigError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(parse_err(format!(
+            "larger than {} KiB; is it the right file?",
+            MAX_CONFIG_BYTES / 1024
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| parse_err("not UTF-8 text".into()))?;
     let config: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
         message: e.message().to_string()
@@ -127,6 +158,15 @@ pub fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
                 .map(|s| format!(" (line {})", text[..s.start].matches('\n').count() + 1))
                 .unwrap_or_default(),
     })?;
+    if config
+        .corpus
+        .as_deref()
+        .is_some_and(|c| c.trim().is_empty())
+    {
+        return Err(parse_err(
+            "corpus is empty: give a folder, or remove the line for the bundled articles".into(),
+        ));
+    }
     // Unknown contexts, keys and commands are errors naming them, like unknown config keys.
     crate::tui::keymap::KeyMap::with_config(&config.keys).map_err(|message| {
         ConfigError::Parse {
@@ -259,6 +299,23 @@ mod tests {
             e.contains("config.toml") && e.contains("sideways") && e.contains("line 2"),
             "{e}"
         );
+        std::fs::write(&p, "corpus = \" \"\n").unwrap();
+        let e = read_config(&p).unwrap_err().to_string();
+        assert!(e.contains("corpus is empty"), "{e}");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("zero.toml");
+            std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+            let e = read_config(&link).unwrap_err().to_string();
+            assert!(
+                e.contains("zero.toml") && e.contains("not a regular file"),
+                "{e}"
+            );
+        }
+        if let Some(home) = directories::BaseDirs::new() {
+            assert_eq!(expand_home("~"), home.home_dir());
+            assert_eq!(expand_home("~/news"), home.home_dir().join("news"));
+        }
         std::fs::write(&p, "bidi = \"terminal\"\n").unwrap();
         assert_eq!(
             read_config(&p).unwrap().bidi,
