@@ -313,6 +313,32 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
             }
         }
     }
+    let ext = entry
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    // In a `.jsonl` file a NUL byte spoils its line, not the file: that line is emptied (keeping
+    // the numbering) with a warning, and the other records load.
+    if ext == "jsonl" && bytes.contains(&0) {
+        let mut kept = Vec::with_capacity(bytes.len());
+        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if n > 0 {
+                kept.push(b'\n');
+            }
+            if line.contains(&0) {
+                warnings.push(Warning {
+                    path: entry.path.clone(),
+                    line: Some(n + 1),
+                    message: "NUL byte in the line, skipped".into(),
+                });
+            } else {
+                kept.extend_from_slice(line);
+            }
+        }
+        bytes = kept;
+    }
     let decoded = match decode(&bytes) {
         Ok(d) => d,
         Err(DecodeError::Binary) => {
@@ -325,8 +351,8 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
     };
     if decoded.replaced > 0 {
         warnings.push(warn(format!(
-            "{} invalid UTF-8 byte sequence(s) replaced with �",
-            decoded.replaced
+            "{} invalid {} sequence(s) replaced with �",
+            decoded.replaced, decoded.encoding
         )));
     }
     if decoded.text.trim().is_empty() {
@@ -334,12 +360,6 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
         return (Vec::new(), warnings, hash);
     }
     let base_id = entry.id.clone();
-    let ext = entry
-        .path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
     let mut articles = Vec::new();
     let mut push = |parsed: Parsed, id: String, line: Option<usize>| -> Option<Warning> {
         let (date, source) = super::metadata::extract_metadata(&parsed.title, &parsed.paragraphs);
@@ -516,6 +536,37 @@ mod tests {
         }
         one_by_one.sort();
         assert_eq!(one_by_one, ids);
+    }
+
+    #[test]
+    fn a_nul_byte_spoils_its_jsonl_line_only_and_utf16_warnings_say_utf16() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("n.jsonl"),
+            b"{\"title\":\"\xd8\xa3\",\"body\":\"x\"}\n{\"title\":\"b\0\",\"body\":\"y\"}\n{\"title\":\"c\",\"body\":\"z\"}\n",
+        )
+        .unwrap();
+        // UTF-16LE with a lone surrogate.
+        let mut u16 = vec![0xFF, 0xFE];
+        for unit in [0x0639u16, 0x0646, 0xD800, 0x0020, 0x0646, 0x0635] {
+            u16.extend_from_slice(&unit.to_le_bytes());
+        }
+        std::fs::write(dir.path().join("w.txt"), u16).unwrap();
+        let l = load_dir(dir.path()).unwrap();
+        let ids: Vec<&str> = l.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["n/1", "n/3", "w"]);
+        let w: Vec<String> = l.warnings.iter().map(|w| w.to_string()).collect();
+        assert!(
+            w.iter()
+                .any(|w| w.contains("n.jsonl:2") && w.contains("NUL")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|w| w.contains("w.txt") && w.contains("UTF-16LE")),
+            "{w:?}"
+        );
+        assert!(!w.iter().any(|w| w.contains("UTF-8")), "{w:?}");
     }
 
     #[test]
