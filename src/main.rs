@@ -372,7 +372,10 @@ fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
         },
         options,
     )?;
-    Ok(ExitCode::SUCCESS)
+    // Ended by a signal: the shell's convention, 128 + its number (SIGTERM: 143).
+    Ok(tui::quit_signal().map_or(ExitCode::SUCCESS, |sig| {
+        ExitCode::from(u8::try_from(128 + sig).unwrap_or(1))
+    }))
 }
 
 fn run(mut cli: Cli) -> Result<ExitCode> {

@@ -48,6 +48,7 @@ mod layering;
 mod tests;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread;
@@ -295,10 +296,19 @@ const QUIT_SIGNALS: &[i32] = &[
     signal_hook::consts::SIGUSR2,
 ];
 
+/// The signal that ended the TUI, 0 for none.
+static QUIT_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// The signal that ended the last [`run`], if one did: `main` exits with 128 + its number.
+pub fn quit_signal() -> Option<i32> {
+    Some(QUIT_SIGNAL.load(Ordering::SeqCst)).filter(|&s| s != 0)
+}
+
 fn spawn_signals(tx: Sender<Msg>) {
     if let Ok(mut signals) = signal_hook::iterator::Signals::new(QUIT_SIGNALS) {
         thread::spawn(move || {
-            if signals.forever().next().is_some() {
+            if let Some(sig) = signals.forever().next() {
+                QUIT_SIGNAL.store(sig, Ordering::SeqCst);
                 let _ = tx.send(Msg::Action(Action::Quit));
             }
         });
