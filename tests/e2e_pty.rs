@@ -200,3 +200,74 @@ fn signals_restore_the_terminal_and_save_the_position() {
         assert!(saved.contains("003_d20ebc38bcca70ee"), "SIG{sig}: {saved}");
     }
 }
+
+/// A hostile corpus through the reader on a real pty: no control sequence from the data (OSC 0
+/// and 52, CSI as one C1 character, bidi overrides) is in the bytes written to the terminal.
+#[test]
+fn hostile_articles_never_drive_the_terminal() {
+    let Some(probe) = probe() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let corpus = home.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let evil =
+        "\u{1b}]0;pwned\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{9b}31m\u{9d}8;;x\u{7f}\u{202e}\u{2066}";
+    let record = serde_json::json!({
+        "id": format!("r1{evil}"),
+        "title": format!("عنوان موسكو {evil}"),
+        "body": format!("نص عن موسكو {evil} وبوتين في موسكو."),
+        "date": format!("2020-10-21{evil}"),
+        "source": format!("سانا{evil}"),
+    });
+    std::fs::write(corpus.join("feed.jsonl"), format!("{record}\n")).unwrap();
+    std::fs::write(
+        corpus.join(format!("evil{evil}.txt")),
+        format!("عنوان آخر {evil}\n\nموسكو {evil} نص"),
+    )
+    .unwrap();
+    let dump = home.path().join("hostile.dump");
+    let out = Command::new("python3")
+        .arg(&probe)
+        .args(["--cols", "120", "--rows", "40", "--marker", "Articles (2)"])
+        .args([
+            "--keys",
+            "Enter wait:400 j j Tab Tab Esc / type:موسكو wait:600 Enter wait:400 q q q q",
+            "--timeout",
+            "30",
+            "--dump",
+        ])
+        .arg(&dump)
+        .arg("--")
+        .arg(assert_cmd::cargo::cargo_bin("qari"))
+        .arg("--corpus")
+        .arg(&corpus)
+        .env("QARI_CACHE_DIR", home.path().join("cache"))
+        .env("QARI_CONFIG_DIR", home.path().join("config"))
+        .env("QARI_STATE_DIR", home.path().join("state"))
+        .env("TERM", "xterm-256color")
+        .output()
+        .expect("python3 runs");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("probe JSON");
+    assert!(
+        report["ready_ms"].is_number(),
+        "never showed the list: {report}"
+    );
+    assert_eq!(report["raw_ctrl"], 0, "{report}");
+    let bytes = std::fs::read(&dump).unwrap();
+    for needle in [
+        &b"\x1b]0;pwned"[..],
+        b"\x1b]52;",
+        b"\xc2\x9b31m",
+        b"\xc2\x9d8;;",
+        "\u{202e}".as_bytes(),
+        "\u{2066}".as_bytes(),
+        b"\x7f",
+    ] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{needle:?} reached the terminal"
+        );
+    }
+    // The article was shown (as placeholders), not dropped.
+    let screen = screen(&report);
+    assert!(screen.contains('␛') || screen.contains("وكسوم"), "{screen}");
+}
