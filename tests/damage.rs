@@ -169,3 +169,96 @@ fn odd_things_in_the_index_folder_do_not_stop_a_rebuild() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(hits(root, "c").0, 5);
 }
+
+/// The ids listed and the ids a word found in every article finds: both must be every article,
+/// each once.
+fn check_complete(root: &Path, name: &str, n: usize, when: &str) {
+    let out = cmd(root, name).args(["list", "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut listed: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    let out = cmd(root, name)
+        .args(["search", "الوزير", "--json", "--limit", "10000"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    found.sort();
+    assert_eq!(listed.len(), n, "{when}: listed {listed:?}");
+    assert_eq!(
+        found, listed,
+        "{when}: search and list disagree (duplicates or losses)"
+    );
+}
+
+/// kill -9 (an abort at an injected point) during first indexing and during an update, at ten
+/// points each: the next run finds a complete index without duplicates.
+#[test]
+fn killed_at_any_point_the_next_run_has_a_complete_index() {
+    let points: Vec<String> = (1..=8)
+        .map(|n| format!("file:{n}"))
+        .chain(["commit:1".to_string(), "catalog:1".to_string()])
+        .collect();
+    for point in &points {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let corpus_dir = root.join("c");
+        std::fs::create_dir_all(&corpus_dir).unwrap();
+        for i in 0..20 {
+            std::fs::write(
+                corpus_dir.join(format!("{i:03}.txt")),
+                format!("عنوان {i}\n\nوصل الوزير إلى موسكو في زيارة رقم {i}."),
+            )
+            .unwrap();
+        }
+        // First indexing, killed.
+        let out = cmd(root, "c")
+            .arg("index")
+            .env("QARI_FAULT", point)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{point}: the fault did not fire");
+        let out = cmd(root, "c").arg("index").output().unwrap();
+        assert!(out.status.success(), "{point}: {out:?}");
+        check_complete(root, "c", 20, &format!("first indexing, {point}"));
+        // An update (ten files changed, five added, two removed), killed.
+        for i in 0..10 {
+            std::fs::write(
+                corpus_dir.join(format!("{i:03}.txt")),
+                format!("عنوان جديد {i}\n\nعاد الوزير من موسكو بعد زيارة رقم {i}."),
+            )
+            .unwrap();
+        }
+        for i in 20..25 {
+            std::fs::write(
+                corpus_dir.join(format!("{i:03}.txt")),
+                format!("عنوان {i}\n\nوصل الوزير إلى القاهرة في زيارة رقم {i}."),
+            )
+            .unwrap();
+        }
+        std::fs::remove_file(corpus_dir.join("018.txt")).unwrap();
+        std::fs::remove_file(corpus_dir.join("019.txt")).unwrap();
+        let out = cmd(root, "c")
+            .arg("index")
+            .env("QARI_FAULT", point)
+            .output()
+            .unwrap();
+        assert!(
+            !out.status.success(),
+            "{point}: the fault did not fire on update"
+        );
+        let out = cmd(root, "c").arg("index").output().unwrap();
+        assert!(out.status.success(), "{point}: {out:?}");
+        check_complete(root, "c", 23, &format!("update, {point}"));
+    }
+}

@@ -425,6 +425,7 @@ pub(super) fn open(
         let mut commit = writer.prepare_commit().map_err(tv_err(&tv))?;
         commit.set_payload(&super::commit_payload(&corpus));
         commit.commit().map_err(tv_err(&tv))?;
+        super::fault::point("commit");
         writer.wait_merging_threads().map_err(tv_err(&tv))?;
 
         // New manifests: the old ones minus removed and re-indexed files, plus what was read.
@@ -458,6 +459,7 @@ pub(super) fn open(
         }
         stats.removed = removed.len();
         manifest::write(&dir, ARTICLES, &catalog)?;
+        super::fault::point("catalog");
         manifest::write(&dir, FILES, &files)?;
         (files, Some(catalog))
     };
@@ -511,6 +513,7 @@ fn read_and_index(
                         message: e.to_string(),
                     })?;
             }
+            super::fault::point("file");
         }
         Ok(Read {
             rel: entry.rel.clone(),

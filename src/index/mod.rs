@@ -18,6 +18,7 @@
 mod build;
 mod catalog;
 mod entities;
+mod fault;
 mod manifest;
 mod pool;
 mod search;
