@@ -365,6 +365,8 @@ fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
             };
             let (lib, _) = Library::open(&corpus, &cache, lookup(false), &mut report)
                 .map_err(|e| e.to_string())?;
+            // Read the catalog here, off the UI thread, before the list asks for it.
+            lib.articles().map_err(|e| e.to_string())?;
             let source = std::sync::Arc::new(LibrarySource::new(lib, cache));
             let background = source.clone();
             std::thread::spawn(move || background.refresh());

@@ -221,19 +221,31 @@ fn assign_ids(files: &mut [FileEntry]) {
     } else {
         FxHashSet::default()
     };
+    // Ids given so far, one set per namespace: a `.txt`/`.md` file's id is an article id, a
+    // `.jsonl` file's is the prefix of its records' ids. A path given as a fallback is taken
+    // too (`a.txt` beside `a.md` must not meet the stem of `a.txt.md`).
     let mut taken: FxHashSet<&str> = FxHashSet::default();
+    let mut taken_jsonl: FxHashSet<&str> = FxHashSet::default();
     taken.reserve(files.len());
     // Files are sorted by path, so "first by path" is the order of this loop.
     let ids: Vec<String> = files
         .iter()
         .map(|f| {
             let s = stem(&f.rel);
-            let keep_stem = if is_jsonl(&f.rel) {
-                !folders.contains(s)
+            let id = if is_jsonl(&f.rel) {
+                if !folders.contains(s) && taken_jsonl.insert(s) {
+                    s
+                } else {
+                    taken_jsonl.insert(&f.rel);
+                    &f.rel
+                }
+            } else if taken.insert(s) {
+                s
             } else {
-                taken.insert(s)
+                taken.insert(&f.rel);
+                &f.rel
             };
-            if keep_stem { s } else { f.rel.as_str() }.to_string()
+            id.to_string()
         })
         .collect();
     for (f, id) in files.iter_mut().zip(ids) {
@@ -514,6 +526,11 @@ mod tests {
         std::fs::create_dir_all(root.join("c")).unwrap();
         std::fs::write(root.join("a.txt"), "عنوان أ\n\nنص").unwrap();
         std::fs::write(root.join("a.md"), "# عنوان ب\n\nنص").unwrap();
+        // Its stem is the path `a.txt` falls back to.
+        std::fs::write(root.join("a.txt.md"), "# عنوان ج\n\nنص").unwrap();
+        // Same stem, two cases of the extension: two jsonl prefixes.
+        std::fs::write(root.join("d.jsonl"), "{\"title\":\"د\",\"body\":\"نص\"}\n").unwrap();
+        std::fs::write(root.join("d.JSONL"), "{\"title\":\"د\",\"body\":\"نص\"}\n").unwrap();
         std::fs::write(root.join("c/x1.txt"), "عنوان ج\n\nنص").unwrap();
         std::fs::write(
             root.join("c.jsonl"),
@@ -523,7 +540,19 @@ mod tests {
         .unwrap();
         let loaded = load_dir(root).unwrap();
         let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["a", "a.txt", "c.jsonl/x1", "c.jsonl/x1#2", "c/x1"]);
+        assert_eq!(
+            ids,
+            [
+                "a",
+                "a.txt",
+                "a.txt.md",
+                "c.jsonl/x1",
+                "c.jsonl/x1#2",
+                "c/x1",
+                "d.jsonl/1",
+                "d/1"
+            ]
+        );
         // Each file read on its own (as the index reads changed files) names its articles the
         // same way, and the id leads back to the file's id.
         let scan = scan_dir(root).unwrap();
