@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use qari::index::{Library, OpenOptions};
+use qari::index::{Library, OpenOptions, SearchOptions};
 
 const QUERIES: &[&str] = &[
     "موسكو",
@@ -139,7 +139,10 @@ fn main() {
         "place:واشنطن",
     ] {
         let t = Instant::now();
-        let n = lib.search(q, 20).map(|h| h.len()).unwrap_or(0);
+        let n = lib
+            .search(q, SearchOptions::limit(20))
+            .map(|h| h.hits.len())
+            .unwrap_or(0);
         ent.push((t.elapsed(), n, q));
     }
     ent.sort();
@@ -157,7 +160,10 @@ fn main() {
     for round in 0..10 {
         for q in QUERIES {
             let t = Instant::now();
-            let hits = lib.search(q, 20).expect("search");
+            let hits = lib
+                .search(q, SearchOptions::limit(20))
+                .expect("search")
+                .hits;
             let d = t.elapsed();
             if round > 0 {
                 lat.push(d);

@@ -58,21 +58,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Search the corpus; words are ANDed, "a phrase", OR, -word, person:/place:/org:NAME.
+    /// Search the corpus; words are ANDed, "a phrase", a OR b, -word, word*, =word,
+    /// person:/place:/org:/source:NAME, date:2021-05 or date:2020-11-01..2021-01-31.
     ///
-    /// An excluded Latin word needs quoting with the rest (`qari search 'putin -lavrov'`) or
-    /// `--` before it; excluded Arabic words work as they are.
+    /// A word also finds other spellings of a name (ترمب for ترامب) and, from five letters, its
+    /// typos; articles with the word as written rank first. `=word` or --exact turns that off.
+    /// An unquoted name after person:, place:, org: or source: takes as many of the following
+    /// words as make a name the corpus knows. An excluded Latin word needs quoting with the rest
+    /// (`qari search 'putin -lavrov'`) or `--` before it; excluded Arabic words work as they are.
     #[command(
-        after_help = "Exit status: 0 hits, 1 no hits, 2 error.\n\nExamples:\n  qari search موسكو\n  qari search '\"وقف إطلاق النار\" -أذربيجان'\n  qari search 'بيسكوف OR لافروف' --limit 5 --json"
+        after_help = "Exit status: 0 hits, 1 no hits, 2 error.\n\nExamples:\n  qari search موسكو\n  qari search '\"وقف إطلاق النار\" -أذربيجان'\n  qari search 'بيسكوف OR لافروف' --limit 5 --json\n  qari search place:قره باغ date:2020-10\n  qari search بوت* --count"
     )]
     Search {
         /// The query.
         #[arg(required = true, num_args = 1.., value_name = "QUERY")]
         query: Vec<String>,
-        /// At most this many hits.
-        #[arg(long, short = 'n', default_value_t = 20)]
+        /// At most this many hits (1 or more).
+        #[arg(long, short = 'n', default_value_t = 20, value_parser = parse_limit)]
         limit: usize,
-        /// Print JSON: [{"id","title","score","snippet"}], matches marked with [...].
+        /// Print only the number of matching articles (like grep -c); {"total": N} with --json.
+        #[arg(long, short = 'c')]
+        count: bool,
+        /// Every word matches only as written: no other spellings, no typos.
+        #[arg(long)]
+        exact: bool,
+        /// Print JSON: [{"id","title","score","snippet","date","source"}], matches marked [...].
         #[arg(long)]
         json: bool,
     },
@@ -142,6 +152,15 @@ enum Command {
 
 /// Marks an argument that started with `-` followed by a non-ASCII letter (`-موسكو`, an excluded
 /// Arabic word), so that clap takes it as a query word rather than an unknown flag.
+/// `--limit`: a count of hits, at least one (`--count` is how to ask for none).
+fn parse_limit(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be 1 or more (--count prints only the number of matches)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
 const NEGATED_WORD: char = '\u{E000}';
 
 fn main() -> ExitCode {
@@ -463,21 +482,43 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let (lib, _) = open_library(&settings()?, lookup(false))?;
             cli::list(&mut out, &lib, lib.articles()?, json)?;
         }
-        Some(Command::Search { query, limit, json }) => {
+        Some(Command::Search {
+            query,
+            limit,
+            count,
+            exact,
+            json,
+        }) => {
             let query = query.join(" ").replace(NEGATED_WORD, "");
             let needs_entities = ["person:", "place:", "org:"]
                 .iter()
                 .any(|p| query.contains(p));
             let (lib, _) = open_library(&settings()?, lookup(needs_entities))?;
-            let hits = lib.search(&query, limit)?;
+            let opts = qari::index::SearchOptions {
+                limit,
+                exact,
+                prefix_last: false,
+            };
+            let found = lib.search(&query, opts)?;
             let marks = if io::stdout().is_terminal() {
                 Marks::Bold
             } else {
                 Marks::Brackets
             };
-            cli::search(&mut out, &hits, json, marks)?;
+            if count {
+                cli::search_count(&mut out, found.total, json)?;
+            } else {
+                cli::search(&mut out, &found, json, marks)?;
+            }
+            if !found.also.is_empty() && !json {
+                let shown: Vec<&str> = found.also.iter().take(8).map(String::as_str).collect();
+                eprintln!(
+                    "qari: also matched {} (=word or --exact for the spelling as written)",
+                    safe(&shown.join(", "))
+                );
+            }
             out.flush()?;
-            return Ok(if hits.is_empty() {
+            return Ok(if found.total == 0 {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

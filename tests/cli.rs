@@ -157,11 +157,9 @@ fn search_and_or_not_and_phrases() {
 fn piped_search_marks_with_brackets_and_limit_holds() {
     let env = Env::new();
     let out = stdout_of(env.cmd().args(["search", "باشينيان", "--limit", "2"]));
-    assert_eq!(
-        out.lines().filter(|l| !l.starts_with("    ")).count(),
-        2,
-        "{out}"
-    );
+    let heads: Vec<&str> = out.lines().filter(|l| !l.starts_with("    ")).collect();
+    assert_eq!(heads.len(), 3, "two hits and the count: {out}");
+    assert_eq!(heads[2], "2 of 4 articles", "{out}");
     assert!(out.contains("[باشينيان"), "{out}");
     assert!(!out.contains('\x1b'), "no escapes when piped");
 }
@@ -432,7 +430,8 @@ fn entity_queries_find_the_articles_naming_someone() {
     env.cmd()
         .args(["search", "person:كلمةغيرموجودة"])
         .assert()
-        .code(1);
+        .code(2)
+        .stderr(predicate::str::contains("no person named"));
 }
 
 #[test]

@@ -133,8 +133,9 @@ fn query_parser_never_panics() {
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&query_text(), |q| {
-            if let Ok(hits) = lib.search(&q, 10) {
-                for h in hits {
+            if let Ok(found) = lib.search(&q, qari::index::SearchOptions::limit(10)) {
+                prop_assert!(found.total >= found.hits.len());
+                for h in found.hits {
                     for r in &h.highlights {
                         prop_assert!(r.end <= h.snippet.len());
                         prop_assert!(h.snippet.is_char_boundary(r.start));

@@ -26,7 +26,7 @@ pub fn write_json<T: serde::Serialize + ?Sized>(
     let json = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     writeln!(out, "{}", crate::layout::json_safe(json))
 }
-use crate::index::{Catalog, Hit, Library, UpdateStats};
+use crate::index::{Catalog, Library, SearchResults, UpdateStats};
 use crate::text::dates::PartialDate;
 
 /// How matches are marked in snippets.
@@ -104,8 +104,23 @@ pub fn list(out: &mut dyn Write, lib: &Library, articles: &Catalog, json: bool) 
     Ok(())
 }
 
-/// `qari search`: ranked hits with marked snippets, or JSON (snippets marked with `[…]`).
-pub fn search(out: &mut dyn Write, hits: &[Hit], json: bool, marks: Marks) -> io::Result<()> {
+/// `qari search --count`: the number of matching articles, or `{"total": N}`.
+pub fn search_count(out: &mut dyn Write, total: usize, json: bool) -> io::Result<()> {
+    if json {
+        return write_json(out, &serde_json::json!({ "total": total }));
+    }
+    writeln!(out, "{total}")
+}
+
+/// `qari search`: ranked hits with marked snippets and a last line "20 of 1,234 articles", or
+/// JSON (the array of hits, snippets marked with `[…]`; its shape is what scripts rely on).
+pub fn search(
+    out: &mut dyn Write,
+    found: &SearchResults,
+    json: bool,
+    marks: Marks,
+) -> io::Result<()> {
+    let hits = &found.hits;
     if json {
         #[derive(serde::Serialize)]
         struct Row<'a> {
@@ -139,6 +154,19 @@ pub fn search(out: &mut dyn Write, hits: &[Hit], json: bool, marks: Marks) -> io
             safe(&h.title)
         )?;
         writeln!(out, "    {}", mark(&h.snippet, &h.highlights, marks))?;
+    }
+    if found.total > 0 {
+        let noun = if found.total == 1 {
+            "article"
+        } else {
+            "articles"
+        };
+        writeln!(
+            out,
+            "{} of {} {noun}",
+            hits.len(),
+            crate::layout::grouped(found.total)
+        )?;
     }
     Ok(())
 }

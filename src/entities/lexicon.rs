@@ -155,6 +155,24 @@ pub(crate) fn alias_display() -> &'static FxHashMap<String, String> {
     })
 }
 
+/// The one-word spellings of each name in `data/aliases.tsv`, as written (canonical first):
+/// search treats them as spelling variants of one another (الكرملين, الكريملن).
+pub(crate) fn one_word_spellings() -> &'static [Vec<String>] {
+    static S: OnceLock<Vec<Vec<String>>> = OnceLock::new();
+    S.get_or_init(|| {
+        data_lines(ALIASES_TSV)
+            .map(|cols| {
+                cols.iter()
+                    .skip(1)
+                    .filter(|w| !w.trim().is_empty() && !w.trim().contains(' '))
+                    .map(|w| w.trim().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| g.len() > 1)
+            .collect()
+    })
+}
+
 /// Organisation trigger words, only normalised (proclitics kept): وزارة stays وزاره, so that
 /// لمنظمة → منظمة can be told from وزارة → زارة.
 pub(crate) fn org_heads_plain() -> &'static FxHashSet<String> {

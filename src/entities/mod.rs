@@ -36,6 +36,18 @@ pub use kind::{Entity, EntityKind};
 pub use tagger::{EntType, ModelError, Sentence, Tag, Tagger, TrainOptions};
 pub use tokens::{ner_tokens, Span};
 
+/// Other one-word spellings of `whole` (a normalised whole form) in the alias table, as
+/// normalised whole forms: what search adds as variants of a name it knows.
+pub fn alias_spellings(whole: &str) -> Vec<String> {
+    let form = |w: &str| crate::text::whole_form(&crate::text::normalize(w)).to_string();
+    lexicon::one_word_spellings()
+        .iter()
+        .filter(|g| g.iter().any(|w| form(w) == whole))
+        .flat_map(|g| g.iter().map(|w| form(w)))
+        .filter(|w| w != whole)
+        .collect()
+}
+
 use crate::text::dates::PartialDate;
 use group::{group, make_mention, Mention};
 use lexicon::{fold_word, gazetteer};

@@ -232,9 +232,18 @@ fn document(f: &Fields, rel: &str, a: &Article) -> TantivyDocument {
     doc.add_text(f.body, a.paragraphs.join("\n\n"));
     if let Some(d) = &a.date {
         doc.add_text(f.date, d.iso());
+        if d.year.is_some() {
+            let (lo, hi) = super::query::span(d);
+            doc.add_u64(f.date_lo, u64::from(lo));
+            doc.add_u64(f.date_hi, u64::from(hi));
+        }
     }
     if let Some(s) = &a.source {
         doc.add_text(f.source, s);
+        doc.add_text(
+            f.source_key,
+            crate::entities::entity_key(crate::entities::EntityKind::Org, s),
+        );
     }
     doc
 }
@@ -352,7 +361,7 @@ pub(super) fn open(
                 stats.entities = Some(es);
             }
             stats.quick = true;
-            let library = Library::new(corpus, dir, e.index, e.reader, None, entities);
+            let library = Library::new(corpus, dir, e.reader, None, entities);
             stats.articles = library.num_docs() as usize;
             stats.elapsed = started.elapsed();
             return Ok((library, stats));
@@ -481,7 +490,7 @@ pub(super) fn open(
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(tv_err(&dir))?;
-    let library = Library::new(corpus, dir, index, reader, catalog, entities);
+    let library = Library::new(corpus, dir, reader, catalog, entities);
     stats.articles = library.num_docs() as usize;
     Ok((library, stats))
 }

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
 };
@@ -272,29 +271,30 @@ pub(super) fn update(
 }
 
 impl EntityIndex {
+    fn field(&self, kind: EntityKind) -> Option<Field> {
+        match kind {
+            EntityKind::Person => Some(self.fields.person),
+            EntityKind::Place => Some(self.fields.place),
+            EntityKind::Org => Some(self.fields.org),
+            EntityKind::Date => None,
+        }
+    }
+
     /// Id hashes ([`super::id_hash`]) of the articles naming the entity with folded `key`.
     pub(super) fn id_hashes(
         &self,
         kind: EntityKind,
         key: &str,
     ) -> Result<Vec<u64>, tantivy::TantivyError> {
-        let field = match kind {
-            EntityKind::Person => self.fields.person,
-            EntityKind::Place => self.fields.place,
-            EntityKind::Org => self.fields.org,
-            EntityKind::Date => return Ok(Vec::new()),
+        let Some(field) = self.field(kind) else {
+            return Ok(Vec::new());
         };
-        let terms: Vec<Term> = key
-            .split_whitespace()
-            .map(|w| Term::from_field_text(field, w))
-            .collect();
-        let query: Box<dyn Query> = match terms.len() {
-            0 => return Ok(Vec::new()),
-            1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic)),
-            _ => Box::new(PhraseQuery::new(terms)),
-        };
+        if key.split_whitespace().next().is_none() {
+            return Ok(Vec::new());
+        }
+        let query = super::search::key_query(field, key);
         let searcher = self.reader.searcher();
-        let docs = searcher.search(&query, &DocSetCollector)?;
+        let docs = searcher.search(&*query, &DocSetCollector)?;
         let mut columns = HashMap::new();
         let mut out = Vec::with_capacity(docs.len());
         for d in docs {

@@ -18,9 +18,11 @@
 mod build;
 mod catalog;
 mod entities;
+mod expand;
 mod fault;
 mod manifest;
 mod pool;
+mod query;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -29,10 +31,10 @@ use std::sync::{Arc, OnceLock};
 pub use build::{OpenOptions, Progress, UpdateStats};
 pub use catalog::{ArticleMeta, Catalog};
 pub use entities::EntityStats;
-pub use search::{Hit, QueryError};
+pub use search::{Hit, QueryError, SearchOptions, SearchResults, MAX_QUERY_DEPTH};
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
@@ -41,7 +43,7 @@ use crate::text::analyzer::{text_analyzer, ANALYZER_NAME};
 
 /// Bumped whenever the schema, the analyzer or the manifest format changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]
@@ -141,7 +143,13 @@ pub(crate) struct Fields {
     pub title: Field,
     pub body: Field,
     pub date: Field,
+    /// First and last day the date may mean, packed (`query::span`): `date:` ranges admit an
+    /// article when both lie inside.
+    pub date_lo: Field,
+    pub date_hi: Field,
     pub source: Field,
+    /// The source's folded key (as an organisation's): `source:` clauses.
+    pub source_key: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -160,7 +168,17 @@ pub(crate) fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone()),
         body: b.add_text_field("body", text),
         date: b.add_text_field("date", STRING | STORED),
+        date_lo: b.add_u64_field("date_lo", INDEXED | FAST),
+        date_hi: b.add_u64_field("date_hi", INDEXED | FAST),
         source: b.add_text_field("source", STRING | STORED),
+        source_key: b.add_text_field(
+            "source_key",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(entities::ENTITY_ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
     };
     (b.build(), fields)
 }
@@ -169,7 +187,6 @@ pub(crate) fn schema() -> (Schema, Fields) {
 pub struct Library {
     corpus: PathBuf,
     dir: PathBuf,
-    index: tantivy::Index,
     reader: tantivy::IndexReader,
     fields: Fields,
     /// Read on first use: `qari search` never needs it.
@@ -216,7 +233,6 @@ impl Library {
     fn new(
         corpus: PathBuf,
         dir: PathBuf,
-        index: tantivy::Index,
         reader: tantivy::IndexReader,
         catalog: Option<Catalog>,
         entities: Option<entities::EntityIndex>,
@@ -224,7 +240,6 @@ impl Library {
         Library {
             corpus,
             dir,
-            index,
             reader,
             fields: schema().1,
             catalog: catalog
@@ -292,9 +307,10 @@ impl Library {
             })
     }
 
-    /// Runs a user query (see [`search::parse`] for the syntax) and returns up to `limit` hits.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, IndexError> {
-        search::search(self, query, limit)
+    /// Runs a user query (syntax: [`query`]'s module docs) and returns the best hits, the total
+    /// and the other spellings it also matched.
+    pub fn search(&self, query: &str, opts: SearchOptions) -> Result<SearchResults, IndexError> {
+        search::search(self, query, opts)
     }
 
     /// Number of documents in the index.
@@ -389,6 +405,9 @@ mod tests {
         let ids: Vec<&str> = lib.articles().unwrap().iter().map(|a| a.id).collect();
         assert_eq!(ids, ["b", "b.txt"]);
         assert_eq!(lib.load("b.txt").unwrap().title, "عنوان ب");
-        assert_eq!(lib.search("عنوان", 10).unwrap().len(), 2);
+        assert_eq!(
+            lib.search("عنوان", SearchOptions::limit(10)).unwrap().total,
+            2
+        );
     }
 }

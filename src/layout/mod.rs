@@ -271,3 +271,16 @@ pub fn layout_paragraph(
     let spans = p.wrap(opts.width);
     article::lines_of(&p, &spans, para, offset, text.len(), opts)
 }
+
+/// `n` with its thousands grouped by commas (`1,234`), as counts are shown to people.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -13,6 +13,7 @@
 pub mod analyzer;
 pub mod dates;
 pub mod snippet;
+pub mod variants;
 
 /// Maps an Arabic-Indic (U+0660–0669) or Extended Arabic-Indic (U+06F0–06F9) digit, or an ASCII
 /// digit, to its ASCII form. `char::to_digit` only knows ASCII, and tantivy's Snowball stemmer
@@ -311,11 +312,21 @@ pub(crate) fn is_proclitic_letter(c: char) -> bool {
 /// and every cliticised form of it meet (بيسكوف, لبيسكوف → يسكوف; روسيا, لروسيا, وروسيا → روسيا).
 /// Consistency is what search needs: the same rule runs on the query.
 pub fn strip_proclitics(word: &str) -> &str {
+    strip_proclitics_keeping(word, 2)
+}
+
+/// [`strip_proclitics`] where a multi-letter chain also leaves at least `min_after_chain` letters
+/// (a single letter always leaves three).
+fn strip_proclitics_keeping(word: &str, min_after_chain: usize) -> &str {
     let mut w = word;
     'outer: loop {
         for p in &STRIP {
             if let Some(rest) = w.strip_prefix(p) {
-                let min = if p.chars().count() == 1 { 3 } else { 2 };
+                let min = if p.chars().count() == 1 {
+                    3
+                } else {
+                    min_after_chain
+                };
                 if char_count(rest) >= min {
                     w = rest;
                     continue 'outer;
@@ -330,8 +341,14 @@ pub fn strip_proclitics(word: &str) -> &str {
 /// turn, as Lucene's `ArabicStemmer` does.
 const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
 
-/// Light stem of a **normalised** word: proclitics, then the common suffixes, each kept only when
-/// at least two letters remain. Non-Arabic words are returned as they are.
+/// Fewest letters a stem keeps: a cut that would leave fewer is not made. With two, a four-letter
+/// name ending in ـان became a two-letter preposition (عنان → عن) and its search found every
+/// article; no Arabic root is shorter than three letters.
+pub const MIN_STEM_LETTERS: usize = 3;
+
+/// Light stem of a **normalised** word: proclitics, then the common suffixes, each cut only when
+/// at least [`MIN_STEM_LETTERS`] letters remain. A Latin word is stemmed as English (Snowball's
+/// English stemmer); digits and other scripts are returned as they are.
 ///
 /// Why this and not tantivy's Snowball Arabic stemmer: on names Snowball is inconsistent
 /// (أرمينيا → ارميني but الأرمينية → ارمين; و+ال and ل are left on), so a query for a name missed
@@ -341,25 +358,110 @@ const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ه"
 /// four-letter words that begin with a clitic letter (كتاب → تاب), which costs precision only
 /// where two such words collide.
 pub fn stem(word: &str) -> String {
+    if is_latin_word(word) {
+        return english_stem(word);
+    }
     word[stem_range(word)].to_string()
 }
 
-/// Byte range of [`stem`]'s result inside `word`: light stemming only cuts at both ends, so the
-/// analyzer can trim its token buffer in place instead of allocating.
+/// True for a word of ASCII letters only (lowercased by [`normalize`]): stemmed as English.
+pub fn is_latin_word(word: &str) -> bool {
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// Snowball's English stem of a lowercase ASCII word (`ministers` → `minist`).
+pub fn english_stem(word: &str) -> String {
+    frostem::Stemmer::new(frostem::Algorithm::English)
+        .stem(word)
+        .into_owned()
+}
+
+/// Byte range of the Arabic light stem of `word` (see [`stem`]): light stemming only cuts at both
+/// ends, so the analyzer can trim its token buffer in place instead of allocating.
 pub fn stem_range(word: &str) -> std::ops::Range<usize> {
     if !word.chars().any(is_arabic_letter) {
         return 0..word.len();
     }
-    let mut w = strip_proclitics(word);
+    let mut w = strip_proclitics_keeping(word, MIN_STEM_LETTERS);
     let start = word.len() - w.len();
     for suf in SUFFIXES {
         if let Some(rest) = w.strip_suffix(suf) {
-            if char_count(rest) >= 2 {
+            if char_count(rest) >= MIN_STEM_LETTERS {
                 w = rest;
             }
         }
     }
     start..start + w.len()
+}
+
+/// Starts an index term that is a word's stem, where the stem differs from the word's whole form.
+/// Every word is indexed by its whole form (normalised, the article and its chains taken off,
+/// nothing else), and by its stem beside it at the same position when the two differ: search
+/// finds a name as written first (بوتين, which stems to تين, fig), looks up variants, typos and
+/// completions among whole forms only, and reaches other forms of a word through its stem.
+pub const STEM_MARK: char = '\u{1}';
+
+/// The index terms that carry the stem `stem`: marked (a word whose whole form differs) and
+/// bare (a word whose whole form is the stem itself).
+pub fn stem_terms(stem: &str) -> [String; 2] {
+    [format!("{STEM_MARK}{stem}"), stem.to_string()]
+}
+
+/// The whole form of a **normalised** word: the article ال and its chains (وال بال كال فال لل
+/// وبال وكال) taken off when three letters remain; single-letter clitics and suffixes stay.
+pub fn whole_form(word: &str) -> &str {
+    // The stripped chains of more than one letter are exactly the article and its stacks.
+    for p in PROCLITICS
+        .iter()
+        .filter(|p| p.strip && p.form.chars().count() > 1)
+    {
+        if let Some(rest) = word.strip_prefix(p.form) {
+            if char_count(rest) >= MIN_STEM_LETTERS {
+                return rest;
+            }
+        }
+    }
+    word
+}
+
+/// The single-letter clitic chains a whole form may carry in the text (و ف ب ك ل and their
+/// pairs وب ول فب فل): a whole-form query also looks up each of them in front of the word.
+pub fn clitic_chains() -> impl Iterator<Item = &'static str> {
+    PROCLITICS
+        .iter()
+        .map(|p| p.form)
+        .filter(|f| !f.contains("ال") && *f != "لل")
+}
+
+/// Splits a token where digits meet letters (`2021ء` → `2021`, `ء`; `الـ10` → `الـ`, `10`):
+/// a year written with its era letter or a number with the article in front is still the number.
+/// Numbers with separators (`3.5`) stay whole.
+pub fn digit_runs(token: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    let mut iter = token.char_indices();
+    let mut in_number = None::<bool>;
+    std::iter::from_fn(move || {
+        for (i, c) in iter.by_ref() {
+            // A separator inside a number belongs to it.
+            let digitish = is_digit_char(c) || (in_number == Some(true) && is_number_joiner(c));
+            match in_number {
+                None => in_number = Some(digitish),
+                Some(prev) if prev != digitish => {
+                    let r = start..i;
+                    start = i;
+                    in_number = Some(digitish);
+                    return Some(r);
+                }
+                _ => {}
+            }
+        }
+        if start < token.len() {
+            let r = start..token.len();
+            start = token.len();
+            return Some(r);
+        }
+        None
+    })
 }
 
 /// Normalise then stem: the index term of one original token.
@@ -449,5 +551,29 @@ mod tests {
         assert_eq!(index_term("والمدرسة"), index_term("المدرسة"));
         assert_eq!(index_term("مُدُن"), index_term("مدن"));
         assert_eq!(index_term("Putin"), "putin");
+        assert_eq!(index_term("ministers"), index_term("Minister"));
+    }
+
+    #[test]
+    fn no_stem_is_shorter_than_three_letters() {
+        // A four-letter name ending in ـان is not cut to a preposition.
+        assert_eq!(index_term("عنان"), "عنان");
+        for w in ["بيان", "لبنان", "والدان", "كتابها", "المعلمون"] {
+            assert!(index_term(w).chars().count() >= 3, "{w}: {}", index_term(w));
+        }
+        assert_eq!(index_term("المعلمون"), "معلم");
+    }
+
+    #[test]
+    fn digits_split_from_letters() {
+        fn runs(t: &str) -> Vec<&str> {
+            digit_runs(t).map(|r| &t[r]).collect()
+        }
+        assert_eq!(runs("2021ء"), ["2021", "ء"]);
+        assert_eq!(runs("الـ10"), ["الـ", "10"]);
+        assert_eq!(runs("و1,000"), ["و", "1,000"]);
+        assert_eq!(runs("موسكو"), ["موسكو"]);
+        assert_eq!(runs("3.5"), ["3.5"]);
+        assert_eq!(runs("a1b"), ["a", "1", "b"]);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::source::{Hit, Source};
+use super::source::{SearchResults, Source};
 
 /// How many hits a corpus search asks for: about three screens of results. Each hit costs a
 /// stored-document read and a snippet, and this runs on every keystroke.
@@ -87,8 +87,8 @@ pub enum Action {
     SearchResults {
         /// Generation the search was started with; stale generations are dropped.
         generation: u64,
-        /// Hits or an error message.
-        result: Result<Vec<Hit>, String>,
+        /// Hits and counts, or an error message.
+        result: Result<SearchResults, String>,
     },
 }
 

@@ -9,8 +9,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use super::source::{Catalog, EntityKind, Hit, OpenArticle, Source};
-use crate::index::{Library, OpenOptions, Progress};
+use super::source::{Catalog, EntityKind, OpenArticle, SearchResults, Source};
+use crate::index::{Library, OpenOptions, Progress, SearchOptions};
 
 /// [`Source`] over an opened [`Library`].
 pub struct LibrarySource {
@@ -60,14 +60,16 @@ impl Source for LibrarySource {
         OpenArticle::tagged(self.current().load(id).map_err(|e| e.to_string())?)
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
+    fn search(&self, query: &str, limit: usize) -> Result<SearchResults, String> {
         self.current()
-            .search(query, limit)
+            .search(query, as_you_type(limit))
             .map_err(|e| e.to_string())
     }
 
     fn match_ranges(&self, query: &str, text: &str) -> Vec<Range<usize>> {
-        self.current().match_ranges(query, text).unwrap_or_default()
+        self.current()
+            .match_ranges_with(query, text, as_you_type(1))
+            .unwrap_or_default()
     }
 
     fn articles_naming(&self, kind: EntityKind, key: &str) -> Result<Vec<String>, String> {
@@ -79,5 +81,13 @@ impl Source for LibrarySource {
                 }
                 other => other.to_string(),
             })
+    }
+}
+
+/// The options of a search typed in the TUI: the last word completes as a prefix.
+fn as_you_type(limit: usize) -> SearchOptions {
+    SearchOptions {
+        prefix_last: true,
+        ..SearchOptions::limit(limit)
     }
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 pub use crate::corpus::Article;
 use crate::entities::entity_key;
 pub use crate::entities::{Entity, EntityKind};
-pub use crate::index::{ArticleMeta, Catalog, Hit};
+pub use crate::index::{ArticleMeta, Catalog, Hit, SearchResults};
 
 /// An article open in the reader: the corpus article, and the entities the tagger found in its
 /// [`Article::text`] (mention offsets point into that string).
@@ -40,9 +40,9 @@ pub trait Source: Send + Sync {
     fn articles(&self) -> Result<Arc<Catalog>, String>;
     /// The full article for the reader, with its entities.
     fn article(&self, id: &str) -> Result<OpenArticle, String>;
-    /// Corpus search. `query` is passed as the user typed it, including `person:`/`place:`/`org:`
-    /// prefixes, which the implementation interprets.
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String>;
+    /// Corpus search as you type: `query` is passed as the user typed it, clauses included, and
+    /// its last word also matches as a prefix. Up to `limit` hits and the total.
+    fn search(&self, query: &str, limit: usize) -> Result<SearchResults, String>;
     /// Byte ranges in `text` where the terms of `query` occur (same matching rules as `search`),
     /// used to highlight an opened hit and for find-in-article.
     fn match_ranges(&self, query: &str, text: &str) -> Vec<Range<usize>>;
@@ -143,7 +143,7 @@ impl Source for MemorySource {
             .ok_or_else(|| format!("no article with id {id}"))
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
+    fn search(&self, query: &str, limit: usize) -> Result<SearchResults, String> {
         let (entity, _) = Self::parse_query(query);
         let mut hits = Vec::new();
         for open in &self.articles {
@@ -180,8 +180,13 @@ impl Source for MemorySource {
             });
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let total = hits.len();
         hits.truncate(limit);
-        Ok(hits)
+        Ok(SearchResults {
+            hits,
+            total,
+            also: Vec::new(),
+        })
     }
 
     fn match_ranges(&self, query: &str, text: &str) -> Vec<Range<usize>> {
@@ -262,8 +267,8 @@ mod tests {
     fn search_finds_cliticised_forms_and_snippet_ranges_point_at_them() {
         let s = seed_source();
         let hits = s.search("روسيا", 10).unwrap();
-        assert!(!hits.is_empty());
-        for h in &hits {
+        assert!(!hits.hits.is_empty());
+        for h in &hits.hits {
             assert!(!h.highlights.is_empty());
             for r in &h.highlights {
                 assert!(h.snippet[r.clone()].contains("روسيا"));
@@ -275,6 +280,6 @@ mod tests {
             naming.contains(&"002_59cf70ea1a2082cc".to_string()),
             "{naming:?}"
         );
-        assert!(!s.search("person:بوتين", 10).unwrap().is_empty());
+        assert!(!s.search("person:بوتين", 10).unwrap().hits.is_empty());
     }
 }

@@ -104,6 +104,10 @@ pub struct CorpusSearch {
     pub shown_generation: u64,
     /// Hits of the latest answered search.
     pub hits: Vec<Hit>,
+    /// How many articles that search matched in all.
+    pub total: usize,
+    /// Other spellings it also matched (shown after the query: `=word` switches them off).
+    pub also: Vec<String>,
     /// Selected hit.
     pub sel: usize,
     /// First hit shown.

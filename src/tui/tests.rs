@@ -12,7 +12,7 @@ use super::action::{Effect, SEARCH_LIMIT};
 use super::geometry::Focus;
 use super::keys::handle_key;
 use super::persist::Saved;
-use super::source::{seed_source, EntityKind, MemorySource, Source};
+use super::source::{seed_source, EntityKind, MemorySource, SearchResults, Source};
 use super::state::State;
 use super::theme::{ColorSupport, Theme};
 use super::update::update;
@@ -239,7 +239,11 @@ fn stale_search_results_are_dropped() {
         &mut s,
         Action::SearchResults {
             generation: gens[0],
-            result: Ok(fake.clone()),
+            result: Ok(SearchResults {
+                total: fake.len(),
+                hits: fake.clone(),
+                also: Vec::new(),
+            }),
         },
     );
     assert!(
@@ -250,10 +254,18 @@ fn stale_search_results_are_dropped() {
         &mut s,
         Action::SearchResults {
             generation: gens[1],
-            result: Ok(fake),
+            result: Ok(SearchResults {
+                total: 1200,
+                hits: fake,
+                also: vec!["ترمب".into()],
+            }),
         },
     );
     assert_eq!(s.search.as_ref().unwrap().hits.len(), 1);
+    // The title gives the true total, the input line the other spellings matched.
+    let shown = screen(&s);
+    assert!(shown.contains("Search (1 of 1,200)"), "{shown}");
+    assert!(shown.contains("also:"), "{shown}");
 }
 
 #[test]

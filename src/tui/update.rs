@@ -513,12 +513,16 @@ pub fn update(state: &mut State, action: Action) {
                 if generation == s.generation {
                     s.shown_generation = generation;
                     match result {
-                        Ok(hits) => {
-                            s.hits = hits;
+                        Ok(r) => {
+                            s.hits = r.hits;
+                            s.total = r.total;
+                            s.also = r.also;
                             s.error = None;
                         }
                         Err(e) => {
                             s.hits.clear();
+                            s.total = 0;
+                            s.also.clear();
                             s.error = Some(e);
                         }
                     }

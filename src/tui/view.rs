@@ -143,7 +143,15 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
     let t = &state.theme;
     let focused = state.focus == Focus::List;
     let title = if let Some(s) = &state.search {
-        format!(" Search ({}) ", s.hits.len())
+        if s.total > s.hits.len() {
+            format!(
+                " Search ({} of {}) ",
+                s.hits.len(),
+                crate::layout::grouped(s.total)
+            )
+        } else {
+            format!(" Search ({}) ", s.hits.len())
+        }
     } else if let Some(f) = &state.filter {
         // The name goes through the layout engine like all article text (visual order in app
         // mode); the rest of the title is ASCII.
@@ -533,6 +541,20 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
         let line = one_line(q, room, state.layout);
         draw_line(buf, r.x + px, r.y, room, &line, st, &|_| None);
         let x = (r.x + px + line.width() as u16).min(r.x + r.width.saturating_sub(1));
+        // Other spellings the search also matched, after the query.
+        if let Some(s) = state
+            .search
+            .as_ref()
+            .filter(|s| s.editing && !s.also.is_empty())
+        {
+            let shown: Vec<&str> = s.also.iter().take(4).map(String::as_str).collect();
+            let note = format!("also: {} (=word: as written)", shown.join(", "));
+            let nx = x + 3;
+            if nx < r.x + r.width {
+                let st = t.style("status");
+                draw_text(buf, nx, r.y, r.x + r.width - nx, &note, st, state.layout);
+            }
+        }
         return Some(Position::new(x, r.y));
     }
     let (msg, severity) = match &state.status {
