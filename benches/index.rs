@@ -1,6 +1,7 @@
 //! Index benchmark on the 100k-article corpus (a bench binary, not a test: timings never decide
 //! pass/fail). Measures: first build (MB/s), reopen of a built index, search latency p50/p99 for
-//! 1–3 word queries with 20 snippets, and the update after one file changed.
+//! 1–3 word queries with 20 snippets, name searches with variants and typos (latency and top-20
+//! precision), keystrokes of search as you type, and the update after one file changed.
 //!
 //! ```sh
 //! python3 ../shared/tools/make_corpus.py /tmp/corpus100k --articles 100000 --seeds seeds
@@ -44,6 +45,42 @@ const QUERIES: &[&str] = &[
     "علييف",
     "شركة",
 ];
+
+/// Names as users type them: as the corpus spells them, and misspelled (a vowel letter dropped or
+/// added, g as غ or ج, one letter wrong). Names of ANERcorp's news, which the corpus is made of.
+const NAME_QUERIES: &[&str] = &[
+    "بوش",
+    "شيراك",
+    "بلير",
+    "ساركوزي",
+    "أولمرت",
+    "كوندوليزا",
+    "غوانتانامو",
+    "بيشاور",
+    "ميونيخ",
+    "عباس",
+    "كونداليزا",
+    "ساركوزى",
+    "اولمرط",
+    "جوانتانامو",
+    "ميونخ",
+    "شيرك",
+    "بليير",
+    "فيرغسون",
+    "باكستن",
+    "واشنطون",
+];
+
+/// Does `text` hold one of `forms` (whole forms), bare or behind a clitic?
+fn holds(text: &str, forms: &[String]) -> bool {
+    qari::text::tokens(text).any(|t| {
+        let w = qari::text::normalize(t.text);
+        let w = qari::text::whole_form(&w);
+        forms.iter().any(|f| {
+            w == f || qari::text::clitic_chains().any(|c| w.strip_prefix(c) == Some(f.as_str()))
+        })
+    })
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -179,6 +216,75 @@ fn main() {
         percentile(&lat, 0.99).as_secs_f64() * 1e3,
         lat.last().unwrap().as_secs_f64() * 1e3,
         hits_total
+    );
+    // Names, with spelling variants and typos on (the default): latency and top-20 precision
+    // (each hit holds the name as typed or a spelling search reported in `also`).
+    let mut lat = Vec::new();
+    let (mut good, mut shown) = (0, 0);
+    let mut worst = Vec::new();
+    for round in 0..5 {
+        for q in NAME_QUERIES {
+            let t = Instant::now();
+            let found = lib.search(q, SearchOptions::limit(20)).expect("search");
+            let d = t.elapsed();
+            if round > 0 {
+                lat.push(d);
+                continue;
+            }
+            let typed = qari::text::normalize(q);
+            let mut forms = vec![qari::text::whole_form(&typed).to_string()];
+            forms.extend(found.also.iter().cloned());
+            let ok = found
+                .hits
+                .iter()
+                .filter(|h| {
+                    let a = lib.load(&h.id).expect("load");
+                    holds(&a.text(), &forms)
+                })
+                .count();
+            good += ok;
+            shown += found.hits.len();
+            worst.push(format!(
+                "{q} {ok}/{} of {} (also {})",
+                found.hits.len(),
+                found.total,
+                found.also.join(" ")
+            ));
+        }
+    }
+    lat.sort();
+    println!(
+        "name search with variants and typos, {} queries: p50 {:.2} ms, p99 {:.2} ms; top-20 precision {good}/{shown}",
+        lat.len(),
+        percentile(&lat, 0.5).as_secs_f64() * 1e3,
+        percentile(&lat, 0.99).as_secs_f64() * 1e3,
+    );
+    for w in &worst {
+        println!("    {w}");
+    }
+    // As you type in the reader: every prefix of a few names, the last word a prefix.
+    let typing = SearchOptions {
+        prefix_last: true,
+        ..SearchOptions::limit(50)
+    };
+    let mut lat = Vec::new();
+    for name in ["ساركوزي", "كوندوليزا رايس", "الأمم المتحدة", "غوانتانامو"]
+    {
+        let chars: Vec<char> = name.chars().collect();
+        for n in 1..=chars.len() {
+            let q: String = chars[..n].iter().collect();
+            let t = Instant::now();
+            let _ = lib.search(&q, typing);
+            lat.push(t.elapsed());
+        }
+    }
+    lat.sort();
+    println!(
+        "search as you type (last word a prefix, 50 hits), {} keystrokes: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        lat.len(),
+        percentile(&lat, 0.5).as_secs_f64() * 1e3,
+        percentile(&lat, 0.99).as_secs_f64() * 1e3,
+        lat.last().unwrap().as_secs_f64() * 1e3
     );
     // Open articles as the reader does: resolve the id in the catalog, read its one file.
     let t = Instant::now();

@@ -208,7 +208,9 @@ fn main() {
     println!("    old stem (2+ letters): {old_n}");
     println!("    stem today (3+ letters): {new_n}");
     println!("    whole form (what ranks first today): {whole_n}");
-    println!("  name words (3+ letters) stemmed below three letters: old {short_old}, today {short_new}");
+    println!(
+        "  name words (3+ letters) stemmed below three letters: old {short_old}, today {short_new}"
+    );
     let mut examples: Vec<&&String> = names
         .iter()
         .filter(|w| old.contains(&old_stem(w)) && !new.contains(&stem(w)))
