@@ -123,10 +123,24 @@ pub struct SearchResults {
     pub also: Vec<String>,
 }
 
-/// Score tiers: every word adds [`TIER`] × 2 when an article has it as written, × 1 when only a
-/// spelling variant or a completion of it, nothing for a typo. BM25 (well under [`TIER`]) orders
-/// articles within a tier, so exact matches rank first, then variants, then typos.
+/// Score tiers: a word's BM25 counts ×[`TIER`]² where an article has it as written, ×[`TIER`]
+/// where only another form (its stem), a spelling variant or a completion, ×1 for a typo. One
+/// term's BM25 stays well within a factor of [`TIER`], so exact matches rank first, then other
+/// forms and variants, then typos, and BM25 orders articles within a tier. Boosts, not constant
+/// bonuses: each posting list is read once, and the top hits can be found without scoring every
+/// match (block-max WAND).
 const TIER: f32 = 1000.0;
+
+/// The score shown for a hit: its BM25 on the scale of the best tier it reached.
+fn shown_score(score: f32) -> f32 {
+    if score >= TIER * TIER {
+        score / (TIER * TIER)
+    } else if score >= TIER {
+        score / TIER
+    } else {
+        score
+    }
+}
 
 /// A compiled query and what the compiler learned on the way.
 struct Compiled {
@@ -175,8 +189,8 @@ fn title_or_body(f: &super::Fields, term: &str) -> Box<dyn Query> {
     ]))
 }
 
-/// `terms` on title or body, BM25 scaled by `weight`, plus `bonus` for any of them.
-fn tier(f: &super::Fields, terms: &[String], weight: f32, bonus: f32) -> Option<Box<dyn Query>> {
+/// `terms` on title or body, BM25 scaled by `weight`.
+fn tier(f: &super::Fields, terms: &[String], weight: f32) -> Option<Box<dyn Query>> {
     if terms.is_empty() {
         return None;
     }
@@ -190,14 +204,17 @@ fn tier(f: &super::Fields, terms: &[String], weight: f32, bonus: f32) -> Option<
                 .collect(),
         ))
     };
-    let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Should,
-        Box::new(BoostQuery::new(any.box_clone(), weight)),
-    )];
-    if bonus > 0.0 {
-        parts.push((Occur::Should, Box::new(ConstScoreQuery::new(any, bonus))));
-    }
-    Some(Box::new(BooleanQuery::new(parts)))
+    Some(Box::new(BoostQuery::new(any, weight)))
+}
+
+/// Groups of terms with weights in (0, 1]: each group's document frequency over the largest.
+fn weighted(groups: Vec<(Vec<String>, u64)>) -> Vec<(Vec<String>, f32)> {
+    let max = groups.iter().map(|g| g.1).max().unwrap_or(1).max(1) as f32;
+    groups
+        .into_iter()
+        .filter(|g| !g.0.is_empty())
+        .map(|(forms, df)| (forms, (df as f32 / max).max(0.01)))
+        .collect()
 }
 
 /// The stems of `text`, in order (without the whole forms the analyzer adds beside them).
@@ -301,7 +318,7 @@ impl Compiler<'_> {
         let f = self.lib.fields;
         match terms.len() {
             0 => None,
-            1 => tier(&f, &terms, 1.0, 2.0 * TIER),
+            1 => tier(&f, &terms, TIER * TIER),
             _ => {
                 let on = |field| {
                     Box::new(PhraseQuery::new(
@@ -318,13 +335,7 @@ impl Compiler<'_> {
                     ),
                     (Occur::Should, on(f.body)),
                 ]));
-                Some(Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, both.box_clone()),
-                    (
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(both, 2.0 * TIER * terms.len() as f32)),
-                    ),
-                ])))
+                Some(Box::new(BoostQuery::new(both, TIER * TIER)))
             }
         }
     }
@@ -368,7 +379,20 @@ impl Compiler<'_> {
         // The word as written, or, when the text never has it so, without a clitic in front.
         let whole = crate::text::whole_form(&typed);
         let mut reading = whole.to_string();
-        let mut exact = self.clitic_forms(whole)?;
+        // A dictionary word's forms with a clitic in front rank with its other forms (through
+        // its stem): listing ten common clitic forms would make every query read ten more
+        // long posting lists. A name's clitic forms (وبوتين) are short lists and rank as written.
+        let dictionary_word = crate::text::variants::is_dictionary_word(&typed);
+        let mut exact = if dictionary_word {
+            let bare = whole.to_string();
+            if self.doc_freq(&bare)? > 0 {
+                vec![bare]
+            } else {
+                Vec::new()
+            }
+        } else {
+            self.clitic_forms(whole)?
+        };
         if exact.is_empty() {
             if let Some(rest) = crate::text::clitic_chains()
                 .find_map(|c| whole.strip_prefix(c))
@@ -381,16 +405,30 @@ impl Compiler<'_> {
                 }
             }
         }
+        // Other forms of the word (through its stem) rank below the word as written.
+        let mut stems = Vec::new();
+        for t in crate::text::stem_terms(&stem) {
+            if !exact.contains(&t) && self.doc_freq(&t)? > 0 {
+                stems.push(t);
+            }
+        }
+        // A word this corpus never has is a misspelling here, even if it is a dictionary word
+        // (واشنطون, an old spelling): its typos are looked up.
+        let absent = exact.is_empty() && stems.is_empty();
         let is_last = self.last_word == Some(w as *const Word);
         let prefix = w.prefix || (self.opts.prefix_last && is_last && reading.chars().count() >= 2);
         let loose = !w.exact && !self.opts.exact;
+        // Completions (as typed); spellings and typos, each group of clitic forms with its weight.
         let mut near: Vec<String> = Vec::new();
-        let mut typo_terms: Vec<String> = Vec::new();
+        let mut completions: Vec<String> = Vec::new();
+        let mut variant_groups: Vec<(Vec<String>, f32)> = Vec::new();
+        let mut typo_groups: Vec<(Vec<String>, f32)> = Vec::new();
         let mut also = Vec::new();
         if prefix {
             for found in expand::prefixed(self.searcher, f.body, &reading, expand::MAX_EXPANSIONS) {
                 if !exact.contains(&found.term) {
-                    near.push(found.term);
+                    near.push(found.term.clone());
+                    completions.push(found.term);
                 }
             }
         }
@@ -405,50 +443,60 @@ impl Compiler<'_> {
                     spellings.push(v.term);
                 }
             }
+            // Each spelling weighs by how common it is here: a user who mistypes a name means the
+            // name the news writes most, not a rare word one letter away from it.
+            let mut found: Vec<(Vec<String>, u64)> = Vec::new();
             for v in spellings {
                 let forms = self.clitic_forms(&v)?;
-                if forms.is_empty() {
+                if forms.is_empty() || forms.iter().any(|t| near.contains(t)) {
                     continue;
                 }
-                also.push(v.clone());
-                for t in forms {
-                    if !near.contains(&t) {
-                        near.push(t);
-                    }
-                }
+                let df = self.doc_freq(&v)?;
+                also.push(v);
+                near.extend(forms.iter().cloned());
+                found.push((forms, df));
             }
-            if !prefix && !is_arabic(&reading) {
+            variant_groups = weighted(found);
+            if !prefix && (absent || !is_arabic(&reading)) {
                 let distance = match reading.chars().count() {
                     0..=4 => 0,
                     5..=7 => 1,
                     _ => 2,
                 };
+                let mut found: Vec<(Vec<String>, u64)> = Vec::new();
                 for t in expand::typos(self.searcher, f.body, &reading, distance, 6) {
                     if near.contains(&t.term) || exact.contains(&t.term) {
                         continue;
                     }
                     also.push(t.term.clone());
-                    typo_terms.push(t.term);
+                    let forms: Vec<String> = self
+                        .clitic_forms(&t.term)?
+                        .into_iter()
+                        .filter(|form| !near.contains(form))
+                        .collect();
+                    found.push((forms, t.doc_freq));
                 }
+                typo_groups = weighted(found);
             }
         }
         self.also.extend(also);
-        // Other forms of the word (through its stem) rank below the word as written.
-        let mut stems = Vec::new();
-        for t in crate::text::stem_terms(&stem) {
-            if !exact.contains(&t) && self.doc_freq(&t)? > 0 {
-                stems.push(t);
-            }
-        }
-        let tiers: Vec<Box<dyn Query>> = [
-            tier(&f, &exact, 1.0, 2.0 * TIER),
-            tier(&f, &stems, 1.0, TIER),
-            tier(&f, &near, 0.5, TIER),
-            tier(&f, &typo_terms, 0.25, 0.0),
+        // A name's stem is a cut of it that other names share (بليير and بيير both stem to
+        // يير): for a word the dictionary does not know, stem matches rank last.
+        let stem_weight = if dictionary_word { TIER } else { 1.0 };
+        let mut tiers: Vec<Box<dyn Query>> = [
+            tier(&f, &exact, TIER * TIER),
+            tier(&f, &stems, stem_weight),
+            tier(&f, &completions, TIER / 2.0),
         ]
         .into_iter()
         .flatten()
         .collect();
+        for (forms, w) in &variant_groups {
+            tiers.extend(tier(&f, forms, TIER / 2.0 * w));
+        }
+        for (forms, w) in &typo_groups {
+            tiers.extend(tier(&f, forms, *w));
+        }
         Ok(Some(if tiers.len() == 1 {
             tiers.into_iter().next().expect("one tier")
         } else {
@@ -766,7 +814,9 @@ pub(super) fn search(
     let searcher = lib.reader.searcher();
     let tv = |e: tantivy::TantivyError| IndexError::tantivy_read(&lib.dir, e);
     let top_docs = TopDocs::with_limit(opts.limit.max(1)).order_by_score();
-    let (top, total) = searcher.search(&*q, &(top_docs, Count)).map_err(tv)?;
+    // Counted apart: a count beside the top docs would make every match be scored.
+    let top = searcher.search(&*q, &top_docs).map_err(tv)?;
+    let total = q.count(&searcher).map_err(tv)?;
     let terms = body_terms(&*q, lib.fields.title, lib.fields.body);
     let mut hits = Vec::with_capacity(top.len());
     for (score, addr) in top.into_iter().take(opts.limit) {
@@ -777,7 +827,7 @@ pub(super) fn search(
             id: stored_str(&doc, lib.fields.id).unwrap_or_default(),
             title: stored_str(&doc, lib.fields.title).unwrap_or_default(),
             // The tier bonuses order the hits; the score shown is the relevance within a tier.
-            score: score % TIER,
+            score: shown_score(score),
             snippet,
             highlights,
             date: stored_str(&doc, lib.fields.date)
@@ -794,14 +844,42 @@ fn matches_of(terms: &HashSet<String>, text: &str) -> Vec<Range<usize>> {
     if terms.is_empty() {
         return matches;
     }
-    let mut analyzer = crate::text::analyzer::text_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        let t = stream.token();
-        let r = t.offset_from..t.offset_to;
-        // A stem and its whole form share one word: mark it once.
-        if terms.contains(&t.text) && matches.last() != Some(&r) {
-            matches.push(r);
+    // The terms split by kind, looked up by `&str`: no string is built per word of the text.
+    let mark = crate::text::STEM_MARK;
+    let wholes: HashSet<&str> = terms
+        .iter()
+        .filter(|t| !t.starts_with(mark))
+        .map(String::as_str)
+        .collect();
+    let stems: HashSet<&str> = terms.iter().filter_map(|t| t.strip_prefix(mark)).collect();
+    let mut word = String::new();
+    for t in crate::text::tokens(text) {
+        if t.text.bytes().any(|b| b.is_ascii_digit()) || t.text.len() > 120 {
+            // Numbers glued to letters, and the rare odd token: the analyzer's own path.
+            let mut analyzer = crate::text::analyzer::text_analyzer();
+            let mut stream = analyzer.token_stream(t.text);
+            while stream.advance() {
+                let tok = stream.token();
+                let r = t.start + tok.offset_from..t.start + tok.offset_to;
+                if terms.contains(&tok.text) && matches.last() != Some(&r) {
+                    matches.push(r);
+                }
+            }
+            continue;
+        }
+        word.clear();
+        crate::text::normalize_into(t.text, &mut word);
+        let whole = crate::text::whole_form(&word);
+        let hit = wholes.contains(whole)
+            || (!stems.is_empty() && {
+                if crate::text::is_latin_word(&word) {
+                    stems.contains(crate::text::english_stem(&word).as_str())
+                } else {
+                    stems.contains(&word[crate::text::stem_range(&word)])
+                }
+            });
+        if hit {
+            matches.push(t.start..t.end);
         }
     }
     matches

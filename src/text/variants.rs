@@ -61,10 +61,12 @@ pub fn is_arabic_word(word: &str, freq: &dyn Fn(&str) -> u64) -> bool {
     })
 }
 
-/// Suffixes an inflected word may carry beyond its dictionary form: the stemmer's, and the
-/// pronouns and the feminine ending.
+/// Suffixes an inflected word may carry beyond its dictionary form: the stemmer's, the pronouns,
+/// the dual and feminine endings, the accusative alif (شريكا), the plural and past endings of
+/// verbs (شاركوا, وجدت).
 const WORD_SUFFIXES: &[&str] = &[
-    "ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي", "هم", "هما", "هن", "كم", "نا", "تين", "تان",
+    "ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي", "هم", "هما", "هن", "كم", "نا", "تين", "تان", "ا",
+    "وا", "ت",
 ];
 
 /// `data/arabic_words.txt` made from a hunspell `.dic` file: its Arabic words (flags after `/`
