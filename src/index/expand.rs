@@ -18,7 +18,7 @@ use crate::text::variants::{part, Part};
 
 /// Most terms one word expands to, per kind (the most frequent are kept): a two-letter prefix
 /// can match thousands of terms, and a query of thousands of terms is slow and not useful.
-pub(crate) const MAX_EXPANSIONS: usize = 48;
+pub(crate) const MAX_EXPANSIONS: usize = 24;
 
 /// A whole form found by an expansion, with its document frequency summed over segments.
 #[derive(Debug, Clone, PartialEq, Eq)]

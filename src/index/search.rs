@@ -166,45 +166,30 @@ fn last_word(e: &Expr) -> Option<*const Word> {
     }
 }
 
-/// A term query on title (boosted ×2) or body.
-fn title_or_body(f: &super::Fields, term: &str) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.title, term),
-                    IndexRecordOption::WithFreqs,
+/// `terms` on title (BM25 ×2) or body, scaled by `weight`: one boosted term query per term and
+/// field, to sit side by side in one flat disjunction (nested booleans cost a scorer level each).
+fn tier(f: &super::Fields, terms: &[String], weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(terms.len() * 2);
+    for t in terms {
+        for (field, boost) in [(f.title, 2.0 * weight), (f.body, weight)] {
+            out.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, t),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    boost,
                 )),
-                2.0,
-            )) as Box<dyn Query>,
-        ),
-        (
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.body, term),
-                IndexRecordOption::WithFreqs,
-            )),
-        ),
-    ]))
+            ));
+        }
+    }
+    out
 }
 
-/// `terms` on title or body, BM25 scaled by `weight`.
-fn tier(f: &super::Fields, terms: &[String], weight: f32) -> Option<Box<dyn Query>> {
-    if terms.is_empty() {
-        return None;
-    }
-    let any: Box<dyn Query> = if terms.len() == 1 {
-        title_or_body(f, &terms[0])
-    } else {
-        Box::new(BooleanQuery::new(
-            terms
-                .iter()
-                .map(|t| (Occur::Should, title_or_body(f, t)))
-                .collect(),
-        ))
-    };
-    Some(Box::new(BoostQuery::new(any, weight)))
+/// One query of all `clauses` (none: matches nothing).
+fn any_of(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Groups of terms with weights in (0, 1]: each group's document frequency over the largest.
@@ -318,7 +303,7 @@ impl Compiler<'_> {
         let f = self.lib.fields;
         match terms.len() {
             0 => None,
-            1 => tier(&f, &terms, TIER * TIER),
+            1 => Some(any_of(tier(&f, &terms, TIER * TIER))),
             _ => {
                 let on = |field| {
                     Box::new(PhraseQuery::new(
@@ -483,27 +468,16 @@ impl Compiler<'_> {
         // A name's stem is a cut of it that other names share (بليير and بيير both stem to
         // يير): for a word the dictionary does not know, stem matches rank last.
         let stem_weight = if dictionary_word { TIER } else { 1.0 };
-        let mut tiers: Vec<Box<dyn Query>> = [
-            tier(&f, &exact, TIER * TIER),
-            tier(&f, &stems, stem_weight),
-            tier(&f, &completions, TIER / 2.0),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let mut clauses = tier(&f, &exact, TIER * TIER);
+        clauses.extend(tier(&f, &stems, stem_weight));
+        clauses.extend(tier(&f, &completions, TIER / 2.0));
         for (forms, w) in &variant_groups {
-            tiers.extend(tier(&f, forms, TIER / 2.0 * w));
+            clauses.extend(tier(&f, forms, TIER / 2.0 * w));
         }
         for (forms, w) in &typo_groups {
-            tiers.extend(tier(&f, forms, *w));
+            clauses.extend(tier(&f, forms, *w));
         }
-        Ok(Some(if tiers.len() == 1 {
-            tiers.into_iter().next().expect("one tier")
-        } else {
-            Box::new(BooleanQuery::new(
-                tiers.into_iter().map(|q| (Occur::Should, q)).collect(),
-            ))
-        }))
+        Ok(Some(any_of(clauses)))
     }
 
     /// The query of a clause, and the candidate words that turned out not to be part of the name.
