@@ -207,7 +207,7 @@ mod tests {
             assert!(!variants(a, b), "{a} / {b}");
         }
         let none = |_: &str| 0;
-        for w in ["", "#", "zzz", "ا", "يييييي"] {
+        for w in ["", "#", "zzz", "يييييي", "ترامب"] {
             assert!(!has_line(WORDS, w), "{w:?}");
         }
         assert!(is_arabic_word("والمسؤولون", &none) && is_arabic_word("العالم", &none));
