@@ -410,7 +410,14 @@ impl Compiler<'_> {
         let mut typo_groups: Vec<(Vec<String>, f32)> = Vec::new();
         let mut also = Vec::new();
         if prefix {
-            for found in expand::prefixed(self.searcher, f.body, &reading, expand::MAX_EXPANSIONS) {
+            // A short prefix has thousands of completions: the most frequent few are what the
+            // user is likely typing, and each one more costs a posting list per keystroke.
+            let cap = match reading.chars().count() {
+                0..=2 => expand::MAX_EXPANSIONS / 3,
+                3 => expand::MAX_EXPANSIONS * 2 / 3,
+                _ => expand::MAX_EXPANSIONS,
+            };
+            for found in expand::prefixed(self.searcher, f.body, &reading, cap) {
                 if !exact.contains(&found.term) {
                     near.push(found.term.clone());
                     completions.push(found.term);
