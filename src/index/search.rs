@@ -166,10 +166,13 @@ fn last_word(e: &Expr) -> Option<*const Word> {
     }
 }
 
+/// Parts of a boolean query.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
 /// `terms` on title (BM25 ×2) or body, scaled by `weight`: one boosted term query per term and
 /// field, to sit side by side in one flat disjunction (nested booleans cost a scorer level each).
-fn tier(f: &super::Fields, terms: &[String], weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
-    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(terms.len() * 2);
+fn tier(f: &super::Fields, terms: &[String], weight: f32) -> Clauses {
+    let mut out: Clauses = Vec::with_capacity(terms.len() * 2);
     for t in terms {
         for (field, boost) in [(f.title, 2.0 * weight), (f.body, weight)] {
             out.push((
@@ -188,7 +191,7 @@ fn tier(f: &super::Fields, terms: &[String], weight: f32) -> Vec<(Occur, Box<dyn
 }
 
 /// One query of all `clauses` (none: matches nothing).
-fn any_of(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+fn any_of(clauses: Clauses) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -202,7 +205,7 @@ fn weighted(groups: Vec<(Vec<String>, u64)>) -> Vec<(Vec<String>, f32)> {
         .collect()
 }
 
-/// The stems of `text`, in order (without the whole forms the analyzer adds beside them).
+/// The whole forms of `text`, in order (without the stems the analyzer adds beside them).
 fn analyse(text: &str) -> Vec<String> {
     let mut a = crate::text::analyzer::text_analyzer();
     let mut stream = a.token_stream(text);
@@ -227,23 +230,14 @@ impl Compiler<'_> {
             Expr::Word(w) => self.word(w),
             Expr::Phrase(words) => Ok(self.phrase(&words.join(" "))),
             Expr::Clause(c) => {
-                let (q, rest) = self.clause(c)?;
-                if rest.is_empty() {
-                    return Ok(Some(q));
+                let mut parts = self.clause_parts(c)?;
+                if parts.len() == 1 && parts[0].0 == Occur::Must {
+                    return Ok(parts.pop().map(|p| p.1));
                 }
-                let mut and = vec![Expr::Clause(Clause {
-                    words: c.words[..c.words.len() - rest.len()].to_vec(),
-                    quoted: true,
-                    ..c.clone()
-                })];
-                and.extend(rest.into_iter().map(|text| {
-                    Expr::Word(Word {
-                        text,
-                        exact: false,
-                        prefix: false,
-                    })
-                }));
-                self.compile(&Expr::And(and))
+                if !parts.iter().any(|(o, _)| *o == Occur::Must) {
+                    parts.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Ok(Some(Box::new(BooleanQuery::new(parts))))
             }
             Expr::Not(inner) => Ok(self.compile(inner)?.map(|q| {
                 Box::new(BooleanQuery::new(vec![
@@ -265,19 +259,8 @@ impl Compiler<'_> {
                 for e in v {
                     let (occur, e) = match e {
                         Expr::Not(inner) => (Occur::MustNot, &**inner),
-                        Expr::Clause(c) if c.negated => {
-                            let (q, rest) = self.clause(c)?;
-                            all.push((Occur::MustNot, q));
-                            for text in rest {
-                                let w = Word {
-                                    text,
-                                    exact: false,
-                                    prefix: false,
-                                };
-                                if let Some(q) = self.word(&w)? {
-                                    all.push((Occur::Must, q));
-                                }
-                            }
+                        Expr::Clause(c) => {
+                            all.extend(self.clause_parts(c)?);
                             continue;
                         }
                         e => (Occur::Must, e),
@@ -485,6 +468,29 @@ impl Compiler<'_> {
             clauses.extend(tier(&f, forms, *w));
         }
         Ok(Some(any_of(clauses)))
+    }
+
+    /// A clause as parts of a conjunction: the clause itself (excluded when negated), then the
+    /// candidate words that turned out not to be part of the name, as words of the query.
+    fn clause_parts(&mut self, c: &Clause) -> Result<Clauses, IndexError> {
+        let (q, rest) = self.clause(c)?;
+        let occur = if c.negated {
+            Occur::MustNot
+        } else {
+            Occur::Must
+        };
+        let mut parts = vec![(occur, q)];
+        for text in rest {
+            let w = Word {
+                text,
+                exact: false,
+                prefix: false,
+            };
+            if let Some(q) = self.word(&w)? {
+                parts.push((Occur::Must, q));
+            }
+        }
+        Ok(parts)
     }
 
     /// The query of a clause, and the candidate words that turned out not to be part of the name.
