@@ -23,7 +23,8 @@ pub enum TagError {
 
 /// With `conll`: one token per line (a tag column, if present, is ignored), blank lines between
 /// sentences; writes `TOKEN TAG` per line with the same blank lines. Without: free text in,
-/// entities out (JSON with `json`, as `qari entities` prints them).
+/// entities out (JSON with `json`, as `qari entities` prints them); a dateline in the text dates
+/// it, as it dates an article.
 pub fn run(
     input: &mut impl BufRead,
     conll: bool,
@@ -50,7 +51,11 @@ pub fn run(
         }
         return Ok(());
     }
-    let entities = extract(&text, None).map_err(TagError::Model)?;
+    // The text's own dateline (if any) gives the year of the dates that have none, as for an
+    // article in the corpus.
+    let paragraphs: Vec<String> = text.split("\n\n").map(str::to_string).collect();
+    let (date, _) = crate::corpus::extract_metadata("", &paragraphs);
+    let entities = extract(&text, date).map_err(TagError::Model)?;
     if json {
         super::write_json(out, &entities)?;
     } else {

@@ -1,20 +1,29 @@
-//! Article date and source from the dateline: `(سبوتنيك - 21 اكتوبر 2020)`,
-//! `موسكو، 14 ماي - (سبوتنيك)`, or a date standing alone near the top (`٠٧ يوليو ٢٠٢١`).
+//! Article date and source. The date and source come from the dateline:
+//! `(سبوتنيك - 21 اكتوبر 2020)`, `موسكو، 14 ماي - (سبوتنيك)`, or a date standing alone near the
+//! top (`٠٧ يوليو ٢٠٢١`). When the dateline names no source, the closing line may:
+//! `المصدر: تاس`, `Source: Reuters`, `(رويترز)`, `— الأناضول`.
 
 use crate::text::dates::{find_dates, DateMention, PartialDate};
 
 /// How far into the body a dateline may sit (bytes of the first paragraphs).
 const DATELINE_WINDOW: usize = 400;
 
-/// The article's date and source, read from the title and the first paragraphs.
+/// The article's date and source, read from the title, the first paragraphs and the last.
 ///
 /// The first date in the window is the article's date; a date of a full day beats a month or a
 /// year only if it comes first, because datelines come first. The source is the agency named in
-/// the dateline's brackets (`(سبوتنيك - …)`, `- (… / سبوتنيك)`).
+/// the dateline's brackets (`(سبوتنيك - …)`, `- (… / سبوتنيك)`), else the one a closing line
+/// names ([`closing_source`]).
 pub fn extract_metadata(
     title: &str,
     paragraphs: &[String],
 ) -> (Option<PartialDate>, Option<String>) {
+    let (date, source) = dateline(title, paragraphs);
+    (date, source.or_else(|| closing_source(paragraphs)))
+}
+
+/// The date and source of the dateline (or of the title, which gives no source).
+fn dateline(title: &str, paragraphs: &[String]) -> (Option<PartialDate>, Option<String>) {
     let mut offset = 0;
     for p in paragraphs {
         if offset > DATELINE_WINDOW {
@@ -70,6 +79,69 @@ fn source_near(p: &str, d: &DateMention) -> Option<String> {
     None
 }
 
+/// Labels of a closing source line: `المصدر: X`, `Source: X` (compared normalised, lowercase).
+const SOURCE_LABELS: &[&str] = &["المصدر", "المصادر", "source", "sources", "source(s)"];
+
+/// Closing words in brackets that are no source: wire end marks and photo captions.
+const NOT_SOURCES: &[&str] = &[
+    "انتهي",
+    "يتبع",
+    "تتبع",
+    "النهايه",
+    "ارشيف",
+    "ارشيفيه",
+    "صوره ارشيفيه",
+    "end",
+    "ends",
+];
+
+/// The source a closing line names: `المصدر: X` / `المصدر : X` / `Source: X` in one of the last
+/// three paragraphs, or, as the very last paragraph of a longer article, `(X)`, `— X` or `- X`
+/// where X is a short name (1–5 words, no sentence punctuation).
+pub fn closing_source(paragraphs: &[String]) -> Option<String> {
+    let body: Vec<&str> = paragraphs
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    // A short paragraph only: `وقال المصدر: …` in a long one is a quoted person.
+    for p in body
+        .iter()
+        .rev()
+        .take(3)
+        .filter(|p| p.chars().count() <= 100)
+    {
+        if let Some((label, rest)) = p.split_once([':', '：']) {
+            let label = crate::text::normalize(label.trim());
+            if SOURCE_LABELS.contains(&label.as_str()) {
+                // Up to the first sentence end: `المصدر: تاس. جميع الحقوق محفوظة`.
+                let name = rest.split(['\n', '!', '?', '؟', '|']).next().unwrap_or("");
+                let name = name.split(". ").next().unwrap_or(name);
+                return clean_source(name);
+            }
+        }
+    }
+    let &last = body.last()?;
+    if body.len() < 2 || last.chars().count() > 60 {
+        return None;
+    }
+    let name = if let Some(inner) = last.strip_prefix('(') {
+        inner.trim_end_matches(['.', ' ']).strip_suffix(')')?
+    } else {
+        last.strip_prefix(['—', '–', '-'])?
+    };
+    let name = name.trim();
+    // `أ.ف.ب` is a name; a full stop before a space ends a sentence.
+    let sentence_like = name.contains(". ")
+        || name.ends_with('.')
+        || name.contains(['،', ',', ':', '؛', ';', '!', '?', '؟', '(', ')']);
+    let folded = crate::text::normalize(name);
+    if sentence_like || NOT_SOURCES.contains(&folded.as_str()) {
+        return None;
+    }
+    clean_source(name)
+}
+
 fn clean_source(s: &str) -> Option<String> {
     let s = s.trim_matches(|c: char| {
         c.is_whitespace() || c.is_ascii_punctuation() || matches!(c, '،' | '۔' | '-' | '–')
@@ -104,5 +176,83 @@ mod tests {
         );
         assert_eq!(meta("٠٧ يوليو ٢٠٢١"), (Some("2021-07-07".into()), None));
         assert_eq!(meta("لا تاريخ هنا"), (None, None));
+    }
+
+    fn closing(paras: &[&str]) -> Option<String> {
+        let paras: Vec<String> = paras.iter().map(|p| p.to_string()).collect();
+        extract_metadata("عنوان", &paras).1
+    }
+
+    const BODY: &str = "افتتحت البلدية حديقة عامة جديدة في وسط المدينة بعد عامين من العمل.";
+
+    #[test]
+    fn closing_lines_name_the_source() {
+        assert_eq!(
+            closing(&[BODY, "المصدر: وكالة الأنباء الألمانية"]).as_deref(),
+            Some("وكالة الأنباء الألمانية")
+        );
+        assert_eq!(
+            closing(&[BODY, "المصدر : رويترز"]).as_deref(),
+            Some("رويترز")
+        );
+        assert_eq!(
+            closing(&[BODY, "المصدر:الأناضول."]).as_deref(),
+            Some("الأناضول")
+        );
+        assert_eq!(
+            closing(&[BODY, "Source: Reuters"]).as_deref(),
+            Some("Reuters")
+        );
+        assert_eq!(closing(&[BODY, "(أ ف ب)"]).as_deref(), Some("أ ف ب"));
+        assert_eq!(closing(&[BODY, "(أ.ف.ب)."]).as_deref(), Some("أ.ف.ب"));
+        assert_eq!(closing(&[BODY, "— الأناضول"]).as_deref(), Some("الأناضول"));
+        assert_eq!(
+            closing(&[BODY, "- وكالة سبوتنيك"]).as_deref(),
+            Some("وكالة سبوتنيك")
+        );
+        // A label line a little before the end, and the text after a sentence end left out.
+        assert_eq!(
+            closing(&[BODY, "المصدر: تاس. جميع الحقوق محفوظة", "شارك المقال"]).as_deref(),
+            Some("تاس")
+        );
+        assert_eq!(
+            closing(&[BODY, "الصورة: أرشيف البلدية", "المصدر: صحيفة محلية"]).as_deref(),
+            Some("صحيفة محلية")
+        );
+    }
+
+    #[test]
+    fn closing_lines_that_are_no_source() {
+        // Sentences, long names, end marks and captions.
+        assert_eq!(
+            closing(&[BODY, "(وقد رحب السكان بالقرار وطالبوا بالمزيد من الحدائق)"]),
+            None
+        );
+        assert_eq!(closing(&[BODY, "(قال: لا)"]), None);
+        assert_eq!(closing(&[BODY, "(انتهى)"]), None);
+        assert_eq!(closing(&[BODY, "(صورة أرشيفية)"]), None);
+        assert_eq!(
+            closing(&[BODY, "- تم افتتاح الحديقة صباح اليوم بحضور المحافظ والسكان"]),
+            None
+        );
+        assert_eq!(closing(&[BODY, "أفكارك وتعليقاتك"]), None);
+        assert_eq!(
+            closing(&[
+                BODY,
+                "وقال المصدر: إن الحديقة ستفتح أبوابها للجميع مجانا طوال أيام الأسبوع."
+            ]),
+            None
+        );
+        // A lone bracket line is not an article's closing line.
+        assert_eq!(closing(&["(رويترز)"]), None);
+        // The dateline's source comes first.
+        let paras = [
+            "القاهرة (رويترز - 3 مايو 2022) افتتحت البلدية حديقة.".to_string(),
+            "المصدر: الأهرام".to_string(),
+        ];
+        assert_eq!(
+            extract_metadata("عنوان", &paras).1.as_deref(),
+            Some("رويترز")
+        );
     }
 }

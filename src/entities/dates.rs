@@ -1,11 +1,13 @@
-//! Date entities: every date the one date parser ([`crate::text::dates::find_dates`]) finds,
-//! named by its ISO form, the year taken from the article's own date when the text gives none.
+//! Date entities: every date the one date parser finds, named by its ISO form. A date without
+//! its year takes it from its sentence (`العام الماضي`…) or else from the article's own date
+//! ([`crate::text::dates::find_dates_with_year`]); with neither it stays `--MM-DD`.
 
 use super::kind::{Entity, EntityKind};
-use crate::text::dates::{find_dates, PartialDate};
+use crate::text::dates::{find_dates_with_year, PartialDate};
 
+/// The date entities of `text`; `article_date` is the article's own date (its year fills the
+/// dates that give none).
 pub(super) fn date_entities(text: &str, article_date: Option<PartialDate>) -> Vec<Entity> {
-    let ctx = article_date;
     let mut out: Vec<Entity> = Vec::new();
     // Every date has a day or a year in digits: text without digits has none.
     if !text.chars().any(|c| crate::text::ascii_digit(c).is_some()) {
@@ -16,15 +18,19 @@ pub(super) fn date_entities(text: &str, article_date: Option<PartialDate>) -> Ve
     for para in text.split("\n\n") {
         let off = para.as_ptr() as usize - text.as_ptr() as usize;
         if para.chars().any(|c| crate::text::ascii_digit(c).is_some()) {
-            found.extend(find_dates(para).into_iter().map(|mut d| {
-                d.start += off;
-                d.end += off;
-                d
-            }));
+            found.extend(
+                find_dates_with_year(para, article_date)
+                    .into_iter()
+                    .map(|mut d| {
+                        d.start += off;
+                        d.end += off;
+                        d
+                    }),
+            );
         }
     }
     for d in found {
-        let iso = d.date.with_year_from(ctx).iso();
+        let iso = d.date.iso();
         if iso.is_empty() {
             continue;
         }

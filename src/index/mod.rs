@@ -41,9 +41,10 @@ use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 
 use crate::text::analyzer::{text_analyzer, ANALYZER_NAME};
 
-/// Bumped whenever the schema, the analyzer or the manifest format changes: an index of another
-/// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+/// Bumped whenever the schema, the analyzer, the manifest format or what the catalog stores
+/// (an article's date and source, read by `corpus::extract_metadata`) changes: an index of
+/// another version is rebuilt. 8: sources from closing lines, days with a prefix (`الـ15`).
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]

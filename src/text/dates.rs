@@ -2,10 +2,17 @@
 //!
 //! Understands both month systems (يناير…ديسمبر, كانون الثاني…كانون الأول), the Maghreb names
 //! (جانفي, ماي, جوان, جويلية, أوت, شتنبر…), paired forms (`9 تشرين الثاني/نوفمبر 2020`,
-//! `7 يوليو/ تموز 2021`), numeric forms (`21/10/2020`), `عام 2020`, and both Arabic digit ranges.
-//! A month name on its own is not a date: it needs a day before it or a year after it, which keeps
-//! آب (August) apart from أب (father) and ماي from other words. The month table is data:
-//! `data/months.tsv`, from Unicode CLDR via babel (see its header).
+//! `7 يوليو/ تموز 2021`, `3 شباط / فبراير 2022`, either order), numeric forms (`21/10/2020`),
+//! `عام 2020`, and both Arabic digit ranges. A day may carry a glued prefix (`الـ15`, `ال15`,
+//! `و3`, `بـ5`) and be joined to its month by `من` (`الـ15 من آذار/مارس 2019`,
+//! `15 من شهر مايو`); a year may follow as `من عام 2019`. A month name on its own is not a date:
+//! it needs a day before it or a year after it, which keeps آب (August) apart from أب (father)
+//! and ماي from other words (after `من`, a lone آب needs its year or its pair: `3 من أب` is
+//! "3 of a father"). The month table is data: `data/months.tsv`, from Unicode CLDR via babel
+//! (see its header).
+//!
+//! [`find_dates_with_year`] also fills a missing year: from the sentence (`العام الماضي`,
+//! `هذا العام`, `العام المقبل`…, counted from the article's year), else the article's own year.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -189,6 +196,27 @@ fn as_day(tok: &Token) -> Option<u8> {
     (len == tok.text.len() && (1..=31).contains(&v)).then_some(v as u8)
 }
 
+/// Letters that may be glued to a day number (normalised, so tatweel is gone): `الـ15`, `و3`.
+const DAY_PREFIXES: &[&str] = &[
+    "ال", "و", "ف", "ب", "ل", "وال", "فال", "بال", "لل", "ول", "وب", "ولل",
+];
+
+/// A day token, bare or with a glued prefix ([`DAY_PREFIXES`]): the day and the byte offset
+/// where its digits start.
+fn as_prefixed_day(tok: &Token) -> Option<(u8, usize)> {
+    let k = tok
+        .text
+        .char_indices()
+        .find(|&(_, c)| super::ascii_digit(c).is_some())?
+        .0;
+    if k > 0 && !DAY_PREFIXES.contains(&normalize(&tok.text[..k]).as_str()) {
+        return None;
+    }
+    let digits = &tok.text[k..];
+    let (v, len) = number_value(digits)?;
+    (len == digits.len() && (1..=31).contains(&v)).then_some((v as u8, tok.start + k))
+}
+
 /// A year token: four digits in 1000–2199, optionally followed by letters (`2020م`). Returns the
 /// year and the byte end of its digits.
 fn as_year(tok: &Token) -> Option<(u16, usize)> {
@@ -273,6 +301,104 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
     out
 }
 
+/// [`find_dates`], with the year of a day-and-month date filled in when something says it: a
+/// phrase in its sentence (`العام الجاري`, `هذا العام`, `العام الحالي`: the article's year;
+/// `العام الماضي`: the year before; `العام المقبل`/`القادم`: the year after; the nearest
+/// phrase wins), else the article's own year (`article_date`). Without an article year the
+/// date keeps no year.
+pub fn find_dates_with_year(text: &str, article_date: Option<PartialDate>) -> Vec<DateMention> {
+    let mut found = find_dates(text);
+    let Some(year) = article_date.and_then(|d| d.year) else {
+        return found;
+    };
+    for d in &mut found {
+        if d.date.year.is_some() || d.date.month.is_none() {
+            continue;
+        }
+        let offset = relative_year_near(text, d.start, d.end).unwrap_or(0);
+        d.date.year = u16::try_from(i32::from(year) + offset).ok();
+    }
+    found
+}
+
+/// Sentence ends, for the sentence around a date.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | '\n')
+}
+
+/// The year offset (−1, 0, +1) said by the phrase nearest to `start..end` in its sentence
+/// (`العام الماضي` → −1), if the sentence has one.
+fn relative_year_near(text: &str, start: usize, end: usize) -> Option<i32> {
+    let from = text[..start].rfind(ends_sentence).map_or(0, |i| i + 1);
+    let to = text[end..]
+        .find(ends_sentence)
+        .map_or(text.len(), |i| end + i);
+    let sentence = &text[from..to];
+    let toks: Vec<Token> = tokens(sentence).collect();
+    let norm: Vec<String> = toks.iter().map(|t| normalize(t.text)).collect();
+    let mut best: Option<(usize, i32)> = None;
+    for k in 0..toks.len().saturating_sub(1) {
+        let Some(offset) = relative_phrase(&norm, k) else {
+            continue;
+        };
+        let (a, b) = (from + toks[k].start, from + toks[k + 1].end);
+        let distance = if b <= start {
+            start - b
+        } else {
+            a.saturating_sub(end)
+        };
+        if best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, offset));
+        }
+    }
+    best.map(|(_, offset)| offset)
+}
+
+/// The words `norm[k], norm[k + 1]` as a phrase naming a year relative to the article's, and
+/// its offset. `العام` after a definite noun is the adjective "general" (`الأمين العام المقبل`,
+/// the next secretary-general), not the year.
+fn relative_phrase(norm: &[String], k: usize) -> Option<i32> {
+    // The word without up to two proclitics (و ف ب ك ل): `للعام` → `لعام`, `وهذا` → `هذا`.
+    let bare = |w: &str| -> [String; 3] {
+        let mut out = [w.to_string(), String::new(), String::new()];
+        let mut rest = w;
+        for slot in out.iter_mut().skip(1) {
+            match rest.chars().next() {
+                Some(c @ ('و' | 'ف' | 'ب' | 'ك' | 'ل')) => rest = &rest[c.len_utf8()..],
+                _ => break,
+            }
+            *slot = rest.to_string();
+        }
+        out
+    };
+    let (w1, w2) = (bare(&norm[k]), norm[k + 1].as_str());
+    let year_noun = |w: &str| matches!(w, "العام" | "السنه" | "لعام" | "لسنه");
+    if w1.iter().any(|w| matches!(w.as_str(), "هذا" | "هذه")) && matches!(w2, "العام" | "السنه")
+    {
+        return Some(0);
+    }
+    if !w1.iter().any(|w| year_noun(w)) {
+        return None;
+    }
+    if k > 0 {
+        let prev = bare(&norm[k - 1]);
+        if prev
+            .iter()
+            .any(|w| w.starts_with("ال") || w.starts_with("لل"))
+        {
+            return None;
+        }
+    }
+    match w2 {
+        "الجاري" | "الجاريه" | "الحالي" | "الحاليه" => Some(0),
+        "الماضي" | "الماضيه" | "المنصرم" | "المنصرمه" | "الفائت" | "الفائته" => {
+            Some(-1)
+        }
+        "المقبل" | "المقبله" | "القادم" | "القادمه" => Some(1),
+        _ => None,
+    }
+}
+
 /// The year token at `j`, if it follows `prev` closely, skipping one `عام`/`سنة` between them.
 fn year_after(
     text: &str,
@@ -281,6 +407,19 @@ fn year_after(
     prev: usize,
 ) -> Option<(u16, usize, usize)> {
     let mut j = prev + 1;
+    // `من عام 2019`: the من only together with a year word.
+    if j + 1 < toks.len()
+        && norm[j] == "من"
+        && YEAR_WORDS.contains(&norm[j + 1].as_str())
+        && gap_ok(text, &toks[prev], &toks[j], false)
+        && gap_ok(text, &toks[j], &toks[j + 1], false)
+    {
+        j += 1;
+        if j + 1 < toks.len() && gap_ok(text, &toks[j], &toks[j + 1], false) {
+            return as_year(&toks[j + 1]).map(|(y, end)| (y, end, j + 1));
+        }
+        return None;
+    }
     if j < toks.len()
         && YEAR_WORDS.contains(&norm[j].as_str())
         && gap_ok(text, &toks[prev], &toks[j], true)
@@ -299,16 +438,27 @@ fn year_after(
 
 fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(DateMention, usize)> {
     let start = toks[i].start;
-    // Day, month name(s), optional year: `9 تشرين الثاني/نوفمبر 2020`, `14 ماي`.
-    if let Some(day) = as_day(&toks[i]) {
-        if i + 1 < toks.len() && gap_ok(text, &toks[i], &toks[i + 1], false) {
-            if let Some((month, used)) = month_group(text, toks, norm, i + 1) {
-                let last = i + used;
+    // Day, month name(s), optional year: `9 تشرين الثاني/نوفمبر 2020`, `14 ماي`,
+    // `الـ15 من آذار/مارس 2019`. The mention starts at the day's digits.
+    if let Some((day, day_start)) = as_prefixed_day(&toks[i]) {
+        // `من` and `شهر` may stand between the day and the month.
+        let mut k = i + 1;
+        let mut via_min = false;
+        for word in ["من", "شهر"] {
+            if k < toks.len() && norm[k] == word && gap_ok(text, &toks[k - 1], &toks[k], false) {
+                via_min |= word == "من";
+                k += 1;
+            }
+        }
+        if k < toks.len() && gap_ok(text, &toks[k - 1], &toks[k], false) {
+            if let Some((month, used)) = month_group(text, toks, norm, k) {
+                let last = k + used - 1;
                 let date = PartialDate {
                     year: None,
                     month: Some(month),
                     day: Some(day),
                 };
+                let start = day_start;
                 if let Some((y, end, j)) = year_after(text, toks, norm, last) {
                     let date = PartialDate {
                         year: Some(y),
@@ -316,10 +466,15 @@ fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(Da
                     };
                     return Some((DateMention { start, end, date }, j + 1 - i));
                 }
-                let end = toks[last].end;
-                return Some((DateMention { start, end, date }, used + 1));
+                // After من a lone آب needs its year or its pair (`3 من أب`: "3 of a father").
+                if !(via_min && used == 1 && norm[k] == "اب") {
+                    let end = toks[last].end;
+                    return Some((DateMention { start, end, date }, last + 1 - i));
+                }
             }
         }
+    }
+    if let Some(day) = as_day(&toks[i]) {
         // Numeric day/month/year: `21/10/2020`, `21-10-2020`.
         if i + 2 < toks.len()
             && gap_ok(text, &toks[i], &toks[i + 1], true)
@@ -458,6 +613,105 @@ mod tests {
     fn lone_month_words_are_not_dates() {
         assert!(find_dates("قال أب الطفل إن مارس كان").is_empty());
         assert!(find_dates("الرقم 2020 كبير").is_empty());
+    }
+
+    #[test]
+    fn prefixed_days_and_min_are_read_whole() {
+        assert_eq!(
+            iso_all("افتتح المعرض الـ15 من آذار/مارس 2019 رسميا"),
+            ["2019-03-15"]
+        );
+        assert_eq!(
+            iso_all("بدأت الدورة ال15 من آذار/مارس 2019"),
+            ["2019-03-15"]
+        );
+        assert_eq!(
+            iso_all("وصل الوفد و3 شباط/ فبراير 2022 غادر"),
+            ["2022-02-03"]
+        );
+        assert_eq!(
+            iso_all("الموعد في 3 شباط / فبراير 2022 تقريبا"),
+            ["2022-02-03"]
+        );
+        assert_eq!(
+            iso_all("الاجتماع المقرر في 22 أيار /مايو 2023"),
+            ["2023-05-22"]
+        );
+        assert_eq!(
+            iso_all("صدر القرار في 16 نوفمبر/ تشرين الثاني 2018"),
+            ["2018-11-16"]
+        );
+        assert_eq!(iso_all("تنتهي المهلة في الـ30 من حزيران"), ["--06-30"]);
+        assert_eq!(iso_all("حتى 8 من شهر مايو 2024"), ["2024-05-08"]);
+        assert_eq!(iso_all("في 4 تموز من عام 2017 عاد"), ["2017-07-04"]);
+        assert_eq!(iso_all("بـ5 كانون الأول/ديسمبر"), ["--12-05"]);
+        // The mention starts at the day's digits, after the glued prefix.
+        let text = "افتتح المعرض الـ15 من آذار/مارس 2019 رسميا";
+        let d = find_dates(text)[0];
+        assert_eq!(&text[d.start..d.end], "15 من آذار/مارس 2019");
+    }
+
+    #[test]
+    fn ordinary_numbers_are_not_dates() {
+        assert!(find_dates("قتل 15 من الجنود في الهجوم").is_empty());
+        assert!(find_dates("عاد الـ15 من المفقودين و3 من الأطباء").is_empty());
+        assert!(find_dates("ولد التوأم 3 من أب واحد").is_empty());
+        assert!(find_dates("ربح المتسابق 12 من أصل 20").is_empty());
+        assert!(find_dates("رقم الغرفة ك15 آذار").is_empty());
+        // آب after a day without من stays a date, as before; with من it needs a year or a pair.
+        assert_eq!(iso_all("في 3 آب الماضي"), ["--08-03"]);
+        assert_eq!(iso_all("في 3 من آب 2016"), ["2016-08-03"]);
+        assert_eq!(iso_all("في 3 من آب/أغسطس"), ["--08-03"]);
+    }
+
+    #[test]
+    fn the_sentence_says_the_year() {
+        let article = PartialDate::from_iso("2021-06-01");
+        let iso = |text: &str| -> Vec<String> {
+            find_dates_with_year(text, article)
+                .iter()
+                .map(|d| d.date.iso())
+                .collect()
+        };
+        assert_eq!(iso("التقيا في 3 أيار من العام الجاري"), ["2021-05-03"]);
+        assert_eq!(iso("وفي هذا العام، جرى الحفل في 9 آذار"), ["2021-03-09"]);
+        assert_eq!(
+            iso("في 12 تشرين الأول/أكتوبر من العام الماضي"),
+            ["2020-10-12"]
+        );
+        assert_eq!(
+            iso("تجري الانتخابات في 20 شباط العام المقبل"),
+            ["2022-02-20"]
+        );
+        assert_eq!(
+            iso("يفتتح الجسر في 1 يناير من السنة القادمة"),
+            ["2022-01-01"]
+        );
+        assert_eq!(iso("كما ذكر للعام الماضي موعد 5 مايو"), ["2020-05-05"]);
+        // Nothing in the sentence: the article's year. Another sentence does not count.
+        assert_eq!(
+            iso("عقد المؤتمر العام الماضي. ثم اجتمعوا في 7 مايو"),
+            ["2021-05-07"]
+        );
+        // A year in the text wins; `العام` after a definite noun is "general", not the year.
+        assert_eq!(iso("في 7 مايو 2019 من العام الماضي"), ["2019-05-07"]);
+        assert_eq!(
+            iso("يتسلم الأمين العام المقبل مهامه في 2 يناير"),
+            ["2021-01-02"]
+        );
+        // The nearest phrase wins.
+        assert_eq!(
+            iso("زار العام الماضي مصنعا، ويعود في 4 أبريل العام المقبل"),
+            ["2022-04-04"]
+        );
+        // No article year: nothing to count from.
+        let none = find_dates_with_year("في 3 أيار من العام الجاري", None);
+        assert_eq!(none[0].date.iso(), "--05-03");
+        let yearless = find_dates_with_year(
+            "في 3 أيار من العام الجاري",
+            PartialDate::from_iso("--05-14"),
+        );
+        assert_eq!(yearless[0].date.iso(), "--05-03");
     }
 
     #[test]
