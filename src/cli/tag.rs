@@ -3,6 +3,7 @@
 use std::io::{BufRead, Write};
 
 use crate::entities::conll::sentences_of;
+use crate::entities::tagger::DOC_WINDOW;
 use crate::entities::{extract, ModelError, Tagger};
 
 use super::entities::write_human;
@@ -36,15 +37,22 @@ pub fn run(
     let text = String::from_utf8(bytes).map_err(|_| TagError::NotUtf8)?;
     if conll {
         let tagger = Tagger::load_builtin().map_err(TagError::Model)?;
-        for (i, lines) in sentences_of(&text).into_iter().enumerate() {
+        let sentences: Vec<Vec<&str>> = sentences_of(&text)
+            .into_iter()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .map(|l| l.split_whitespace().next().unwrap_or(""))
+                    .collect()
+            })
+            .collect();
+        // The input as one stream of news: a name's other mentions nearby inform the second pass.
+        let tags = tagger.tag_sentences(&sentences, DOC_WINDOW);
+        for (i, (toks, tags)) in sentences.iter().zip(tags).enumerate() {
             if i > 0 {
                 writeln!(out)?;
             }
-            let toks: Vec<&str> = lines
-                .iter()
-                .map(|l| l.split_whitespace().next().unwrap_or(""))
-                .collect();
-            for (tok, tag) in toks.iter().zip(tagger.tag(&toks)) {
+            for (tok, tag) in toks.iter().zip(tags) {
                 // The token is the input echoed back: made safe like any other output.
                 writeln!(out, "{} {tag}", super::safe(tok))?;
             }

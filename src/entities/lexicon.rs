@@ -12,6 +12,9 @@ use crate::text::{is_proclitic_letter, normalize, strip_proclitics};
 
 /// The embedded gazetteer file (its header carries the sources and licences).
 pub(crate) const GAZETTEER_TSV: &str = include_str!("../../data/gazetteer_loc.tsv");
+const ORG_TSV: &str = include_str!("../../data/gazetteer_org.tsv");
+const SPORT_TSV: &str = include_str!("../../data/sport_words.tsv");
+const PERSON_TSV: &str = include_str!("../../data/gazetteer_per.tsv");
 /// The embedded trigger-word file.
 pub(crate) const TRIGGERS_TSV: &str = include_str!("../../data/triggers.tsv");
 /// The embedded list of function words that are never a name alone.
@@ -70,11 +73,27 @@ pub(crate) struct Gazetteer {
 /// The built-in place gazetteer, folded once.
 pub(crate) fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
-    G.get_or_init(|| {
+    G.get_or_init(|| Gazetteer::from_tsv(GAZETTEER_TSV))
+}
+
+/// The built-in organisation list (sports clubs, `data/gazetteer_org.tsv`), folded once.
+pub(crate) fn org_gazetteer() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| Gazetteer::from_tsv(ORG_TSV))
+}
+
+/// Words that mark a sports report (`data/sport_words.tsv`), folded.
+pub(crate) fn sport_words() -> &'static FxHashSet<String> {
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
+    S.get_or_init(|| data_lines(SPORT_TSV).map(|c| fold_word(c[0])).collect())
+}
+
+impl Gazetteer {
+    fn from_tsv(tsv: &str) -> Gazetteer {
         let mut phrases = FxHashSet::default();
         let mut first_words = FxHashSet::default();
         let mut plain = FxHashSet::default();
-        for cols in data_lines(GAZETTEER_TSV) {
+        for cols in data_lines(tsv) {
             plain.insert(normalize(cols[0]));
             let key = fold_phrase(cols[0]);
             let n = key.split(' ').count();
@@ -91,6 +110,17 @@ pub(crate) fn gazetteer() -> &'static Gazetteer {
             plain,
             first_words,
         }
+    }
+}
+
+/// One-word personal names (`data/gazetteer_per.tsv`), normalised: a feature of the tagger.
+pub(crate) fn person_names() -> &'static FxHashSet<String> {
+    static P: OnceLock<FxHashSet<String>> = OnceLock::new();
+    P.get_or_init(|| {
+        data_lines(PERSON_TSV)
+            .flat_map(|cols| cols[0].split(' ').map(normalize).collect::<Vec<_>>())
+            .filter(|w| w.chars().count() >= 3)
+            .collect()
     })
 }
 
@@ -281,12 +311,16 @@ pub(crate) fn longest_phrases<T>(
     found
 }
 
-/// A 64-bit fingerprint of the embedded gazetteer and trigger files. The model records the one
+/// A 64-bit fingerprint of the embedded lists the tagger's features read (places, triggers,
+/// organisations, person names, sport words). The model records the one
 /// it was trained with, so a model and lists that drifted apart are caught at load time.
 pub(crate) fn lists_fingerprint() -> u64 {
-    let mut h = xxhash_rust::xxh3::xxh3_64(GAZETTEER_TSV.as_bytes());
-    h ^= xxhash_rust::xxh3::xxh3_64(TRIGGERS_TSV.as_bytes()).rotate_left(17);
-    h
+    [GAZETTEER_TSV, TRIGGERS_TSV, ORG_TSV, PERSON_TSV, SPORT_TSV]
+        .iter()
+        .enumerate()
+        .fold(0u64, |h, (i, tsv)| {
+            h ^ xxhash_rust::xxh3::xxh3_64(tsv.as_bytes()).rotate_left(17 * i as u32)
+        })
 }
 
 #[cfg(test)]

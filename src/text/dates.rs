@@ -329,7 +329,12 @@ fn ends_sentence(c: char) -> bool {
 /// The year offset (−1, 0, +1) said by the phrase nearest to `start..end` in its sentence
 /// (`العام الماضي` → −1), if the sentence has one.
 fn relative_year_near(text: &str, start: usize, end: usize) -> Option<i32> {
-    let from = text[..start].rfind(ends_sentence).map_or(0, |i| i + 1);
+    // After the sentence end (which may be a two-byte `؟`).
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| ends_sentence(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let to = text[end..]
         .find(ends_sentence)
         .map_or(text.len(), |i| end + i);
@@ -703,6 +708,11 @@ mod tests {
         assert_eq!(
             iso("زار العام الماضي مصنعا، ويعود في 4 أبريل العام المقبل"),
             ["2022-04-04"]
+        );
+        // A sentence that ends with a two-byte `؟` before the date (found on ANERcorp text).
+        assert_eq!(
+            iso("ماذا بعد عرضه في دبي ؟ وأين لقيت تجاوبا في 3 أيار العام الماضي"),
+            ["2020-05-03"]
         );
         // No article year: nothing to count from.
         let none = find_dates_with_year("في 3 أيار من العام الجاري", None);

@@ -9,7 +9,10 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::Tag;
-use crate::entities::lexicon::{gazetteer, longest_phrases, triggers, Trigger, MAX_GAZ_WORDS};
+use crate::entities::lexicon::{
+    gazetteer, longest_phrases, org_gazetteer, person_names, sport_words, triggers, Gazetteer,
+    Trigger, MAX_GAZ_WORDS,
+};
 use crate::text::{is_arabic_letter, normalize, strip_proclitics};
 
 /// Mixes two hashes into one (splitmix64 finaliser over a rotation), for conjoined features.
@@ -37,6 +40,17 @@ pub(crate) struct TokInfo {
     shape: u8,
     gaz: u8,
     trig: u8,
+    /// 1 when the word (as written or without proclitics) is in the person-name list.
+    per: u8,
+    /// Span class in the organisation list, as `gaz`.
+    ogaz: u8,
+    /// What the first pass said about the same word elsewhere in the document: 0 nothing (no
+    /// other occurrence, or the first pass itself), 1 + the type most of them were tagged,
+    /// 5 mostly outside any name.
+    pub(crate) doc: u8,
+    /// 1 when the sentences around are a sports report (three sport words or more), else 0:
+    /// there a city's name is often its club.
+    pub(crate) sport: u8,
 }
 
 /// Shape classes: 1 all digits, 2 has a digit, 3 Latin letters, 4 punctuation only, 5 Arabic,
@@ -88,7 +102,13 @@ pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
                 Some(Trigger::Loc) => 3,
                 None => 0,
             };
+            let names = person_names();
+            let per = u8::from(names.contains(&norm) || names.contains(&stripped));
             TokInfo {
+                per,
+                ogaz: 0,
+                doc: 0,
+                sport: 0,
                 h_norm: hs(2, &norm),
                 h_strip: hs(3, &stripped),
                 shape: shape_of(t),
@@ -101,22 +121,127 @@ pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
         .collect();
     // Gazetteer spans: the longest match from each position; first word folded with its
     // proclitics stripped, the others normalised and stripped the same way.
-    let g = gazetteer();
     let stripped: Vec<&str> = infos.iter().map(|t| t.stripped.as_str()).collect();
-    let found = longest_phrases(
-        &stripped,
-        MAX_GAZ_WORDS,
-        |w| g.first_words.contains(w),
-        |k| stripped[k].is_empty(),
-        |_, _, key| g.phrases.contains(key).then_some(()),
-    );
-    for (i, n, ()) in found {
+    let spans = |g: &Gazetteer| {
+        longest_phrases(
+            &stripped,
+            MAX_GAZ_WORDS,
+            |w| g.first_words.contains(w),
+            |k| stripped[k].is_empty(),
+            |_, _, key| g.phrases.contains(key).then_some(()),
+        )
+    };
+    let loc = spans(gazetteer());
+    let org = spans(org_gazetteer());
+    for (i, n, ()) in loc {
         infos[i].gaz = if n == 1 { 1 } else { 2 };
         for info in &mut infos[i + 1..i + n] {
             info.gaz = 3;
         }
     }
+    for (i, n, ()) in org {
+        infos[i].ogaz = if n == 1 { 1 } else { 2 };
+        for info in &mut infos[i + 1..i + n] {
+            info.ogaz = 3;
+        }
+    }
     infos
+}
+
+/// How many sentences either side count as the same document when the input has no article
+/// boundaries (ANERcorp, `qari tag --conll`).
+pub const DOC_WINDOW: usize = 20;
+
+/// Sets [`TokInfo::sport`] of every token: are there three sport words or more
+/// (`data/sport_words.tsv`) within `window` sentences of its own?
+pub(crate) fn set_topics(infos: &mut [Vec<TokInfo>], window: usize) {
+    let list = sport_words();
+    // Prefix sums: the count in any window in O(1).
+    let n = infos.len();
+    let mut pre = vec![0u32; n + 1];
+    for (i, s) in infos.iter().enumerate() {
+        pre[i + 1] = pre[i] + s.iter().filter(|t| list.contains(&t.stripped)).count() as u32;
+    }
+    for (s, sent) in infos.iter_mut().enumerate() {
+        let (lo, hi) = window_of(s, window, n);
+        let sport = u8::from(pre[hi] - pre[lo] >= 3);
+        for t in sent {
+            t.sport = sport;
+        }
+    }
+}
+
+/// The sentences `lo..hi` within `window` of sentence `s` of `n`.
+fn window_of(s: usize, window: usize, n: usize) -> (usize, usize) {
+    (
+        s.saturating_sub(window),
+        s.saturating_add(window).saturating_add(1).min(n),
+    )
+}
+
+/// Sets [`TokInfo::doc`] of every token from the first pass's tags `first` of the same word
+/// elsewhere in the document: the sentences within `window` of its own (`usize::MAX`: all).
+/// Non-local evidence in the manner of Krishnan & Manning (2006): a name the tagger is sure of
+/// in one sentence informs its other mentions.
+pub(crate) fn set_doc_classes(infos: &mut [Vec<TokInfo>], first: &[Vec<Tag>], window: usize) {
+    use rustc_hash::FxHashMap;
+    let n = infos.len();
+    let class = |t: Tag| t.ent().map_or(0, |e| 1 + e as usize);
+    let counted = |t: &TokInfo| t.stripped.chars().nth(1).is_some() && matches!(t.shape, 3 | 5);
+    let mut counts: FxHashMap<String, [u32; 5]> = FxHashMap::default();
+    let add = |counts: &mut FxHashMap<String, [u32; 5]>, s: usize, delta: i32| {
+        for (t, &tag) in infos[s].iter().zip(&first[s]) {
+            if counted(t) {
+                let c = counts.entry(t.stripped.clone()).or_default();
+                c[class(tag)] = c[class(tag)].wrapping_add_signed(delta);
+            }
+        }
+    };
+    let (mut lo, mut hi) = (0usize, 0usize);
+    let mut docs: Vec<Vec<u8>> = Vec::with_capacity(n);
+    for s in 0..n {
+        let (want_lo, want_hi) = window_of(s, window, n);
+        while hi < want_hi {
+            add(&mut counts, hi, 1);
+            hi += 1;
+        }
+        while lo < want_lo {
+            add(&mut counts, lo, -1);
+            lo += 1;
+        }
+        docs.push(
+            infos[s]
+                .iter()
+                .zip(&first[s])
+                .map(|(t, &tag)| {
+                    if !counted(t) {
+                        return 0;
+                    }
+                    let mut c = counts.get(&t.stripped).copied().unwrap_or_default();
+                    c[class(tag)] -= 1; // not itself
+                    let others: u32 = c.iter().sum();
+                    // The most frequent type (the first of a tie).
+                    let (best, &m) = c[1..]
+                        .iter()
+                        .enumerate()
+                        .max_by_key(|&(i, &m)| (m, std::cmp::Reverse(i)))
+                        .unwrap_or((0, &0));
+                    if others == 0 {
+                        0
+                    } else if m * 2 >= others {
+                        1 + best as u8
+                    } else {
+                        5
+                    }
+                })
+                .collect(),
+        );
+    }
+    for (s, d) in infos.iter_mut().zip(docs) {
+        for (t, d) in s.iter_mut().zip(d) {
+            t.doc = d;
+        }
+    }
 }
 
 fn prefix_chars(s: &str, n: usize) -> Option<&str> {
@@ -225,6 +350,46 @@ pub(super) fn static_features(infos: &[TokInfo]) -> Statics {
         if let Some(s) = suffix_chars(&info.norm, 5) {
             f.push(hs(25, s));
         }
+        // The organisation list (sports clubs), as the place gazetteer.
+        for (t, d) in [(320u64, -1isize), (321, 0), (322, 1)] {
+            f.push(mix(t, small_at(ii + d, |x| x.ogaz)));
+        }
+        f.push(mix(
+            323,
+            (small_at(ii, |x| x.ogaz) << 8) | small_at(ii, |x| x.gaz),
+        ));
+        // The topic (sport or not) conjoined with what it changes: a known place, a club, what
+        // the document said of the word, its shape.
+        let sp = u64::from(info.sport) << 16;
+        f.push(mix(410, sp | u64::from(info.gaz)));
+        f.push(mix(411, sp | u64::from(info.ogaz)));
+        f.push(mix(412, sp | u64::from(info.doc)));
+        f.push(mix(413, sp | u64::from(info.shape)));
+        // What the first pass said of the same word elsewhere in the document (0 in the first
+        // pass itself).
+        for (t, d) in [(400u64, -1isize), (401, 0), (402, 1)] {
+            f.push(mix(t, small_at(ii + d, |x| x.doc)));
+        }
+        f.push(mix(
+            403,
+            (small_at(ii, |x| x.doc) << 8) | small_at(ii, |x| x.gaz),
+        ));
+        // The person-name list: the word, its neighbours, after a title, in a pair of names.
+        for (t, d) in [(310u64, -1isize), (311, 0), (312, 1)] {
+            f.push(mix(t, small_at(ii + d, |x| x.per)));
+        }
+        f.push(mix(
+            313,
+            (small_at(ii - 1, |x| x.trig) << 8) | small_at(ii, |x| x.per),
+        ));
+        f.push(mix(
+            314,
+            (small_at(ii - 1, |x| x.per) << 8) | small_at(ii, |x| x.per),
+        ));
+        f.push(mix(
+            315,
+            (small_at(ii, |x| x.per) << 8) | small_at(ii, |x| x.gaz),
+        ));
         let len = info.stripped.chars().count().min(8) as u64;
         f.push(mix(90, len));
         // The unknown-word block (used only when the word itself is unknown: dropped in
@@ -298,5 +463,59 @@ pub(super) fn active(st: &[u64], unknown: bool) -> &[u64] {
         &st[N_WORD..]
     } else {
         &st[..st.len() - N_UNK]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::EntType;
+
+    fn infos_of(sents: &[&str]) -> Vec<Vec<TokInfo>> {
+        sents
+            .iter()
+            .map(|s| token_infos(&s.split(' ').collect::<Vec<_>>()))
+            .collect()
+    }
+
+    #[test]
+    fn the_document_class_is_what_the_first_pass_said_elsewhere() {
+        let mut infos = infos_of(&["قال كافو إن", "وأكد كافو أنه", "ثم قال كافو"]);
+        let p = Tag::B(EntType::Pers);
+        let first = vec![
+            vec![Tag::O, p, Tag::O],
+            vec![Tag::O, p, Tag::O],
+            vec![Tag::O, Tag::O, Tag::O],
+        ];
+        set_doc_classes(&mut infos, &first, DOC_WINDOW);
+        // The untagged mention learns that its other two mentions are a person (class 1 + PERS).
+        assert_eq!(infos[2][2].doc, 1);
+        // A tagged one: of its two others, one says person: half is enough.
+        assert_eq!(infos[0][1].doc, 1);
+        // قال occurs twice, both outside names: "mostly not a name" (5); إن only once: nothing.
+        assert_eq!(infos[0][0].doc, 5);
+        assert_eq!(infos[0][2].doc, 0);
+        // With a window of 0 sentences only the sentence itself counts.
+        set_doc_classes(&mut infos, &first, 0);
+        assert_eq!(infos[2][2].doc, 0);
+    }
+
+    #[test]
+    fn a_sports_report_is_marked_around_its_sport_words() {
+        let mut sents = vec!["فاز الفريق في المباراة على ملعب المدينة"];
+        sents.extend(std::iter::repeat_n("وقال الوزير إن الحكومة مستعدة", 30));
+        let mut infos = infos_of(&sents);
+        set_topics(&mut infos, 2);
+        assert_eq!(infos[0][0].sport, 1);
+        assert_eq!(infos[2][0].sport, 1);
+        assert_eq!(infos[3][0].sport, 0, "three sentences away");
+    }
+
+    #[test]
+    fn the_name_lists_mark_their_words() {
+        let infos = token_infos(&["ولعب", "سلتيك", "مع", "فينغر"]);
+        assert_eq!(infos[1].ogaz, 1, "a club of the organisation list");
+        assert_eq!(infos[3].per, 1, "a name of the person list");
+        assert_eq!((infos[0].per, infos[0].ogaz, infos[2].per), (0, 0, 0));
     }
 }

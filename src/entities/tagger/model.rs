@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::features::{active, mix, static_features, token_infos, trans_key, TokInfo};
+use super::features::{
+    active, mix, set_doc_classes, set_topics, static_features, token_infos, trans_key, TokInfo,
+};
 use super::{ModelError, Tag, N_TAGS};
 use crate::entities::lexicon::lists_fingerprint;
 
@@ -118,7 +120,7 @@ impl std::fmt::Debug for Tagger {
 
 pub(super) const MAGIC: &str = "QARI-NER-MODEL";
 /// Model format version; bump when features or layout change.
-pub(crate) const MODEL_VERSION: u32 = 2;
+pub(crate) const MODEL_VERSION: u32 = 3;
 
 /// The attribution every shipped model carries (ANERcorp is CC BY-SA 4.0).
 pub(crate) const ATTRIBUTION: &str =
@@ -273,6 +275,33 @@ impl Tagger {
 
     /// [`Tagger::tag`] on the [`token_infos`] of a sentence (computed once by callers that need
     /// the normalised forms too).
+    /// Tags the sentences of one document in two passes: the second sees what the first said
+    /// about each word elsewhere within `window` sentences ([`set_doc_classes`]), and re-tags
+    /// only the sentences where that says something.
+    pub(crate) fn tag_document(&self, infos: &mut [Vec<TokInfo>], window: usize) -> Vec<Vec<Tag>> {
+        set_topics(infos, window);
+        let first: Vec<Vec<Tag>> = infos.iter().map(|s| self.tag_infos(s)).collect();
+        set_doc_classes(infos, &first, window);
+        infos
+            .iter()
+            .zip(first)
+            .map(|(s, f)| {
+                if s.iter().any(|t| (1..=4).contains(&t.doc)) {
+                    self.tag_infos(s)
+                } else {
+                    f
+                }
+            })
+            .collect()
+    }
+
+    /// Tags sentences of pre-split tokens as one document (see [`Tagger::tag_document`]), the
+    /// sentences within `window` of each other counting as one document.
+    pub fn tag_sentences(&self, sentences: &[Vec<&str>], window: usize) -> Vec<Vec<Tag>> {
+        let mut infos: Vec<Vec<TokInfo>> = sentences.iter().map(|s| token_infos(s)).collect();
+        self.tag_document(&mut infos, window)
+    }
+
     pub(crate) fn tag_infos(&self, infos: &[TokInfo]) -> Vec<Tag> {
         let statics = static_features(infos);
         let mut emit = Vec::with_capacity(statics.len());

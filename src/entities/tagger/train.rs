@@ -4,7 +4,10 @@
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::features::{active, static_features, token_infos, trans_features, Statics};
+use super::features::{
+    active, set_doc_classes, set_topics, static_features, token_infos, trans_features, Statics,
+    TokInfo, DOC_WINDOW,
+};
 use super::model::{viterbi, ATTRIBUTION, MAGIC, MODEL_VERSION};
 use super::{Tag, N_TAGS};
 use crate::entities::lexicon::lists_fingerprint;
@@ -34,7 +37,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            epochs: 16,
+            epochs: 24,
             seed: 20240501,
             prune: 0.02,
             word_dropout: 0.1,
@@ -45,19 +48,63 @@ impl Default for TrainOptions {
 /// Trains a model and returns its file bytes (header, attribution, weights, checksum).
 /// The same sentences and options always give the same bytes.
 pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
-    let statics: Vec<Statics> = sentences
+    let mut infos: Vec<Vec<TokInfo>> = sentences
         .iter()
         .map(|s| {
             let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-            static_features(&token_infos(&toks))
+            token_infos(&toks)
         })
         .collect();
+    set_topics(&mut infos, DOC_WINDOW);
+    let golds: Vec<&[Tag]> = sentences.iter().map(|s| s.tags.as_slice()).collect();
+    let mut statics: Vec<Statics> = infos.iter().map(|s| static_features(s)).collect();
+    // The second pass learns from first-pass tags as tagging will see them: each fold tagged by
+    // a model that never saw it (jackknife), then document classes within DOC_WINDOW.
+    const FOLDS: usize = 4;
+    let n = sentences.len();
+    let mut first: Vec<Vec<Tag>> = Vec::with_capacity(n);
+    for k in 0..FOLDS {
+        let (a, b) = (n * k / FOLDS, n * (k + 1) / FOLDS);
+        let rest: Vec<usize> = (0..n).filter(|&i| i < a || i >= b).collect();
+        let st: Vec<Statics> = rest.iter().map(|&i| static_features(&infos[i])).collect();
+        let gd: Vec<&[Tag]> = rest.iter().map(|&i| golds[i]).collect();
+        let model = super::Tagger::from_bytes(&fit(&st, &gd, opts)).expect("model just trained");
+        first.extend(infos[a..b].iter().map(|s| model.tag_infos(s)));
+    }
+    set_doc_classes(&mut infos, &first, DOC_WINDOW);
+    // Both views of every sentence: without document evidence (the first pass) and with it.
+    let mut all_golds = golds.clone();
+    for (s, g) in infos.iter().zip(&golds) {
+        if s.iter().any(|t| t.doc != 0) {
+            statics.push(static_features(s));
+            all_golds.push(g);
+        }
+    }
+    fit(&statics, &all_golds, opts)
+}
+
+/// The averaged perceptron over precomputed static features and gold tags: the model file.
+fn fit(statics: &[Statics], golds: &[&[Tag]], opts: TrainOptions) -> Vec<u8> {
+    let mut rows: Vec<(u64, [f32; N_TAGS])> = fit_weights(statics, golds, opts)
+        .into_iter()
+        .filter(|(_, avg)| avg.iter().any(|x| x.abs() >= opts.prune))
+        .collect();
+    rows.sort_unstable_by_key(|r| r.0);
+    write_model(&rows)
+}
+
+/// Feature key → averaged weights (unpruned).
+fn fit_weights(
+    statics: &[Statics],
+    golds: &[&[Tag]],
+    opts: TrainOptions,
+) -> Vec<(u64, [f32; N_TAGS])> {
     let mut index: FxHashMap<u64, u32> = FxHashMap::default();
     let mut w: Vec<[f32; N_TAGS]> = Vec::new();
     let mut acc: Vec<[f64; N_TAGS]> = Vec::new();
     let mut ts: Vec<[u32; N_TAGS]> = Vec::new();
     let mut step: u32 = 0;
-    let mut order: Vec<usize> = (0..sentences.len()).collect();
+    let mut order: Vec<usize> = (0..statics.len()).collect();
     let mut rng = opts.seed | 1;
     let mut feats = Vec::with_capacity(48);
     for _epoch in 0..opts.epochs {
@@ -70,7 +117,7 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
             order.swap(i, j);
         }
         for &si in &order {
-            let gold = &sentences[si].tags;
+            let gold = golds[si];
             let st = &statics[si];
             step += 1;
             let drops: Vec<bool> = st
@@ -110,7 +157,7 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
                 }
                 s
             });
-            if pred == *gold {
+            if pred == gold {
                 continue;
             }
             let mut upd = |f: u64, k: usize, delta: f32| {
@@ -148,9 +195,9 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
             }
         }
     }
-    // Averaged weights, pruned, sorted by key for a canonical file.
+    // Averaged weights.
     let total = f64::from(step.max(1));
-    let mut rows: Vec<(u64, [f32; N_TAGS])> = index
+    index
         .iter()
         .map(|(&key, &row)| {
             let row = row as usize;
@@ -161,9 +208,11 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
             }
             (key, avg)
         })
-        .filter(|(_, avg)| avg.iter().any(|x| x.abs() >= opts.prune))
-        .collect();
-    rows.sort_unstable_by_key(|r| r.0);
+        .collect()
+}
+
+/// The model file: header, attribution, weights quantised to i16, checksum. `rows` sorted by key.
+fn write_model(rows: &[(u64, [f32; N_TAGS])]) -> Vec<u8> {
     let max = rows
         .iter()
         .flat_map(|r| r.1.iter())
@@ -176,10 +225,10 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
     out.extend_from_slice(&lists_fingerprint().to_le_bytes());
     out.extend_from_slice(&scale.to_bits().to_le_bytes());
     out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
-    for (key, _) in &rows {
+    for (key, _) in rows {
         out.extend_from_slice(&key.to_le_bytes());
     }
-    for (_, avg) in &rows {
+    for (_, avg) in rows {
         for x in avg {
             let q = (x / scale).round().clamp(-32767.0, 32767.0) as i16;
             out.extend_from_slice(&q.to_le_bytes());
