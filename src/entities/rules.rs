@@ -198,6 +198,9 @@ struct NameRules {
     verb: FxHashSet<String>,
     name: FxHashSet<String>,
     agency: FxHashSet<String>,
+    /// Last letters of the heads, as written (ه and ة, ي and ى alike): a quick test before a
+    /// word is normalised.
+    head_ends: Vec<char>,
 }
 
 fn name_rules() -> &'static NameRules {
@@ -218,6 +221,21 @@ fn name_rules() -> &'static NameRules {
                 _ => continue,
             };
             set.insert(normalize(w));
+        }
+        for h in r.head.iter().chain(&r.weakhead).chain(&r.ofhead) {
+            let Some(c) = h.chars().next_back() else {
+                continue;
+            };
+            let forms: &[char] = match c {
+                'ه' => &['ه', 'ة'],
+                'ي' => &['ي', 'ى'],
+                _ => &[c],
+            };
+            for &f in forms {
+                if !r.head_ends.contains(&f) {
+                    r.head_ends.push(f);
+                }
+            }
         }
         r
     })
@@ -297,6 +315,15 @@ pub(super) fn org_spans(words: &[&str], tags: &mut [Tag]) {
     let mut i = 0;
     while i + 1 < n {
         if !matches!(tags[i], Tag::O | Tag::B(EntType::Org)) {
+            i += 1;
+            continue;
+        }
+        // Cheap test first: most words do not end like any head.
+        let last = words[i]
+            .trim_end_matches(|c| crate::text::is_arabic_mark(c) || c == '\u{0640}')
+            .chars()
+            .next_back();
+        if !last.is_some_and(|l| r.head_ends.contains(&l)) {
             i += 1;
             continue;
         }
