@@ -4,7 +4,12 @@
 //! their clitics, punctuation on its own) and sentences; the built-in [`Tagger`] (an averaged
 //! perceptron trained on ANERcorp, two passes over the article) tags them PERS/LOC/ORG/MISC in
 //! BIO; dates come from the one
-//! date parser, [`crate::text::dates::find_dates`]. Mentions are then cleaned (titles dropped from
+//! date parser, [`crate::text::dates::find_dates`]. A sentence with no Arabic letter (an English
+//! or French paragraph) is not tagged, and Latin words inside an Arabic sentence get no tag. The
+//! rules of `rules.rs` then take organisation names whole (وزارة الدفاع الأرمنية, مجلس التعاون
+//! لدول الخليج العربية, منظمة الأمن والتعاون في أوروبا, مجموعة مينسك as an organisation, not the
+//! city), make an agency in a source slot an organisation, and keep verbs (يلتقي) and the
+//! conjunction و out of names. Mentions are then cleaned (titles dropped from
 //! person names, proclitics from the front of a name) and grouped into [`Entity`]s by
 //! [`entity_key`]: normalised, proclitic-stripped, alias-folded (`data/aliases.tsv`). A short
 //! person mention joins the one full name in the same article that ends or starts with it
@@ -52,7 +57,7 @@ pub fn alias_spellings(whole: &str) -> Vec<String> {
 use crate::text::dates::PartialDate;
 use group::{group, make_mention, Mention};
 use lexicon::{fold_word, gazetteer};
-use rules::{alias_spans, ministry_spans, propagate, refine_chunks};
+use rules::{alias_spans, latin_out, leading_conjunction, org_spans, propagate, refine_chunks};
 
 /// Tags sentences of pre-split tokens (one stream of news, as `qari tag --conll` reads it) the
 /// way [`extract_with`] tags an article, before its rules: both passes of the tagger, the
@@ -100,16 +105,31 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
     let mut dangling: Option<(Option<usize>, Span)> = None;
     for ((s, inf), mut tags) in sents.iter().zip(&infos).zip(all_tags) {
         let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
+        // A sentence without an Arabic letter (an English or French paragraph) is not Arabic
+        // for the model: no entities from it.
+        if !words
+            .iter()
+            .any(|w| w.chars().any(crate::text::is_arabic_letter))
+        {
+            dangling = None;
+            continue;
+        }
         let folded: Vec<&str> = inf.iter().map(|t| t.stripped.as_str()).collect();
+        latin_out(&words, &mut tags);
         alias_spans(&folded, &mut tags);
-        ministry_spans(&words, &mut tags);
+        org_spans(&words, &mut tags);
         let chunks = refine_chunks(&words, &tags, &attested);
         let mut next_dangling = None;
-        for &(ty, a, b) in &chunks {
+        for (ci, &(ty, a, b)) in chunks.iter().enumerate() {
             let Some(kind) = EntityKind::of(ty) else {
                 continue;
             };
-            let mut m = make_mention(text, kind, &s[a..b], &attested);
+            let after_name = ci > 0 && chunks[ci - 1].2 == a;
+            let mut toks = s[a..b].to_vec();
+            if leading_conjunction(&words, a, after_name) {
+                toks[0].start += 'و'.len_utf8();
+            }
+            let mut m = make_mention(text, kind, &toks, &attested);
             if let (0, EntityKind::Person, Some((prev, tok))) = (a, kind, dangling) {
                 // A stray period inside a name: the one-word name before it (not a known place)
                 // and the person name after it are one person.
