@@ -46,6 +46,15 @@ pub(super) fn make_mention(
     if toks.is_empty() {
         return None;
     }
+    // A person's name never starts with a number (`14 ماي` in a dateline is a date).
+    if kind == EntityKind::Person
+        && text[toks[0].start..toks[0].end]
+            .chars()
+            .next()
+            .is_some_and(|c| crate::text::ascii_digit(c).is_some())
+    {
+        return None;
+    }
     if kind == EntityKind::Person {
         let words: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
         toks = &toks[leading_titles(&words)..];
@@ -254,6 +263,23 @@ mod tests {
                 assert!(text.is_char_boundary(m[0]) && text.is_char_boundary(m[1]));
             }
         }
+    }
+
+    #[test]
+    fn a_person_never_starts_with_a_number() {
+        let text = "قال الرئيس فلاديمير بوتين إن اللقاء مفيد.";
+        let toks = crate::entities::ner_tokens(text).remove(0);
+        let att = FxHashMap::default();
+        // `فلاديمير بوتين` is a person; a chunk starting with `2` (as the model once made of
+        // a dateline's `14 ماي`) is not.
+        assert!(make_mention(text, EntityKind::Person, &toks[2..4], &att).is_some());
+        let text2 = "موسكو، 14 ماي - بحث الرئيس";
+        let toks2 = crate::entities::ner_tokens(text2).remove(0);
+        let i = toks2
+            .iter()
+            .position(|t| &text2[t.start..t.end] == "14")
+            .unwrap();
+        assert!(make_mention(text2, EntityKind::Person, &toks2[i..i + 2], &att).is_none());
     }
 
     #[test]

@@ -188,11 +188,12 @@ pub(crate) fn set_doc_classes(infos: &mut [Vec<TokInfo>], first: &[Vec<Tag>], wi
     let n = infos.len();
     let class = |t: Tag| t.ent().map_or(0, |e| 1 + e as usize);
     let counted = |t: &TokInfo| t.stripped.chars().nth(1).is_some() && matches!(t.shape, 3 | 5);
-    let mut counts: FxHashMap<String, [u32; 5]> = FxHashMap::default();
-    let add = |counts: &mut FxHashMap<String, [u32; 5]>, s: usize, delta: i32| {
+    // Keyed by the stripped word's hash (already computed): no allocation per token.
+    let mut counts: FxHashMap<u64, [u32; 5]> = FxHashMap::default();
+    let add = |counts: &mut FxHashMap<u64, [u32; 5]>, s: usize, delta: i32| {
         for (t, &tag) in infos[s].iter().zip(&first[s]) {
             if counted(t) {
-                let c = counts.entry(t.stripped.clone()).or_default();
+                let c = counts.entry(t.h_strip).or_default();
                 c[class(tag)] = c[class(tag)].wrapping_add_signed(delta);
             }
         }
@@ -217,7 +218,7 @@ pub(crate) fn set_doc_classes(infos: &mut [Vec<TokInfo>], first: &[Vec<Tag>], wi
                     if !counted(t) {
                         return 0;
                     }
-                    let mut c = counts.get(&t.stripped).copied().unwrap_or_default();
+                    let mut c = counts.get(&t.h_strip).copied().unwrap_or_default();
                     c[class(tag)] -= 1; // not itself
                     let others: u32 = c.iter().sum();
                     // The most frequent type (the first of a tie).
