@@ -69,6 +69,9 @@ def main() -> int:
     if status is None:
         os.kill(pid, 9)
         os.waitpid(pid, 0)
+    # What the process wrote just before it ended may still be in the pty: read it all (under
+    # load, the exit can be seen before its last bytes, e.g. the terminal restore).
+    pump(0.05, 1.0)
     with open(dump, "wb") as f:
         f.write(bytes(out))
     print(json.dumps({"exit": status, "bytes": len(out)}))
