@@ -2,7 +2,7 @@
 //! entity-level exact match, per type and micro precision/recall/F1. It trains its own model on
 //! the first five sixths (the shipped model has seen the dev sixth), then measures tagging speed.
 //!
-//! The dev sixth is tagged as the CLI tags a stream of sentences (`entities::tag_sentences`:
+//! The dev sixth is tagged as the CLI tags a stream of sentences (`Tagger::tag_sentences`:
 //! two passes, sentences within `DOC_WINDOW` of each other as one document).
 //!
 //! usage: cargo run --release --example eval_ner -- [TRAIN.txt] [--epochs N] [--seeds N]
@@ -95,7 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..opts
             };
             let model = Tagger::from_bytes(&tagger::train(train, o))?;
-            let pred = qari::entities::tag_sentences(&model, &dev_toks);
+            let pred = model.tag_sentences(&dev_toks, tagger::DOC_WINDOW);
             let (per, micro) = conll::score(&gold, &pred);
             let cls: Vec<String> = per
                 .iter()
@@ -128,7 +128,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         xxhash_rust::xxh3::xxh3_64(&bytes)
     );
     let gold: Vec<Vec<tagger::Tag>> = dev.iter().map(|s| s.tags.clone()).collect();
-    let pred = qari::entities::tag_sentences(&model, &dev_toks);
+    let pred = model.tag_sentences(&dev_toks, tagger::DOC_WINDOW);
     if let Some(path) = std::env::var_os("QARI_NER_DUMP") {
         // token, gold, predicted: for analysis by script.
         let mut out = String::new();

@@ -59,17 +59,6 @@ use group::{group, make_mention, Mention};
 use lexicon::{fold_word, gazetteer};
 use rules::{alias_spans, latin_out, leading_conjunction, org_spans, propagate, refine_chunks};
 
-/// Tags sentences of pre-split tokens (one stream of news, as `qari tag --conll` reads it) the
-/// way [`extract_with`] tags an article, before its rules: both passes of the tagger, the
-/// sentences within [`tagger::DOC_WINDOW`] of each other as one document. (The article rules
-/// are left out here: ANERcorp's conventions differ from them, e.g. on ministries, and they
-/// cost 0.15 F1 on the dev sixth.)
-pub fn tag_sentences(tagger: &Tagger, sentences: &[Vec<&str>]) -> Vec<Vec<Tag>> {
-    let mut infos: Vec<Vec<tagger::TokInfo>> =
-        sentences.iter().map(|s| tagger::token_infos(s)).collect();
-    tagger.tag_document(&mut infos, tagger::DOC_WINDOW)
-}
-
 /// The entities of `text` using the built-in model. `article_date` is the article's own date,
 /// which supplies the year of a day+month date that has none. Fails only when the
 /// built-in model cannot be loaded.

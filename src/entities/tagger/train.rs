@@ -66,7 +66,7 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
     for k in 0..FOLDS {
         let (a, b) = (n * k / FOLDS, n * (k + 1) / FOLDS);
         let rest: Vec<usize> = (0..n).filter(|&i| i < a || i >= b).collect();
-        let st: Vec<Statics> = rest.iter().map(|&i| static_features(&infos[i])).collect();
+        let st: Vec<&Statics> = rest.iter().map(|&i| &statics[i]).collect();
         let gd: Vec<&[Tag]> = rest.iter().map(|&i| golds[i]).collect();
         let model = super::Tagger::from_bytes(&fit(&st, &gd, opts)).expect("model just trained");
         first.extend(infos[a..b].iter().map(|s| model.tag_infos(s)));
@@ -80,11 +80,12 @@ pub fn train(sentences: &[Sentence], opts: TrainOptions) -> Vec<u8> {
             all_golds.push(g);
         }
     }
-    fit(&statics, &all_golds, opts)
+    let views: Vec<&Statics> = statics.iter().collect();
+    fit(&views, &all_golds, opts)
 }
 
 /// The averaged perceptron over precomputed static features and gold tags: the model file.
-fn fit(statics: &[Statics], golds: &[&[Tag]], opts: TrainOptions) -> Vec<u8> {
+fn fit(statics: &[&Statics], golds: &[&[Tag]], opts: TrainOptions) -> Vec<u8> {
     let mut rows: Vec<(u64, [f32; N_TAGS])> = fit_weights(statics, golds, opts)
         .into_iter()
         .filter(|(_, avg)| avg.iter().any(|x| x.abs() >= opts.prune))
@@ -95,7 +96,7 @@ fn fit(statics: &[Statics], golds: &[&[Tag]], opts: TrainOptions) -> Vec<u8> {
 
 /// Feature key → averaged weights (unpruned).
 fn fit_weights(
-    statics: &[Statics],
+    statics: &[&Statics],
     golds: &[&[Tag]],
     opts: TrainOptions,
 ) -> Vec<(u64, [f32; N_TAGS])> {
@@ -118,7 +119,7 @@ fn fit_weights(
         }
         for &si in &order {
             let gold = golds[si];
-            let st = &statics[si];
+            let st = statics[si];
             step += 1;
             let drops: Vec<bool> = st
                 .iter()
