@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
 use qari::cli::{self, Marks};
 use qari::config::Settings;
@@ -214,9 +214,10 @@ fn main() -> ExitCode {
         }
         Err(Failure::Error(e)) => {
             // A closed pipe (`qari list | head`) is not an error.
-            if e.downcast_ref::<io::Error>()
-                .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-            {
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             // Errors name files and echo queries: made safe like every other output.
@@ -327,8 +328,7 @@ fn open_library(
         &settings.paths.cache_dir,
         options,
         &mut progress,
-    )
-    .with_context(|| format!("cannot open the corpus {}", settings.corpus.display()))?;
+    )?;
     for w in &stats.warnings {
         eprintln!("qari: warning: {}", safe(&w.to_string()));
     }

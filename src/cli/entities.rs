@@ -12,7 +12,7 @@ pub enum EntitiesError {
     #[error("{0}")]
     Model(&'static ModelError),
     /// Writing the output failed.
-    #[error("cannot write output: {0}")]
+    #[error("cannot write output")]
     Io(#[from] std::io::Error),
 }
 

@@ -82,7 +82,9 @@ pub fn list(out: &mut dyn Write, lib: &Library, articles: &Catalog, json: bool) 
                 title: a.title,
                 date: a.date,
                 source: a.source,
-                path: lib.corpus().join(a.rel).display().to_string(),
+                path: crate::corpus::resolve_rel(lib.corpus(), a.rel)
+                    .display()
+                    .to_string(),
             })
             .collect();
         return write_json(out, &rows);
@@ -173,7 +175,9 @@ pub fn search(
 
 /// `qari index`: what the update did.
 pub fn index_report(out: &mut dyn Write, lib: &Library, s: &UpdateStats) -> io::Result<()> {
-    let what = if s.built {
+    let what = if s.read_only {
+        "read-only, not updated"
+    } else if s.built {
         "built"
     } else if s.rebuilt.is_some() {
         "rebuilt"

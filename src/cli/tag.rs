@@ -15,7 +15,7 @@ pub enum TagError {
     #[error("{0}")]
     Model(&'static ModelError),
     /// Reading the input or writing the output failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// The input is not UTF-8.
     #[error("input is not valid UTF-8")]

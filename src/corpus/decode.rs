@@ -23,7 +23,8 @@ pub enum DecodeError {
 
 /// Decodes a file's bytes.
 ///
-/// Order: a BOM decides (UTF-8, UTF-16LE/BE); else valid UTF-8 is UTF-8; else a file that is
+/// Order: a BOM decides (UTF-8, UTF-16LE/BE); else UTF-16 text written without a BOM (see
+/// [`bomless_utf16`]); else valid UTF-8 is UTF-8; else a file that is
 /// mostly valid UTF-8 keeps UTF-8 with the few bad sequences replaced; else windows-1256, the
 /// legacy Arabic code page, which is what Arabic text that is not UTF-8 almost always is.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
@@ -36,6 +37,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         let (t, bad) = UTF_16BE.decode_without_bom_handling(rest);
         (t.into_owned(), "UTF-16BE", usize::from(bad))
+    } else if let Some((enc, name)) = bomless_utf16(bytes) {
+        let (t, bad) = enc.decode_without_bom_handling(bytes);
+        (t.into_owned(), name, usize::from(bad))
     } else {
         if looks_binary(bytes) {
             return Err(DecodeError::Binary);
@@ -70,6 +74,36 @@ fn utf8_lossy(bytes: &[u8]) -> (String, usize) {
         }
     }
     (String::from_utf8_lossy(bytes).into_owned(), bad)
+}
+
+/// UTF-16 without a BOM, as some Windows tools write it: an even length, NUL bytes only on one
+/// side of each pair (the high byte of ASCII characters), and the head decodes to text with no
+/// control characters but whitespace. Arabic letters have no NUL byte, so the NULs come from
+/// spaces, digits and newlines, and a file of text always has some.
+fn bomless_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let nul_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    let (enc, name) = match (even, odd) {
+        (0, n) if n > 0 => (UTF_16LE, "UTF-16LE (no byte-order mark)"),
+        (n, 0) if n > 0 => (UTF_16BE, "UTF-16BE (no byte-order mark)"),
+        _ => return None,
+    };
+    let (text, bad) = enc.decode_without_bom_handling(head);
+    let texty = !bad
+        && text
+            .chars()
+            .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\u{0C}'));
+    texty.then_some((enc, name))
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -134,6 +168,19 @@ mod tests {
     }
 
     #[test]
+    fn utf16_without_a_bom_is_read_as_utf16() {
+        let s = "عنوان 2021\n\nنص عربي";
+        let le: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let d = decode(&le).unwrap();
+        assert_eq!((d.text.as_str(), d.replaced), (s, 0));
+        assert!(d.encoding.starts_with("UTF-16LE"));
+        let d = decode(&be).unwrap();
+        assert_eq!(d.text, s);
+        assert!(d.encoding.starts_with("UTF-16BE"));
+    }
+
+    #[test]
     fn a_few_bad_bytes_keep_utf8_and_binary_is_refused() {
         let mut b = "نص عربي طويل بما يكفي ليكون واضحا".as_bytes().to_vec();
         b.push(0xFF);
@@ -141,6 +188,7 @@ mod tests {
         assert_eq!((d.encoding, d.replaced), ("UTF-8", 1));
         assert!(d.text.ends_with('\u{FFFD}'));
         assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0"), Err(DecodeError::Binary));
+        assert_eq!(decode(b"\0\x01\0\x02\0\x03"), Err(DecodeError::Binary));
         assert_eq!(decode("a\u{00A0}b".as_bytes()).unwrap().text, "a b");
     }
 }

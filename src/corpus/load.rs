@@ -29,10 +29,10 @@ pub enum CorpusError {
     #[error("corpus path {0} is not a folder")]
     NotADir(PathBuf),
     /// The folder exists but cannot be listed.
-    #[error("cannot read corpus folder {path}: {source}")]
+    #[error("cannot read corpus folder {path}: {error}")]
     Unreadable {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -112,7 +112,7 @@ pub fn scan_dir(root: &Path) -> Result<Scan, CorpusError> {
         std::io::ErrorKind::NotFound => CorpusError::Missing(root.to_path_buf()),
         _ => CorpusError::Unreadable {
             path: root.to_path_buf(),
-            source: e,
+            error: e,
         },
     })?;
     if !meta.is_dir() {
@@ -120,7 +120,7 @@ pub fn scan_dir(root: &Path) -> Result<Scan, CorpusError> {
     }
     std::fs::read_dir(root).map_err(|e| CorpusError::Unreadable {
         path: root.to_path_buf(),
-        source: e,
+        error: e,
     })?;
     let mut files = Vec::new();
     let mut dirs = Vec::new();
@@ -266,6 +266,38 @@ pub fn file_id_of(article_id: &str, rel: &str) -> String {
     } else {
         stem.to_string()
     }
+}
+
+/// The file `rel` (a [`FileEntry::rel`]) names under `root`. A name that is not UTF-8 is
+/// stored with U+FFFD in place of its bad bytes, so that path does not exist: such a component
+/// is found again by listing its folder for the first name (in the scan's order) that reads
+/// the same.
+pub fn resolve_rel(root: &Path, rel: &str) -> PathBuf {
+    let direct = root.join(rel);
+    if !rel.contains('\u{FFFD}') || direct.exists() {
+        return direct;
+    }
+    let mut path = root.to_path_buf();
+    for part in rel.split('/') {
+        let exact = path.join(part);
+        if !part.contains('\u{FFFD}') || exact.exists() {
+            path = exact;
+            continue;
+        }
+        let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(&path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name())
+            .filter(|n| n.to_string_lossy() == part)
+            .collect();
+        names.sort();
+        match names.into_iter().next() {
+            Some(name) => path.push(name),
+            None => return direct,
+        }
+    }
+    path
 }
 
 /// `path` relative to `root`, `/`-separated.

@@ -49,8 +49,8 @@ mod parse;
 pub use decode::{decode, Decoded};
 pub use ids::{resolve_sorted, IdError};
 pub use load::{
-    file_id_of, load_dir, load_file, mtime_ns, scan_dir, CorpusError, FileEntry, Loaded, Scan,
-    Warning, MAX_FILE_BYTES,
+    file_id_of, load_dir, load_file, mtime_ns, resolve_rel, scan_dir, CorpusError, FileEntry,
+    Loaded, Scan, Warning, MAX_FILE_BYTES,
 };
 pub use metadata::extract_metadata;
 

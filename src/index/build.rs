@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tantivy::schema::Term;
@@ -78,6 +78,8 @@ pub struct UpdateStats {
     pub elapsed: Duration,
     /// What the entity pass did, when it ran.
     pub entities: Option<super::EntityStats>,
+    /// True when the index folder cannot be written: the index was used as last built.
+    pub read_only: bool,
 }
 
 fn threads(options: OpenOptions) -> usize {
@@ -89,9 +91,9 @@ fn threads(options: OpenOptions) -> usize {
 }
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Write {
+    move |error| IndexError::Write {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -122,8 +124,9 @@ struct Existing {
 
 /// Checks that the index in `dir` belongs to `corpus`, has our schema, opens, and has its
 /// manifests; the reason if not. The manifests themselves are read (and checked) when needed: a
-/// quick lookup such as `qari search` needs none of them.
-fn validate(dir: &Path, corpus: &Path) -> Result<Existing, String> {
+/// quick lookup such as `qari search` needs none of them. `read_only`: the folder cannot be
+/// written (see [`super::read_only`]).
+fn validate(dir: &Path, corpus: &Path, read_only: bool) -> Result<Existing, String> {
     let owner =
         std::fs::read_to_string(dir.join("corpus.txt")).map_err(|_| "no corpus.txt".to_string())?;
     if Path::new(owner.trim_end_matches('\n')) != corpus {
@@ -132,8 +135,13 @@ fn validate(dir: &Path, corpus: &Path) -> Result<Existing, String> {
             owner.trim()
         ));
     }
-    let index =
-        Index::open_in_dir(dir.join("tantivy")).map_err(|e| format!("corrupt index: {e}"))?;
+    let tv = dir.join("tantivy");
+    let index = if read_only {
+        super::read_only::open(&tv)
+    } else {
+        Index::open_in_dir(&tv)
+    }
+    .map_err(|e| format!("corrupt index: {e}"))?;
     let (ours, _) = schema();
     if index.schema() != ours {
         return Err("index has an old schema".into());
@@ -183,7 +191,7 @@ fn dirs_unchanged(dir: &Path, corpus: &Path) -> bool {
             let p = if rel.is_empty() {
                 corpus.to_path_buf()
             } else {
-                corpus.join(rel)
+                crate::corpus::resolve_rel(corpus, rel)
             };
             crate::corpus::mtime_ns(&p) == *m
         }),
@@ -278,18 +286,25 @@ impl Listed {
 }
 
 /// Holds the build lock of an index folder; another process blocks until it is released.
-fn lock(dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<File, IndexError> {
+/// Takes the index folder's lock (waiting, with a notice, while another qari updates it).
+/// `None` when the folder cannot be written at all (a read-only file system or no permission):
+/// nothing can change the index then, so it may be read without a lock.
+fn lock(dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Option<File>, IndexError> {
     let path = dir.join("lock");
     // A folder where the lock file should be (a damaged cache) is cleared first.
     if path.is_dir() {
         std::fs::remove_dir_all(&path).map_err(write_err(&path))?;
     }
-    let file = File::options()
+    let file = match File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(write_err(&path))?;
+    {
+        Ok(f) => f,
+        Err(e) if read_only(&e) => return Ok(None),
+        Err(e) => return Err(write_err(&path)(e)),
+    };
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -298,7 +313,58 @@ fn lock(dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<File, IndexErr
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(write_err(&path)(e)),
     }
-    Ok(file)
+    Ok(Some(file))
+}
+
+/// True for the errors of a folder that cannot be written: a read-only file system or a
+/// permission refused.
+fn read_only(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
+}
+
+/// Opens an index that cannot be written (see [`lock`]) as it was last built: checked like any
+/// other, never updated; a warning says so when the corpus folders changed since.
+fn open_read_only(
+    dir: &Path,
+    corpus: PathBuf,
+    options: OpenOptions,
+    started: Instant,
+) -> Result<(Library, UpdateStats), IndexError> {
+    let cannot = |why: &str| IndexError::Write {
+        path: dir.to_path_buf(),
+        error: std::io::Error::new(
+            std::io::ErrorKind::ReadOnlyFilesystem,
+            format!("the folder is read-only and {why}; set QARI_CACHE_DIR to a writable folder"),
+        ),
+    };
+    if !dir.join("tantivy").exists() {
+        return Err(cannot("holds no index to read"));
+    }
+    let e = validate(dir, &corpus, true)
+        .map_err(|reason| cannot(&format!("its index is unusable ({reason})")))?;
+    let mut stats = UpdateStats {
+        quick: true,
+        read_only: true,
+        ..UpdateStats::default()
+    };
+    // A lookup trusts unchanged folders as usual; `qari index` is told in any case.
+    if !options.quick || !dirs_unchanged(dir, &corpus) {
+        stats.warnings.push(Warning {
+            path: dir.to_path_buf(),
+            line: None,
+            message: "the index folder is read-only: using the index as last built; \
+                      changes to the corpus since then are not in it"
+                .into(),
+        });
+    }
+    let entities = super::entities::open(dir, true);
+    let library = Library::new(corpus, dir.to_path_buf(), e.reader, None, entities);
+    stats.articles = library.num_docs() as usize;
+    stats.elapsed = started.elapsed();
+    Ok((library, stats))
 }
 
 /// Result of reading one changed file on a worker.
@@ -326,7 +392,9 @@ pub(super) fn open(
     }
     let dir = index_dir(cache_dir, &corpus);
     std::fs::create_dir_all(&dir).map_err(write_err(&dir))?;
-    let _lock = lock(&dir, progress)?;
+    let Some(_lock) = lock(&dir, progress)? else {
+        return open_read_only(&dir, corpus, options, started);
+    };
     let mut stats = UpdateStats::default();
 
     let fresh = !dir.join("tantivy").exists();
@@ -339,7 +407,7 @@ pub(super) fn open(
             stats.built = true;
             None
         }
-        (false, false) => match validate(&dir, &corpus) {
+        (false, false) => match validate(&dir, &corpus, false) {
             Ok(v) => Some(v),
             Err(reason) => {
                 progress(Progress::Rebuilding(reason.clone()));
@@ -352,7 +420,7 @@ pub(super) fn open(
     // A valid index whose folders did not change is opened as it is (the quick check).
     let existing = match existing {
         Some(e) if options.quick && dirs_unchanged(&dir, &corpus) => {
-            let mut entities = super::entities::open(&dir);
+            let mut entities = super::entities::open(&dir, false);
             if entities.is_none() && options.entities {
                 let files: Files = manifest::read(&dir, FILES)?;
                 let (e, es) =
@@ -428,7 +496,10 @@ pub(super) fn open(
         for rel in &removed {
             writer.delete_term(Term::from_field_text(fields.rel, rel));
         }
-        let reads = read_and_index(&to_read, &old, &writer, &fields, threads, progress)?;
+        let reads = match read_and_index(&to_read, &old, &writer, &fields, &tv, threads, progress) {
+            Ok(reads) => reads,
+            Err(e) => return Err(e.with_writer_cause(writer)),
+        };
         progress(Progress::Committing);
         let mut writer = writer;
         let mut commit = writer.prepare_commit().map_err(tv_err(&tv))?;
@@ -476,7 +547,7 @@ pub(super) fn open(
     stats.elapsed = started.elapsed();
 
     // The entity pass: built on request, then kept in step with the text index.
-    let entities = if options.entities || super::entities::open(&dir).is_some() {
+    let entities = if options.entities || super::entities::open(&dir, false).is_some() {
         let (e, es) = super::entities::update(&dir, &corpus, &files, threads(options), progress)?;
         stats.warnings.extend(es.warnings.iter().cloned());
         stats.entities = Some(es);
@@ -502,6 +573,7 @@ fn read_and_index(
     old: &Files,
     writer: &IndexWriter<TantivyDocument>,
     fields: &Fields,
+    tv: &Path,
     threads: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<Read>, IndexError> {
@@ -517,9 +589,8 @@ fn read_and_index(
             for a in &articles {
                 writer
                     .add_document(document(fields, &entry.rel, a))
-                    .map_err(|e| IndexError::Tantivy {
-                        path: entry.path.clone(),
-                        message: e.to_string(),
+                    .map_err(|_| IndexError::WriterStopped {
+                        path: tv.to_path_buf(),
                     })?;
             }
             super::fault::point("file");

@@ -95,9 +95,9 @@ fn tv_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ 
 }
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Write {
+    move |error| IndexError::Write {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -133,13 +133,20 @@ fn reader_of(index: &Index, edir: &Path) -> Result<EntityIndex, IndexError> {
 }
 
 /// Opens the entity index of the index in `dir` if a complete one exists (its `tagged.bin` is
-/// written last), without tagging and without reading the manifest.
-pub(super) fn open(dir: &Path) -> Option<EntityIndex> {
+/// written last), without tagging and without reading the manifest. `read_only`: the folder
+/// cannot be written (see [`super::read_only`]).
+pub(super) fn open(dir: &Path, read_only: bool) -> Option<EntityIndex> {
     let edir = folder(dir);
     if !edir.join(TAGGED).is_file() {
         return None;
     }
-    let index = Index::open_in_dir(edir.join("tantivy")).ok()?;
+    let tv = edir.join("tantivy");
+    let index = if read_only {
+        super::read_only::open(&tv)
+    } else {
+        Index::open_in_dir(&tv)
+    }
+    .ok()?;
     if index.schema() != schema().0 {
         return None;
     }
@@ -213,7 +220,7 @@ pub(super) fn update(
     let results = super::pool::for_each(&to_tag, threads, &mut report, |&(rel, rec)| {
         let rel: &str = rel;
         let entry = FileEntry {
-            path: corpus.join(rel),
+            path: crate::corpus::resolve_rel(corpus, rel),
             rel: rel.to_string(),
             id: rec.id.clone(),
             size: rec.size,
@@ -234,10 +241,9 @@ pub(super) fn update(
                 };
                 doc.add_text(field, entity_key(e.kind, &e.name));
             }
-            writer.add_document(doc).map_err(|e| IndexError::Tantivy {
-                path: entry.path.clone(),
-                message: e.to_string(),
-            })?;
+            writer
+                .add_document(doc)
+                .map_err(|_| IndexError::WriterStopped { path: tv.clone() })?;
         }
         Ok(TaggedFile {
             rel: rel.to_string(),
@@ -248,7 +254,11 @@ pub(super) fn update(
             size: rec.size,
             warnings,
         })
-    })?;
+    });
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => return Err(e.with_writer_cause(writer)),
+    };
     progress(Progress::Committing);
     let mut writer = writer;
     writer.commit().map_err(tv_err(&tv))?;

@@ -56,16 +56,16 @@ pub(crate) fn verify(dir: &Path, name: &str) -> Result<(), IndexError> {
 fn damaged(path: &Path, what: &str) -> IndexError {
     IndexError::Read {
         path: path.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string()),
+        error: std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string()),
     }
 }
 
 /// The bytes of a manifest whose checksum matches, with its path.
 fn read_checked(dir: &Path, name: &str) -> Result<(std::path::PathBuf, Vec<u8>), IndexError> {
     let path = dir.join(name);
-    let bytes = std::fs::read(&path).map_err(|source| IndexError::Read {
+    let bytes = std::fs::read(&path).map_err(|error| IndexError::Read {
         path: path.clone(),
-        source,
+        error,
     })?;
     let Some(split) = bytes.len().checked_sub(8) else {
         return Err(damaged(&path, "truncated"));
@@ -84,9 +84,9 @@ pub(crate) fn write<T: Serialize + ?Sized>(
     value: &T,
 ) -> Result<(), IndexError> {
     let path = dir.join(name);
-    let write_err = |source| IndexError::Write {
+    let write_err = |error| IndexError::Write {
         path: path.clone(),
-        source,
+        error,
     };
     let body = postcard::to_stdvec(value).map_err(|e| write_err(std::io::Error::other(e)))?;
     let sum = xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes();
@@ -102,7 +102,7 @@ pub(crate) fn read_catalog(dir: &Path) -> Result<Catalog, IndexError> {
     let catalog: Catalog = read(dir, ARTICLES)?;
     catalog.validate().map_err(|e| IndexError::Read {
         path: dir.join(ARTICLES),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        error: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
     Ok(catalog)
 }

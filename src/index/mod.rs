@@ -23,6 +23,7 @@ mod fault;
 mod manifest;
 mod pool;
 mod query;
+mod read_only;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -59,16 +60,16 @@ pub enum IndexError {
     #[error("search index at {path} is damaged: {message}")]
     Damaged { path: PathBuf, message: String },
     /// A file of the index (or the lock) cannot be read.
-    #[error("cannot read the index file {path}: {source}")]
+    #[error("cannot read the index file {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The cache folder, or a file in it, cannot be written.
-    #[error("cannot write the index at {path}: {source}")]
+    #[error("cannot write the index at {path}: {error}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// An article listed by the index cannot be read from its corpus file.
     #[error("{path}: {message}")]
@@ -79,6 +80,10 @@ pub enum IndexError {
     /// An unknown or ambiguous id.
     #[error(transparent)]
     Id(#[from] crate::corpus::IdError),
+    /// tantivy's indexing threads stopped (their error, when they gave one, is reported
+    /// instead): a document could not be added.
+    #[error("search index at {path}: the index writer stopped")]
+    WriterStopped { path: PathBuf },
     /// The built-in entity model cannot be loaded (a broken build).
     #[error("entity tagger: {0}")]
     Model(&'static crate::entities::ModelError),
@@ -90,6 +95,20 @@ impl IndexError {
     pub(crate) fn tantivy(path: &Path, e: tantivy::TantivyError) -> IndexError {
         use tantivy::TantivyError as E;
         let (path, message) = (path.to_path_buf(), e.to_string());
+        // A full disk reaches us as an I/O error or, from a writer thread, as text.
+        let full = match &e {
+            E::IoError(io) => io.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        } || message.contains("(os error 28)");
+        if full {
+            return IndexError::Write {
+                path,
+                error: std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "no space left on device",
+                ),
+            };
+        }
         match e {
             E::DataCorruption(_)
             | E::OpenReadError(_)
@@ -123,11 +142,39 @@ impl IndexError {
         }
     }
 
+    /// Replaces [`IndexError::WriterStopped`] with the error that stopped the writer's
+    /// threads (a full disk, say), which tantivy gives only when they are joined.
+    pub(crate) fn with_writer_cause<D: tantivy::Document>(
+        self,
+        writer: tantivy::IndexWriter<D>,
+    ) -> IndexError {
+        let IndexError::WriterStopped { path } = self else {
+            return self;
+        };
+        let cause = match writer.wait_merging_threads() {
+            Err(e) => IndexError::tantivy(&path, e),
+            Ok(()) => IndexError::WriterStopped { path: path.clone() },
+        };
+        // The threads' error may have lost its cause ("Worker thread failed"): a disk that
+        // takes no more bytes is the usual one, and is easy to check.
+        match cause {
+            IndexError::Write { .. } => cause,
+            _ if disk_full(&path) => IndexError::Write {
+                path,
+                error: std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "no space left on device",
+                ),
+            },
+            _ => cause,
+        }
+    }
+
     /// True when the error says the index itself is damaged (a manifest failing its checksum or
     /// not decoding, tantivy finding corrupt or missing data): rebuilding it is the repair.
     pub fn is_damage(&self) -> bool {
         match self {
-            IndexError::Read { source, .. } => source.kind() == std::io::ErrorKind::InvalidData,
+            IndexError::Read { error, .. } => error.kind() == std::io::ErrorKind::InvalidData,
             IndexError::Damaged { .. } => true,
             _ => false,
         }
@@ -202,6 +249,20 @@ impl std::fmt::Debug for Library {
             .field("dir", &self.dir)
             .finish()
     }
+}
+
+/// True when a 1 MiB file cannot be written in `dir` for lack of space (the probe is removed).
+fn disk_full(dir: &Path) -> bool {
+    use std::io::Write;
+    let probe = dir.join(".space-probe");
+    let full = std::fs::File::create(&probe)
+        .and_then(|mut f| {
+            f.write_all(&[0u8; 1 << 20])?;
+            f.sync_all()
+        })
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull);
+    let _ = std::fs::remove_file(&probe);
+    full
 }
 
 /// A 64-bit hash of an article id, a fast column in both indexes: an entity clause becomes a
@@ -287,7 +348,7 @@ impl Library {
         let meta = catalog
             .get(catalog.resolve(prefix)?)
             .ok_or_else(|| crate::corpus::IdError::Unknown(prefix.to_string()))?;
-        let path = self.corpus.join(meta.rel);
+        let path = crate::corpus::resolve_rel(&self.corpus, meta.rel);
         let entry = crate::corpus::FileEntry {
             size: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
             path: path.clone(),
