@@ -289,3 +289,45 @@ fn anchors_walk_the_same_rows_without_laying_out_everything() {
         let _ = RowAnchor::default();
     }
 }
+
+#[test]
+fn a_paragraph_of_megabytes_is_laid_out_in_pieces_the_same_way_everywhere() {
+    // One 300 KiB Arabic paragraph whose words include Latin names (issue 11: a 16 MiB one-line
+    // article must not be resolved whole).
+    let unit = "قال الوزير Lavrov في موسكو إن 2021 كان عاما صعبا ";
+    let body = unit.repeat(300 * 1024 / unit.len());
+    let layout = ArticleLayout::from_paragraphs(vec![(0, "عنوان".into()), (12, body.clone())]);
+    let o = opts(70);
+    let all = layout.all_rows(&o);
+    // The title, one blank row, then the paragraph's lines with no blank row among them.
+    assert!(all[1].text.is_empty());
+    assert!(all[2..]
+        .iter()
+        .all(|r| !r.text.is_empty() && r.para == 1 && r.rtl));
+    // The streaming walk, the lazy rows and the anchor walk agree with the full layout.
+    let mut streamed = Vec::new();
+    layout
+        .for_each_row(&o, |r| {
+            streamed.push(r);
+            Ok::<_, ()>(())
+        })
+        .unwrap();
+    assert_eq!(streamed, all);
+    assert_eq!(layout.row_count(&o), all.len());
+    let mid = all.len() / 2;
+    assert_eq!(layout.rows(&o, mid..mid + 30), all[mid..mid + 30].to_vec());
+    let top = layout.anchor_of_row(&o, mid).unwrap();
+    assert_eq!(layout.rows_from(&o, top, 30), all[mid..mid + 30].to_vec());
+    let back = layout.advance(&o, top, -(mid as isize));
+    assert_eq!(layout.row_of_anchor(&o, back), 0);
+    // Every source byte of the paragraph is on exactly one line, in order.
+    let mut next = 12;
+    for r in &all[2..] {
+        assert_eq!(r.logical.start, next);
+        next = r.logical.end;
+    }
+    assert_eq!(next, 12 + body.len());
+    // The reader's paragraph path gives the same lines.
+    let lines = layout_paragraph(&body, 12, 1, Direction::Rtl, &o);
+    assert_eq!(lines, all[2..].to_vec());
+}

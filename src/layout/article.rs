@@ -66,12 +66,13 @@ fn blank_row(para: usize, logical: Range<usize>) -> DisplayLine {
 }
 
 /// A row of an [`ArticleLayout`] named without counting the rows above it: row `row` of
-/// paragraph `para`'s block (its blank separator row, if it has one, then its lines). The reader
+/// block `para` (its blank separator row, if it has one, then its lines). A block is a
+/// paragraph, or a piece of a paragraph longer than 64 KiB (which has no blank row before it). The reader
 /// pane keeps its scroll position as an anchor so a long article is laid out only where it is
 /// looked at; [`ArticleLayout::rows`] and absolute row numbers need every paragraph wrapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct RowAnchor {
-    /// Paragraph index (0 = title).
+    /// Block index (0 = the title, or its first piece).
     pub para: usize,
     /// Row within the paragraph's block.
     pub row: usize,
@@ -102,9 +103,23 @@ struct Cache {
 /// only for the rows asked for. The cache lives behind a `RefCell`, so every method takes `&self`
 /// and can be called from a TUI's `draw(&State)`. Not `Sync`: keep one per reader.
 pub struct ArticleLayout {
+    /// The blocks: `(byte offset, text)` of each paragraph, or of each piece of a long one.
     paras: Vec<(usize, String)>,
+    /// What each block is part of, in the same order.
+    blocks: Vec<Block>,
     direction: Direction,
     cache: RefCell<Cache>,
+}
+
+/// Where a block comes from.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    /// The paragraph it is (or is a piece of): [`DisplayLine::para`] of its lines.
+    para: usize,
+    /// For a piece of a long paragraph, the paragraph's base direction; `None` for a whole one.
+    piece_dir: Option<Direction>,
+    /// A piece after the first: no blank row before it.
+    cont: bool,
 }
 
 impl ArticleLayout {
@@ -155,8 +170,32 @@ impl ArticleLayout {
     /// `offset + position in text`.
     pub fn from_paragraphs(paras: Vec<(usize, String)>) -> ArticleLayout {
         let direction = article_direction(paras.iter().map(|(_, p)| p.as_str()));
+        let mut blocks = Vec::with_capacity(paras.len());
+        let mut texts = Vec::with_capacity(paras.len());
+        for (i, (offset, text)) in paras.into_iter().enumerate() {
+            let ranges = super::paragraph::pieces(&text);
+            if ranges.len() == 1 {
+                blocks.push(Block {
+                    para: i,
+                    piece_dir: None,
+                    cont: false,
+                });
+                texts.push((offset, text));
+                continue;
+            }
+            let dir = super::paragraph_direction(&text, direction);
+            for (j, r) in ranges.into_iter().enumerate() {
+                blocks.push(Block {
+                    para: i,
+                    piece_dir: Some(dir),
+                    cont: j > 0,
+                });
+                texts.push((offset + r.start, text[r].to_string()));
+            }
+        }
         ArticleLayout {
-            paras,
+            paras: texts,
+            blocks,
             direction,
             cache: RefCell::new(Cache::default()),
         }
@@ -171,12 +210,14 @@ impl ArticleLayout {
     /// The display lines of paragraph `para` (no blank rows). Empty if `para` is out of range or
     /// draws nothing.
     pub fn paragraph_lines(&self, para: usize, opts: &LayoutOptions) -> Vec<DisplayLine> {
-        let Some((offset, src)) = self.paras.get(para) else {
-            return Vec::new();
-        };
         let mut cache = self.cache.borrow_mut();
-        let (p, spans) = cache.get(self, para, opts);
-        lines_of(&p, &spans, para, *offset, src.len(), opts)
+        let mut out = Vec::new();
+        for b in (0..self.blocks.len()).filter(|&b| self.blocks[b].para == para) {
+            let (offset, src) = &self.paras[b];
+            let (p, spans) = cache.get(self, b, opts);
+            out.extend(lines_of(&p, &spans, para, *offset, src.len(), opts));
+        }
+        out
     }
 
     /// Total number of rows at `opts.width` (wraps every paragraph once; cached per width).
@@ -194,9 +235,10 @@ impl ArticleLayout {
             .iter()
             .map(|r| match *r {
                 RowRef::Line { para, line } => {
-                    let para = para as usize;
-                    let (offset, src) = &self.paras[para];
-                    let (p, spans) = cache.get(self, para, opts);
+                    let b = para as usize;
+                    let (offset, src) = &self.paras[b];
+                    let (p, spans) = cache.get(self, b, opts);
+                    let para = self.blocks[b].para;
                     line_of(&p, &spans, line as usize, para, *offset, src.len(), opts)
                 }
                 RowRef::Blank { para } => {
@@ -210,7 +252,7 @@ impl ArticleLayout {
                         .rev()
                         .find(|&(i, _)| cache.spans[i].as_ref().is_some_and(|s| !s.is_empty()))
                         .map_or(next, |(_, (o, s))| (o + s.len()).min(next));
-                    blank_row(para, prev_end..next)
+                    blank_row(self.blocks[para].para, prev_end..next)
                 }
             })
             .collect()
@@ -219,21 +261,63 @@ impl ArticleLayout {
     /// Every row: the whole article laid out (what `qari show` prints). Same rows as
     /// `rows(opts, 0..row_count)`, built paragraph by paragraph while each is hot in cache.
     pub fn all_rows(&self, opts: &LayoutOptions) -> Vec<DisplayLine> {
-        let mut cache = self.cache.borrow_mut();
         let mut out = Vec::new();
+        self.each_row(opts, true, |row| {
+            out.push(row);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|e| match e {});
+        out
+    }
+
+    /// Hands every row (the rows of [`all_rows`](Self::all_rows)) to `f` one at a time, keeping
+    /// nothing: each block is resolved, wrapped and dropped in turn, so memory follows one
+    /// block (≤ 64 KiB of text) and one line, whatever the article's size. For `qari show`.
+    pub fn for_each_row<E>(
+        &self,
+        opts: &LayoutOptions,
+        f: impl FnMut(DisplayLine) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_row(opts, false, f)
+    }
+
+    fn each_row<E>(
+        &self,
+        opts: &LayoutOptions,
+        keep: bool,
+        mut f: impl FnMut(DisplayLine) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut prev_end: Option<usize> = None;
-        for (para, (offset, src)) in self.paras.iter().enumerate() {
-            let (p, spans) = cache.get(self, para, opts);
+        for (b, (offset, src)) in self.paras.iter().enumerate() {
+            let block = self.blocks[b];
+            let (p, spans) = if keep {
+                self.cache.borrow_mut().get(self, b, opts)
+            } else {
+                let p = self.prepare(b, opts);
+                let spans = p.wrap(opts.width);
+                (Rc::new(p), Rc::new(spans))
+            };
             if spans.is_empty() {
                 continue;
             }
-            if let Some(end) = prev_end {
-                out.push(blank_row(para, end.min(*offset)..*offset));
+            if let Some(end) = prev_end.filter(|_| !block.cont) {
+                f(blank_row(block.para, end.min(*offset)..*offset))?;
             }
-            out.extend(lines_of(&p, &spans, para, *offset, src.len(), opts));
+            for j in 0..spans.len() {
+                f(line_of(&p, &spans, j, block.para, *offset, src.len(), opts))?;
+            }
             prev_end = Some(offset + src.len());
         }
-        out
+        Ok(())
+    }
+
+    /// Sanitises and resolves block `b`.
+    fn prepare(&self, b: usize, opts: &LayoutOptions) -> Prepared {
+        let text = &self.paras[b].1;
+        match self.blocks[b].piece_dir {
+            Some(dir) => Prepared::piece(text, dir, opts.shape),
+            None => Prepared::new(text, self.direction, opts.shape),
+        }
     }
 
     /// The row showing source byte `offset` (to scroll a search hit or mention into view): the
@@ -403,7 +487,7 @@ impl ArticleLayout {
         if lines == 0 {
             0
         } else {
-            lines + usize::from(self.drawn_before(opts, para).is_some())
+            lines + usize::from(!self.blocks[para].cont && self.drawn_before(opts, para).is_some())
         }
     }
 
@@ -424,17 +508,18 @@ impl ArticleLayout {
     /// The row an anchor (already normalized) names.
     fn block_row(&self, opts: &LayoutOptions, a: RowAnchor) -> DisplayLine {
         let (offset, src) = &self.paras[a.para];
-        let prev = self.drawn_before(opts, a.para);
+        let block = self.blocks[a.para];
+        let prev = self.drawn_before(opts, a.para).filter(|_| !block.cont);
         let mut line = a.row;
         if let Some(q) = prev {
             if line == 0 {
                 let (qo, qs) = &self.paras[q];
-                return blank_row(a.para, (qo + qs.len()).min(*offset)..*offset);
+                return blank_row(block.para, (qo + qs.len()).min(*offset)..*offset);
             }
             line -= 1;
         }
         let (p, spans) = self.cache.borrow_mut().get(self, a.para, opts);
-        line_of(&p, &spans, line, a.para, *offset, src.len(), opts)
+        line_of(&p, &spans, line, block.para, *offset, src.len(), opts)
     }
 }
 
@@ -462,9 +547,7 @@ impl Cache {
     ) -> (Rc<Prepared>, Rc<Vec<Span>>) {
         self.sync(a.paras.len(), opts);
         let p = self.prepared[para]
-            .get_or_insert_with(|| {
-                Rc::new(Prepared::new(&a.paras[para].1, a.direction, opts.shape))
-            })
+            .get_or_insert_with(|| Rc::new(a.prepare(para, opts)))
             .clone();
         let s = self.spans[para]
             .get_or_insert_with(|| Rc::new(p.wrap(opts.width)))
@@ -483,7 +566,7 @@ impl Cache {
             if spans.is_empty() {
                 continue;
             }
-            if !rows.is_empty() {
+            if !rows.is_empty() && !a.blocks[para].cont {
                 rows.push(RowRef::Blank { para: para as u32 });
             }
             for line in 0..spans.len() {

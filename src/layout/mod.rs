@@ -267,9 +267,52 @@ pub fn layout_paragraph(
     fallback: Direction,
     opts: &LayoutOptions,
 ) -> Vec<DisplayLine> {
-    let p = paragraph::Prepared::new(text, fallback, opts.shape);
-    let spans = p.wrap(opts.width);
-    article::lines_of(&p, &spans, para, offset, text.len(), opts)
+    let mut out = Vec::new();
+    for_each_piece(text, fallback, opts.shape, |range, p| {
+        let spans = p.wrap(opts.width);
+        out.extend(article::lines_of(
+            p,
+            &spans,
+            para,
+            offset + range.start,
+            range.len(),
+            opts,
+        ));
+    });
+    out
+}
+
+/// Resolves `text` (one paragraph) piece by piece ([`paragraph::pieces`]: one piece unless it is
+/// longer than 64 KiB) and hands each piece's range and resolution to `f`, one at a time.
+pub(crate) fn for_each_piece(
+    text: &str,
+    fallback: Direction,
+    shape: bool,
+    mut f: impl FnMut(Range<usize>, &paragraph::Prepared),
+) {
+    let ranges = paragraph::pieces(text);
+    if ranges.len() == 1 {
+        f(
+            0..text.len(),
+            &paragraph::Prepared::new(text, fallback, shape),
+        );
+        return;
+    }
+    let dir = paragraph_direction(text, fallback);
+    for r in ranges {
+        let p = paragraph::Prepared::piece(&text[r.clone()], dir, shape);
+        f(r, &p);
+    }
+}
+
+/// The base direction of a paragraph (P2/P3 on its first strong letter), `fallback` when it has
+/// none.
+pub(crate) fn paragraph_direction(text: &str, fallback: Direction) -> Direction {
+    if uba::paragraph_level(text, fallback).is_rtl() {
+        Direction::Rtl
+    } else {
+        Direction::Ltr
+    }
 }
 
 /// `n` with its thousands grouped by commas (`1,234`), as counts are shown to people.

@@ -77,12 +77,87 @@ pub(crate) struct Span {
     pub hidden_space: bool,
 }
 
+/// Paragraphs longer than this many bytes are laid out in pieces (see [`pieces`]).
+pub(crate) const PIECE_BYTES: usize = 64 * 1024;
+
+/// The byte ranges a paragraph is laid out in. A paragraph of at most [`PIECE_BYTES`] is one
+/// piece; a longer one (a 16 MiB one-line article) is cut into consecutive pieces of at most
+/// that size, each after the last space in its second half, or, in a run with no space, before
+/// a character that is not a combining mark. Each piece is resolved and wrapped on its own, with
+/// the whole paragraph's base direction ([`Prepared::piece`]): memory and time then follow the
+/// piece, not the paragraph, at the cost of a line that may end early where a piece ends.
+pub(crate) fn pieces(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / PIECE_BYTES + 1);
+    let mut start = 0;
+    while text.len() - start > PIECE_BYTES {
+        let limit = floor_boundary(text, start + PIECE_BYTES);
+        let half = ceil_boundary(text, start + PIECE_BYTES / 2);
+        let cut = match text[half..limit].rfind(' ') {
+            Some(i) => half + i + 1,
+            None => {
+                // Back off over combining marks so none is parted from its letter.
+                let mut cut = limit;
+                while let Some(c) = text[cut..].chars().next() {
+                    if cut <= half || unicode_bidi::bidi_class(c) != BidiClass::NSM {
+                        break;
+                    }
+                    cut = floor_boundary(text, cut - 1);
+                }
+                if cut <= start {
+                    limit
+                } else {
+                    cut
+                }
+            }
+        };
+        out.push(start..cut);
+        start = cut;
+    }
+    out.push(start..text.len());
+    out
+}
+
+/// The last char boundary at or before `i` (`str::floor_char_boundary`, newer than our MSRV).
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The first char boundary at or after `i`.
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 impl Prepared {
     /// Sanitise and resolve `src` (one paragraph of source text).
     pub fn new(src: &str, fallback: Direction, shape_arabic: bool) -> Prepared {
+        Self::build(src, None, fallback, shape_arabic)
+    }
+
+    /// Sanitise and resolve `src`, a piece of a longer paragraph (see [`pieces`]) whose base
+    /// direction is `dir`.
+    pub fn piece(src: &str, dir: Direction, shape_arabic: bool) -> Prepared {
+        Self::build(src, Some(dir), dir, shape_arabic)
+    }
+
+    fn build(
+        src: &str,
+        forced: Option<Direction>,
+        fallback: Direction,
+        shape_arabic: bool,
+    ) -> Prepared {
         let clean = sanitize::clean(src);
         let text = clean.text.as_str();
-        let level = uba::paragraph_level(text, fallback);
+        let level = match forced {
+            Some(Direction::Ltr) => unicode_bidi::Level::ltr(),
+            Some(Direction::Rtl) => unicode_bidi::Level::rtl(),
+            None => uba::paragraph_level(text, fallback),
+        };
         let info = uba::resolve(text, level);
         let para_level = info.paragraph_level.number();
         // Shaped text has the same chars, maybe different byte lengths: map char index → offset.
@@ -428,5 +503,44 @@ mod tests {
     #[test]
     fn long_word_breaks_between_clusters() {
         assert_eq!(vis("abcdefgh", 3), vec!["abc", "def", "gh"]);
+    }
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+
+    #[test]
+    fn long_paragraphs_are_cut_into_pieces_after_spaces_and_never_inside_a_letter() {
+        let word = "كلمةٌ ";
+        let text = word.repeat(3 * PIECE_BYTES / word.len());
+        let ranges = pieces(&text);
+        assert!(ranges.len() >= 3, "{}", ranges.len());
+        assert_eq!(ranges[0].start, 0);
+        assert_eq!(ranges.last().unwrap().end, text.len());
+        for w in ranges.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+            assert!(text[..w[0].end].ends_with(' '));
+        }
+        assert!(ranges.iter().all(|r| r.len() <= PIECE_BYTES));
+
+        // No space at all: the cut backs off over combining marks.
+        let marks = "بٌّ".repeat(2 * PIECE_BYTES / "بٌّ".len());
+        for w in pieces(&marks).windows(2) {
+            assert!(
+                marks[w[1].clone()].starts_with('ب'),
+                "cut at {}",
+                w[1].start
+            );
+        }
+        assert_eq!(pieces("قصير"), vec![0..8]);
+    }
+
+    #[test]
+    fn every_piece_takes_the_paragraphs_direction() {
+        // A piece of an Arabic paragraph that starts with Latin words.
+        let piece = "Lavrov and Blinken met قال الوزير";
+        assert!(!Prepared::new(piece, Direction::Rtl, false).rtl());
+        assert!(Prepared::piece(piece, Direction::Rtl, false).rtl());
     }
 }
