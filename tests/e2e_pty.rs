@@ -156,6 +156,7 @@ fn signals_restore_the_terminal_and_save_the_position() {
                 "40",
                 "j",
                 "\r",
+                "WAIT:003_d20ebc38bcca70ee",
                 "j",
                 "j",
                 &format!("SIG:{sig}"),

@@ -4,7 +4,9 @@
 usage: pty_session.py DUMP COLS ROWS KEY... -- COMMAND [ARG...]
 Each KEY is sent as UTF-8 after the previous output went quiet (\\r for Enter, \\x1b for Esc
 are given literally by the caller); a KEY `SIG:NAME` (SIG:INT, SIG:QUIT, SIG:USR1…) sends that
-signal to the process instead. Everything the program writes goes to DUMP. Prints the
+signal to the process instead, and a KEY `WAIT:TEXT` waits (up to 10 s) until TEXT has been
+written since the previous key (the machine may be loaded: a quiet moment is not proof that
+the key's work is done). Everything the program writes goes to DUMP. Prints the
 exit status as JSON. Unlike ptyprobe.py, it waits for the process itself (up to 10 s) after
 the terminal side closes, so a slow teardown is not mistaken for a hang.
 """
@@ -48,7 +50,15 @@ def main() -> int:
         return True
 
     pump(0.5)
+    seen = len(out)
     for k in keys:
+        if k.startswith("WAIT:"):
+            want, end = k[5:].encode(), time.monotonic() + 10
+            while want not in out[seen:] and time.monotonic() < end:
+                if not pump(0.01, 0.05):
+                    break
+            continue
+        seen = len(out)
         try:
             if k.startswith("SIG:"):
                 os.kill(pid, getattr(signal, "SIG" + k[4:]))

@@ -85,10 +85,18 @@ enum RowRef {
     Blank { para: u32 },
 }
 
+/// Source bytes of resolved blocks the cache keeps; past that the least recently used are
+/// dropped (a resolved block takes ~13 bytes a source byte: 2 MiB keeps ~27 MB). An ordinary
+/// article is far below it and keeps every block.
+const PREPARED_BUDGET: usize = 2 << 20;
+
 #[derive(Default)]
 struct Cache {
     shape: bool,
     prepared: Vec<Option<Rc<Prepared>>>,
+    /// Blocks in `prepared`, least recently used first, and their source bytes in total.
+    recent: std::collections::VecDeque<usize>,
+    recent_bytes: usize,
     width: u16,
     spans: Vec<Option<Rc<Vec<Span>>>>,
     rows: Option<Rc<Vec<RowRef>>>,
@@ -120,6 +128,15 @@ struct Block {
     piece_dir: Option<Direction>,
     /// A piece after the first: no blank row before it.
     cont: bool,
+}
+
+impl std::fmt::Debug for ArticleLayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArticleLayout")
+            .field("blocks", &self.paras.len())
+            .field("direction", &self.direction)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ArticleLayout {
@@ -218,6 +235,19 @@ impl ArticleLayout {
             out.extend(lines_of(&p, &spans, para, *offset, src.len(), opts));
         }
         out
+    }
+
+    /// For every row at `opts.width`, the paragraph its line belongs to (0 = the title), or
+    /// `None` for a blank row between paragraphs. Wraps every paragraph, like
+    /// [`row_count`](Self::row_count); a reader keeps this to number its rows.
+    pub fn row_paragraphs(&self, opts: &LayoutOptions) -> Vec<Option<usize>> {
+        let rows = self.cache.borrow_mut().rows(self, opts);
+        rows.iter()
+            .map(|r| match *r {
+                RowRef::Line { para, .. } => Some(self.blocks[para as usize].para),
+                RowRef::Blank { .. } => None,
+            })
+            .collect()
     }
 
     /// Total number of rows at `opts.width` (wraps every paragraph once; cached per width).
@@ -528,6 +558,8 @@ impl Cache {
     fn sync(&mut self, n: usize, opts: &LayoutOptions) {
         if self.prepared.len() != n || self.shape != opts.shape {
             self.prepared = vec![None; n];
+            self.recent.clear();
+            self.recent_bytes = 0;
             self.spans = vec![None; n];
             self.rows = None;
             self.shape = opts.shape;
@@ -546,9 +578,29 @@ impl Cache {
         opts: &LayoutOptions,
     ) -> (Rc<Prepared>, Rc<Vec<Span>>) {
         self.sync(a.paras.len(), opts);
-        let p = self.prepared[para]
-            .get_or_insert_with(|| Rc::new(a.prepare(para, opts)))
-            .clone();
+        let p = match &self.prepared[para] {
+            Some(p) => {
+                if self.recent.back() != Some(&para) {
+                    if let Some(i) = self.recent.iter().position(|&b| b == para) {
+                        self.recent.remove(i);
+                    }
+                    self.recent.push_back(para);
+                }
+                p.clone()
+            }
+            None => {
+                let p = Rc::new(a.prepare(para, opts));
+                self.prepared[para] = Some(p.clone());
+                self.recent.push_back(para);
+                self.recent_bytes += a.paras[para].1.len();
+                while self.recent_bytes > PREPARED_BUDGET && self.recent.len() > 1 {
+                    let old = self.recent.pop_front().unwrap_or(para);
+                    self.prepared[old] = None;
+                    self.recent_bytes -= a.paras[old].1.len();
+                }
+                p
+            }
+        };
         let s = self.spans[para]
             .get_or_insert_with(|| Rc::new(p.wrap(opts.width)))
             .clone();

@@ -22,8 +22,9 @@
 //! | [`keys`] | key and mouse events → actions | action, geometry, key, keymap, state (read only) |
 //! | [`view`] | drawing | geometry, sidebar, state (read only) |
 //!
-//! Text layout comes from [`crate::layout`] through [`reader::layout_text`] and
-//! [`reader::one_line`].
+//! Text layout comes from [`crate::layout`]: the reader pane keeps an
+//! [`crate::layout::ArticleLayout`] of the open article and builds cells only for the rows on
+//! screen ([`reader::reader_line`]); titles, names and snippets use [`reader::one_line`].
 
 pub mod action;
 pub mod geometry;

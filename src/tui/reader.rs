@@ -1,9 +1,11 @@
 //! Display lines for the reader, the list titles, the sidebar and the snippets.
 //!
-//! Everything that puts article text on screen goes through [`layout_text`] / [`one_line`], which
-//! return [`ReaderLine`]s: cells in **visual** order, one grapheme each, with the logical byte
-//! range each cell came from. Highlights (search hits, entity mentions) are drawn by intersecting
-//! those byte ranges, so they land on the right cells whatever the visual order is.
+//! Everything that puts article text on screen goes through [`reader_line`] (the reader pane's
+//! rows, from its [`crate::layout::ArticleLayout`]), [`layout_paragraph`] and [`one_line`]
+//! (list titles, names, snippets), which return [`ReaderLine`]s: cells in **visual** order, one
+//! grapheme each, with the logical byte range each cell came from. Highlights (search hits,
+//! entity mentions) are drawn by intersecting those byte ranges, so they land on the right cells
+//! whatever the visual order is.
 //!
 //! The lines come from the bidi layout engine ([`crate::layout`]): UAX #9 on whole paragraphs,
 //! wrapped in logical order, reordered per line on grapheme clusters; this module only turns its
@@ -91,22 +93,28 @@ fn layout_paragraph_in(
         shape: opts.shape,
     };
     layout::layout_paragraph(&text[range.clone()], range.start, para, fallback, &options)
-        .into_iter()
-        .map(|line| ReaderLine {
-            cells: line
-                .cells
-                .iter()
-                .map(|c| Cell {
-                    sym: terminal_safe(line.cell_text(c), false).into_owned(),
-                    width: c.width,
-                    range: c.logical.clone(),
-                })
-                .collect(),
-            indent: line.indent,
-            para,
-            rtl: line.rtl,
-        })
+        .iter()
+        .map(reader_line)
         .collect()
+}
+
+/// A display line of the layout engine as the views paint it: each cell's text made safe for
+/// the terminal.
+pub fn reader_line(line: &layout::DisplayLine) -> ReaderLine {
+    ReaderLine {
+        cells: line
+            .cells
+            .iter()
+            .map(|c| Cell {
+                sym: terminal_safe(line.cell_text(c), false).into_owned(),
+                width: c.width,
+                range: c.logical.clone(),
+            })
+            .collect(),
+        indent: line.indent,
+        para: line.para,
+        rtl: line.rtl,
+    }
 }
 
 /// [`layout_paragraph_in`] for a paragraph on its own (a title, a name, a snippet).
@@ -119,29 +127,6 @@ pub fn layout_paragraph(
 ) -> Vec<ReaderLine> {
     let fallback = layout::article_direction([&text[range.clone()]]);
     layout_paragraph_in(text, range, width, para, fallback, opts)
-}
-
-/// Byte ranges of the `\n\n`-separated paragraphs of `text` (the article text layout).
-pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, _) in text.match_indices("\n\n") {
-        out.push(start..i);
-        start = i + 2;
-    }
-    out.push(start..text.len());
-    out
-}
-
-/// Lays out a whole article text (paragraphs separated by `\n\n`) for `width` columns.
-pub fn layout_text(text: &str, width: u16, opts: LayoutOpts) -> Vec<ReaderLine> {
-    let paras = paragraphs(text);
-    let fallback = layout::article_direction(paras.iter().map(|r| &text[r.clone()]));
-    paras
-        .into_iter()
-        .enumerate()
-        .flat_map(|(i, r)| layout_paragraph_in(text, r, width, i, fallback, opts))
-        .collect()
 }
 
 /// One line of at most `width` columns for a title, name or snippet: the first display line of
@@ -196,7 +181,7 @@ mod tests {
 
     #[test]
     fn control_characters_become_placeholders() {
-        let l = layout_text("x\x1by\u{9b}z\x7f", 10, LayoutOpts::default());
+        let l = layout_paragraph("x\x1by\u{9b}z\x7f", 0..7, 10, 0, LayoutOpts::default());
         let drawn: String = l[0].cells.iter().map(|c| c.sym.as_str()).collect();
         assert_eq!(drawn, "x␛y\u{FFFD}z␡");
     }
@@ -204,7 +189,7 @@ mod tests {
     #[test]
     fn rtl_lines_are_right_aligned_and_fit() {
         let text = "ولد عام 2020 في مدينة القاهرة وعاش فيها طويلا";
-        let lines = layout_text(text, 20, LayoutOpts::default());
+        let lines = layout_paragraph(text, 0..text.len(), 20, 0, LayoutOpts::default());
         assert!(lines.len() > 1);
         for l in &lines {
             assert!(l.rtl);
@@ -229,7 +214,7 @@ mod tests {
 
     #[test]
     fn punctuation_stays_with_its_word() {
-        let lines = layout_text("ab cd.", 5, LayoutOpts::default());
+        let lines = layout_paragraph("ab cd.", 0..6, 5, 0, LayoutOpts::default());
         let syms: Vec<String> = lines
             .iter()
             .map(|l| l.cells.iter().map(|c| c.sym.as_str()).collect())

@@ -12,10 +12,11 @@ use super::action::Effect;
 use super::geometry::{areas, Areas, Focus, Panes, SidebarPref};
 use super::keymap::KeyMap;
 use super::persist::Saved;
-use super::reader::{layout_text, LayoutOpts, ReaderLine};
+use super::reader::{reader_line, LayoutOpts, ReaderLine};
 use super::sidebar::{sidebar_rows, SideRow};
 use super::source::{ArticleMeta, Catalog, Entity, EntityKind, Hit, OpenArticle, Source};
 use super::theme::Theme;
+use crate::layout::{ArticleLayout, LayoutOptions};
 
 /// How much a status message matters; the status bar styles it by this, set where the message
 /// is made.
@@ -129,13 +130,14 @@ pub struct Filter {
     pub ids: HashSet<String>,
 }
 
-/// One row of the reader.
-#[derive(Debug, Clone, PartialEq)]
+/// One row of the reader. A text row names its row in the article's layout; its cells are made
+/// only when it is drawn ([`Reader::line`]), so a 16 MiB article costs a few bytes a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Row {
-    /// A line of the title.
-    Title(ReaderLine),
-    /// A line of body text.
-    Body(ReaderLine),
+    /// A line of the title: its layout row.
+    Title(u32),
+    /// A line of body text: its layout row.
+    Body(u32),
     /// The date/source line.
     Meta,
     /// Space between paragraphs.
@@ -143,10 +145,10 @@ pub enum Row {
 }
 
 impl Row {
-    /// The text line of the row, if it has one.
-    pub fn line(&self) -> Option<&ReaderLine> {
-        match self {
-            Row::Title(l) | Row::Body(l) => Some(l),
+    /// The row of the article layout this row shows, if it is a text row.
+    pub fn layout_row(&self) -> Option<usize> {
+        match *self {
+            Row::Title(k) | Row::Body(k) => Some(k as usize),
             _ => None,
         }
     }
@@ -164,7 +166,7 @@ pub enum HighlightOrigin {
 }
 
 /// The open article.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Reader {
     /// The article.
     pub view: OpenArticle,
@@ -172,8 +174,13 @@ pub struct Reader {
     pub text: String,
     /// Width the rows were laid out for.
     pub width: u16,
+    /// The article laid out lazily: paragraphs are resolved when a row of theirs is needed
+    /// (a bounded number kept), display lines are built only for the rows drawn.
+    layout: ArticleLayout,
     /// Display rows.
     pub rows: Vec<Row>,
+    /// For each layout row, its index in `rows`.
+    row_of_layout: Vec<u32>,
     /// First row shown.
     pub scroll: usize,
     /// Highlighted byte ranges, sorted.
@@ -207,11 +214,14 @@ impl Reader {
                 .then(ea.name.cmp(&eb.name))
         });
         let side_rows = sidebar_rows(entity_order.iter().map(|&i| view.entities[i].kind));
+        let layout = ArticleLayout::from_article(&view.article);
         let mut r = Reader {
             view,
             text,
             width: 0,
+            layout,
             rows: Vec::new(),
+            row_of_layout: Vec::new(),
             scroll: 0,
             highlights: Vec::new(),
             current: 0,
@@ -234,55 +244,79 @@ impl Reader {
         }
         let pos = self.position();
         self.width = width;
-        let mut rows = Vec::new();
-        let mut last_para = 0;
-        for line in layout_text(&self.text, width, self.opts) {
-            if line.para == 0 {
-                rows.push(Row::Title(line));
-                continue;
+        // The title's lines, the meta line, then the paragraphs with a blank row between them.
+        let paras = self.layout.row_paragraphs(&self.layout_options());
+        let mut rows = Vec::with_capacity(paras.len() + 2);
+        let mut row_of_layout = Vec::with_capacity(paras.len());
+        let mut meta = false;
+        for (k, para) in paras.into_iter().enumerate() {
+            match para {
+                Some(0) => rows.push(Row::Title(k as u32)),
+                Some(_) if !meta => {
+                    // A title that draws nothing: the meta line and its blank row first.
+                    rows.extend([Row::Meta, Row::Blank]);
+                    meta = true;
+                    rows.push(Row::Body(k as u32));
+                }
+                Some(_) => rows.push(Row::Body(k as u32)),
+                None => {
+                    if !meta {
+                        rows.push(Row::Meta);
+                        meta = true;
+                    }
+                    rows.push(Row::Blank);
+                }
             }
-            if last_para == 0 {
-                rows.push(Row::Meta);
-                rows.push(Row::Blank);
-            } else if line.para != last_para {
-                rows.push(Row::Blank);
-            }
-            last_para = line.para;
-            rows.push(Row::Body(line));
+            row_of_layout.push((rows.len() - 1) as u32);
         }
-        if last_para == 0 {
+        if !meta {
             rows.push(Row::Meta);
         }
         self.rows = rows;
+        self.row_of_layout = row_of_layout;
         self.scroll = 0;
         if pos > 0 {
             self.scroll = self.row_of(pos);
         }
     }
 
+    /// The layout options for the current width.
+    fn layout_options(&self) -> LayoutOptions {
+        LayoutOptions {
+            width: self.width.max(1),
+            mode: self.opts.mode,
+            shape: self.opts.shape,
+        }
+    }
+
+    /// The text line of row `row`, if it is a text row (built now, from the layout).
+    pub fn line(&self, row: usize) -> Option<ReaderLine> {
+        let k = self.rows.get(row)?.layout_row()?;
+        let lines = self.layout.rows(&self.layout_options(), k..k + 1);
+        lines.first().map(reader_line)
+    }
+
     /// Byte offset of the first text on the top row: a reading position independent of width.
     pub fn position(&self) -> usize {
-        self.rows
-            .iter()
-            .skip(self.scroll)
-            .find_map(|r| r.line().and_then(ReaderLine::start))
+        (self.scroll..self.rows.len())
+            .find_map(|i| self.line(i).and_then(|l| l.start()))
             .unwrap_or(0)
     }
 
-    /// Index of the row holding byte `pos` (the last row starting at or before it).
+    /// Index of the row holding byte `pos`: the line whose text covers it, else the next line
+    /// after it, else the last line.
     pub fn row_of(&self, pos: usize) -> usize {
-        let mut best = 0;
-        for (i, r) in self.rows.iter().enumerate() {
-            if let Some(l) = r.line() {
-                if l.touches(&(pos..pos + 1)) {
-                    return i;
-                }
-                if l.start().is_some_and(|s| s <= pos) {
-                    best = i;
-                }
-            }
+        let opts = self.layout_options();
+        let last = || {
+            self.rows
+                .iter()
+                .rposition(|r| r.layout_row().is_some())
+                .unwrap_or(0)
+        };
+        match self.layout.row_of_offset(&opts, pos) {
+            Some(k) => self.row_of_layout.get(k).map_or_else(last, |&i| i as usize),
+            None => last(),
         }
-        best
     }
 
     /// Largest useful scroll for a pane `height` rows tall.

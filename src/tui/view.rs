@@ -395,13 +395,15 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
         }
     };
     let mut cursor = None;
-    let title_rtl = rd.rows.first().and_then(Row::line).is_some_and(|l| l.rtl);
+    let title_rtl = rd.line(0).is_some_and(|l| l.rtl);
     for (k, row) in rd.rows.iter().enumerate().skip(rd.scroll).take(h) {
         let y = r.y + (k - rd.scroll) as u16;
-        match row {
-            Row::Title(l) => draw_line(buf, r.x, y, r.width, l, t.style("title"), &hl),
-            Row::Body(l) => draw_line(buf, r.x, y, r.width, l, t.style("text"), &hl),
-            Row::Meta => {
+        // Only the rows on screen get their cells.
+        let line = rd.line(k);
+        match (row, &line) {
+            (Row::Title(_), Some(l)) => draw_line(buf, r.x, y, r.width, l, t.style("title"), &hl),
+            (Row::Body(_), Some(l)) => draw_line(buf, r.x, y, r.width, l, t.style("text"), &hl),
+            (Row::Meta, _) => {
                 let a = &rd.view.article;
                 let date = a.date.map(|d| d.iso());
                 let mut parts: Vec<&str> = Vec::new();
@@ -421,10 +423,10 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
                 }
                 draw_line(buf, r.x, y, r.width, &line, t.style("meta"), &|_| None);
             }
-            Row::Blank => {}
+            _ => {}
         }
         // Cursor: on the current match's row if shown, else the top row.
-        if let (Some(c), Some(l)) = (&current, row.line()) {
+        if let (Some(c), Some(l)) = (&current, &line) {
             if cursor.is_none() && l.touches(c) {
                 cursor = Some(Position::new(r.x, y));
             }
