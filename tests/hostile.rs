@@ -59,6 +59,35 @@ fn hostile_corpus(root: &Path) {
     .unwrap();
     // A file that cannot be read gives a warning that names it.
     std::fs::write(corpus.join(format!("bin{EVIL}.txt")), b"\0\x01\x02PK").unwrap();
+    // UTF-16 with a lone surrogate and the sequences, UTF-8 with overlong forms of `/` and of
+    // ESC, and 300 combining marks on one letter.
+    let mut u16 = vec![0xFF, 0xFE];
+    for unit in format!("عنوان مزدوج {EVIL}\n\nنص موسكو ")
+        .encode_utf16()
+        .chain([0xD800])
+        .chain(" نهاية".encode_utf16())
+    {
+        u16.extend(unit.to_le_bytes());
+    }
+    std::fs::write(corpus.join("utf16.txt"), u16).unwrap();
+    let mut overlong = "عنوان طويل\n\nنص موسكو ".as_bytes().to_vec();
+    overlong.extend([0xC0, 0xAF, 0xE0, 0x80, 0xAF, 0xC0, 0x9B, b'[', b'2', b'J']);
+    overlong.extend(" نهاية".as_bytes());
+    std::fs::write(corpus.join("overlong.txt"), overlong).unwrap();
+    std::fs::write(
+        corpus.join("marks.md"),
+        format!(
+            "# عنوان **موسكو**\n\nب{} موسكو [رابط]({EVIL})",
+            "\u{651}".repeat(300)
+        ),
+    )
+    .unwrap();
+    // A file that is gone when it is read (a link to nothing).
+    std::os::unix::fs::symlink(
+        root.join("nowhere.txt"),
+        corpus.join(format!("gone{EVIL}.txt")),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -76,6 +105,10 @@ fn no_control_sequence_from_the_data_reaches_any_cli_output() {
         vec!["entities", "--json"],
         vec!["show", "evil"],
         vec!["show", "feed"],
+        vec!["show", "utf16"],
+        vec!["show", "overlong", "--visual"],
+        vec!["show", "marks", "--width", "3"],
+        vec!["entities", "marks"],
     ];
     for args in runs {
         let out = cmd(root).args(&args).output().unwrap();
@@ -105,6 +138,38 @@ fn no_control_sequence_from_the_data_reaches_any_cli_output() {
         err.contains("feed.jsonl:1") && err.contains("not a date"),
         "{err}"
     );
+}
+
+#[test]
+fn a_one_line_article_of_16_mib_is_searched_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let corpus = root.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let unit = format!("قال الوزير Lavrov في موسكو {EVIL} ");
+    let mut text = "عنوان ضخم\n\n".to_string();
+    while text.len() + unit.len() < 16 * 1024 * 1024 - 16 {
+        text.push_str(&unit);
+    }
+    text.push_str("كلمةأخيرة");
+    std::fs::write(corpus.join("huge.txt"), &text).unwrap();
+    let out = cmd(root).args(["search", "كلمةأخيرة"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_clean("search", &out.stdout);
+    for args in [
+        vec!["show", "huge", "--width", "1"],
+        vec!["show", "huge", "--visual", "--width", "50"],
+    ] {
+        let out = cmd(root).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert_clean(&format!("{args:?}"), &out.stdout);
+        // The last word is there: in display order at 50 columns, two columns a line at 1.
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            shown.contains("ةريخأةملك") || shown.replace('\n', "").ends_with("كلمةأخيرة"),
+            "{args:?}"
+        );
+    }
 }
 
 #[test]
