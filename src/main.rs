@@ -382,10 +382,25 @@ fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
                     progress(done as u64, total as u64);
                 }
             };
-            let (lib, _) = Library::open(&corpus, &cache, lookup(false), &mut report)
+            let (mut lib, _) = Library::open(&corpus, &cache, lookup(false), &mut report)
                 .map_err(|e| e.to_string())?;
-            // Read the catalog here, off the UI thread, before the list asks for it.
-            lib.articles().map_err(|e| e.to_string())?;
+            // Read the catalog here, off the UI thread, before the list asks for it; a damaged
+            // one is rebuilt, once.
+            match lib.articles() {
+                Err(e) if e.is_damage() => {
+                    let rebuild = OpenOptions {
+                        rebuild: true,
+                        ..lookup(false)
+                    };
+                    lib = Library::open(&corpus, &cache, rebuild, &mut report)
+                        .map_err(|e| e.to_string())?
+                        .0;
+                    lib.articles().map_err(|e| e.to_string())?;
+                }
+                other => {
+                    other.map_err(|e| e.to_string())?;
+                }
+            }
             let source = std::sync::Arc::new(LibrarySource::new(lib, cache));
             let background = source.clone();
             std::thread::spawn(move || background.refresh());

@@ -4,31 +4,84 @@
 //! The TUI's loader opens the index with the quick check (folder mtimes), so the first full frame
 //! needs no stat of every file; then [`LibrarySource::refresh`] runs on a background thread: the
 //! full check (files edited in place) and the entity pass, and swaps the fresh index in.
+//!
+//! A damaged index met while reading (an error that says so, or a panic inside tantivy) is
+//! rebuilt on a background thread, once, and swapped in; meanwhile the call that met it says
+//! so, and the reader keeps working on what it has.
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use super::source::{Catalog, EntityKind, OpenArticle, SearchResults, Source};
-use crate::index::{Library, OpenOptions, Progress, SearchOptions};
+use crate::index::{IndexError, Library, OpenOptions, Progress, SearchOptions};
 
 /// [`Source`] over an opened [`Library`].
 pub struct LibrarySource {
-    lib: RwLock<Arc<Library>>,
+    lib: Arc<RwLock<Arc<Library>>>,
     cache_dir: PathBuf,
+    /// Set while a rebuild after damage runs.
+    repairing: Arc<AtomicBool>,
 }
 
 impl LibrarySource {
     /// Wraps an opened library; `cache_dir` is where [`refresh`](Self::refresh) reopens it.
     pub fn new(lib: Library, cache_dir: PathBuf) -> LibrarySource {
         LibrarySource {
-            lib: RwLock::new(Arc::new(lib)),
+            lib: Arc::new(RwLock::new(Arc::new(lib))),
             cache_dir,
+            repairing: Arc::new(AtomicBool::new(false)),
         }
     }
 
     fn current(&self) -> Arc<Library> {
         self.lib.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// True while the index is being rebuilt after damage was found.
+    pub fn repairing(&self) -> bool {
+        self.repairing.load(Ordering::SeqCst)
+    }
+
+    /// Runs `f` on the current library; damage it meets (an error saying so, or a panic inside
+    /// tantivy) starts a rebuild and becomes a message saying so.
+    fn guarded<T>(&self, f: impl FnOnce(&Library) -> Result<T, IndexError>) -> Result<T, String> {
+        let lib = self.current();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&lib))) {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) if e.is_damage() => Err(self.repair(&e.to_string())),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(p) => {
+                let why = super::terminal::panic_message(p.as_ref());
+                Err(self.repair(&format!("a panic while reading it: {why}")))
+            }
+        }
+    }
+
+    /// Starts the rebuild (unless one runs) and returns the message for the status bar.
+    fn repair(&self, reason: &str) -> String {
+        if !self.repairing.swap(true, Ordering::SeqCst) {
+            let (slot, flag) = (self.lib.clone(), self.repairing.clone());
+            let corpus = self.current().corpus().to_path_buf();
+            let cache = self.cache_dir.clone();
+            std::thread::spawn(move || {
+                let options = OpenOptions {
+                    rebuild: true,
+                    entities: true,
+                    threads: 1,
+                    ..OpenOptions::default()
+                };
+                if let Ok((lib, _)) = Library::open(&corpus, &cache, options, &mut |_| {}) {
+                    // Read the catalog here, not on the UI thread.
+                    if lib.articles().is_ok() {
+                        *slot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(lib);
+                    }
+                }
+                flag.store(false, Ordering::SeqCst);
+            });
+        }
+        format!("the index is damaged ({reason}); rebuilding it — try again in a moment")
     }
 
     /// Full freshness check plus the entity pass, then swaps the result in. Runs on a background
@@ -50,20 +103,15 @@ impl LibrarySource {
 
 impl Source for LibrarySource {
     fn articles(&self) -> Result<Arc<Catalog>, String> {
-        self.current()
-            .articles()
-            .cloned()
-            .map_err(|e| e.to_string())
+        self.guarded(|lib| lib.articles().cloned())
     }
 
     fn article(&self, id: &str) -> Result<OpenArticle, String> {
-        OpenArticle::tagged(self.current().load(id).map_err(|e| e.to_string())?)
+        OpenArticle::tagged(self.guarded(|lib| lib.load(id))?)
     }
 
     fn search(&self, query: &str, limit: usize) -> Result<SearchResults, String> {
-        self.current()
-            .search(query, as_you_type(limit))
-            .map_err(|e| e.to_string())
+        self.guarded(|lib| lib.search(query, as_you_type(limit)))
     }
 
     fn match_ranges(&self, query: &str, text: &str) -> Vec<Range<usize>> {
@@ -73,14 +121,11 @@ impl Source for LibrarySource {
     }
 
     fn articles_naming(&self, kind: EntityKind, key: &str) -> Result<Vec<String>, String> {
-        self.current()
-            .articles_naming(kind, key)
-            .map_err(|e| match e {
-                crate::index::IndexError::Query(crate::index::QueryError::NoEntities) => {
-                    "entities are still being tagged; try again in a moment".to_string()
-                }
-                other => other.to_string(),
-            })
+        self.guarded(|lib| match lib.articles_naming(kind, key) {
+            Err(IndexError::Query(crate::index::QueryError::NoEntities)) => Ok(None),
+            other => other.map(Some),
+        })?
+        .ok_or_else(|| "entities are still being tagged; try again in a moment".to_string())
     }
 }
 
