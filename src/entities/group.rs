@@ -134,18 +134,34 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
         .iter()
         .map(|g| g.ms[0].key.split(' ').map(str::to_string).collect())
         .collect();
-    // Short person names → the unique longer person name that ends or starts with them.
+    // Short person names → the unique longer person name that ends or starts with them. The
+    // longer names are found through their proper prefixes and suffixes (and an organisation's
+    // through its prefixes), not by comparing every pair: a text with tens of thousands of
+    // names (a dump of many articles as one) stays linear.
+    let mut person_parts: FxHashMap<&[String], Vec<usize>> = FxHashMap::default();
+    let mut org_prefixes: FxHashMap<&[String], Vec<usize>> = FxHashMap::default();
+    for (j, k) in keys.iter().enumerate() {
+        for l in 1..k.len() {
+            if kinds[j] == EntityKind::Person {
+                person_parts.entry(&k[..l]).or_default().push(j);
+                if k[k.len() - l..] != k[..l] {
+                    person_parts.entry(&k[k.len() - l..]).or_default().push(j);
+                }
+            } else if kinds[j] == EntityKind::Org {
+                org_prefixes.entry(&k[..l]).or_default().push(j);
+            }
+        }
+    }
+    let none: Vec<usize> = Vec::new();
     let mut target: Vec<usize> = (0..groups.len()).collect();
     for i in 0..groups.len() {
-        let cands: Vec<usize> = (0..groups.len())
-            .filter(|&j| {
-                j != i
-                    && (kinds[i] == EntityKind::Person || keys[i].len() == 1)
-                    && kinds[j] == EntityKind::Person
-                    && keys[j].len() > keys[i].len()
-                    && (keys[j].ends_with(&keys[i]) || keys[j].starts_with(&keys[i]))
-            })
-            .collect();
+        // (each list is in increasing j, each j once: the order of a scan over all groups)
+        let cands: Vec<usize> = if kinds[i] == EntityKind::Person || keys[i].len() == 1 {
+            let longer = person_parts.get(&keys[i][..]).unwrap_or(&none);
+            longer.iter().copied().filter(|&j| j != i).collect()
+        } else {
+            Vec::new()
+        };
         if cands.len() == 1 {
             target[i] = cands[0];
             continue;
@@ -155,13 +171,12 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
         if kinds[i] != EntityKind::Org {
             continue;
         }
-        let cands: Vec<usize> = (0..groups.len())
+        let longer = org_prefixes.get(&keys[i][..]).unwrap_or(&none);
+        let cands: Vec<usize> = longer
+            .iter()
+            .copied()
             .filter(|&j| {
-                if j == i
-                    || kinds[j] != EntityKind::Org
-                    || keys[j].len() <= keys[i].len()
-                    || !keys[j].starts_with(&keys[i])
-                {
+                if j == i {
                     return false;
                 }
                 let extra = keys[j].len() - keys[i].len();

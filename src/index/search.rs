@@ -146,6 +146,9 @@ fn shown_score(score: f32) -> f32 {
 struct Compiled {
     query: Box<dyn Query>,
     also: Vec<String>,
+    /// The names the query's `person:`/`place:`/`org:` clauses look for (not the excluded
+    /// ones), folded: their mentions are what an opened hit highlights.
+    names: Vec<(EntityKind, String)>,
 }
 
 struct Compiler<'a> {
@@ -155,6 +158,7 @@ struct Compiler<'a> {
     /// The last word of the query, by position in the tree walk, gets the prefix (as you type).
     last_word: Option<*const Word>,
     also: Vec<String>,
+    names: Vec<(EntityKind, String)>,
 }
 
 /// The address of the last [`Word`] of `e` in reading order: the one being typed.
@@ -552,13 +556,16 @@ impl Compiler<'_> {
                     Ok(known)
                 })
                 .map_err(self.tv())?;
-                let (Some(_), Some(hashes)) = (key, found) else {
+                let (Some(key), Some(hashes)) = (key, found) else {
                     let known = |name: &str| {
                         ents.id_hashes(kind, &entity_key(kind, name))
                             .is_ok_and(|h| !h.is_empty())
                     };
                     return Err(self.unknown(kind.as_str(), c, &known));
                 };
+                if !c.negated {
+                    self.names.push((kind, key));
+                }
                 Ok((
                     Box::new(IdSetQuery {
                         hashes: Arc::new(hashes.into_iter().collect()),
@@ -707,12 +714,17 @@ impl Library {
             opts,
             last_word: last_word(&expr),
             also: Vec::new(),
+            names: Vec::new(),
         };
         let q = c.compile(&expr)?.ok_or(QueryError::Empty)?;
         let mut also = c.also;
         let mut seen = HashSet::new();
         also.retain(|t| seen.insert(t.clone()));
-        Ok(Compiled { query: q, also })
+        Ok(Compiled {
+            query: q,
+            also,
+            names: c.names,
+        })
     }
 
     /// Ids of every article naming the entity whose folded key is `key`
@@ -747,9 +759,28 @@ impl Library {
         text: &str,
         opts: SearchOptions,
     ) -> Result<Vec<Range<usize>>, IndexError> {
-        let q = self.compile(query, opts)?.query;
+        let Compiled {
+            query: q, names, ..
+        } = self.compile(query, opts)?;
         let terms = body_terms(&*q, self.fields.title, self.fields.body);
-        Ok(matches_of(&terms, text))
+        let mut ranges = matches_of(&terms, text);
+        // An entity clause matches the mentions of the entity, as the tagger found them for the
+        // sidebar and the entity index (the same `extract`): بوتين highlights فلاديمير بوتين too.
+        if !names.is_empty() {
+            let entities = crate::entities::extract(text, None).map_err(IndexError::Model)?;
+            for e in entities {
+                let key = format!(" {} ", entity_key(e.kind, &e.name));
+                if names
+                    .iter()
+                    .any(|(k, n)| *k == e.kind && key.contains(&format!(" {n} ")))
+                {
+                    ranges.extend(e.mentions.iter().map(|m| m[0]..m[1]));
+                }
+            }
+            ranges.sort_by_key(|r| (r.start, r.end));
+            ranges.dedup();
+        }
+        Ok(ranges)
     }
 }
 
@@ -797,7 +828,7 @@ pub(super) fn search(
     query: &str,
     opts: SearchOptions,
 ) -> Result<SearchResults, IndexError> {
-    let Compiled { query: q, also } = lib.compile(query, opts)?;
+    let Compiled { query: q, also, .. } = lib.compile(query, opts)?;
     let searcher = lib.reader.searcher();
     let tv = |e: tantivy::TantivyError| IndexError::tantivy_read(&lib.dir, e);
     let top_docs = TopDocs::with_limit(opts.limit.max(1)).order_by_score();

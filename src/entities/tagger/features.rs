@@ -35,8 +35,10 @@ pub(crate) struct TokInfo {
     pub(crate) norm: String,
     /// `norm` with its proclitics stripped: the same as [`crate::entities::lexicon::fold_word`].
     pub(crate) stripped: String,
-    h_norm: u64,
-    h_strip: u64,
+    /// Hashes of `norm` and `stripped`: the word features, and the words of the transition
+    /// features.
+    pub(super) h_norm: u64,
+    pub(super) h_strip: u64,
     shape: u8,
     gaz: u8,
     trig: u8,
@@ -267,6 +269,42 @@ fn suffix_chars(s: &str, n: usize) -> Option<&str> {
 
 /// Static (history-free) feature keys of every token of a sentence.
 pub(super) fn static_features(infos: &[TokInfo]) -> Statics {
+    let mut st = Statics::default();
+    static_features_into(infos, &mut st);
+    st
+}
+
+/// The keys of the five features that read a document class ([`TokInfo::doc`]: the token's
+/// own, its neighbours'), in the order [`static_features`] puts them: the sport × class
+/// feature, then the class at −1, 0, +1 and the class × place-list feature. With `first`, as
+/// the first pass makes them (every class 0): the second pass changes a token's features only
+/// through these, so it re-scores a token only when they differ.
+#[inline]
+pub(super) fn doc_keys(infos: &[TokInfo], i: usize, first: bool) -> [u64; 5] {
+    let doc = |j: isize| -> u64 {
+        if j < 0 || j as usize >= infos.len() {
+            99
+        } else if first {
+            0
+        } else {
+            u64::from(infos[j as usize].doc)
+        }
+    };
+    let info = &infos[i];
+    let ii = i as isize;
+    let sp = u64::from(info.sport) << 16;
+    [
+        mix(412, sp | doc(ii)),
+        mix(400, doc(ii - 1)),
+        mix(401, doc(ii)),
+        mix(402, doc(ii + 1)),
+        mix(403, (doc(ii) << 8) | u64::from(info.gaz)),
+    ]
+}
+
+/// [`static_features`] into a reused buffer (its contents replaced): no allocation per
+/// sentence once the buffer has grown.
+pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
     let n = infos.len();
     const PAD: u64 = 0x5151_5151;
     let norm_at = |j: isize| -> u64 {
@@ -290,8 +328,11 @@ pub(super) fn static_features(infos: &[TokInfo]) -> Statics {
             u64::from(f(&infos[j as usize]))
         }
     };
-    let mut f: Vec<u64> = Vec::with_capacity(n * 64);
-    let mut ends: Vec<u32> = Vec::with_capacity(n);
+    let Statics { feats: f, ends } = out;
+    f.clear();
+    ends.clear();
+    f.reserve(n * 64);
+    ends.reserve(n);
     for (i, info) in infos.iter().enumerate() {
         let ii = i as isize;
         // The first N_WORD features name the word itself; training drops them now and then
@@ -338,12 +379,19 @@ pub(super) fn static_features(infos: &[TokInfo]) -> Statics {
         ));
         // Character trigrams of the stripped form: transliterated foreign names share them
         // (…وف، …يان، …سكي) even when the name itself was never seen.
-        let starts: Vec<usize> = info.stripped.char_indices().map(|(i, _)| i).collect();
-        for w in starts.windows(4) {
-            f.push(hs(91, &info.stripped[w[0]..w[3]]));
+        // (the trigram starting at each char with three more after it, then the last one)
+        let st = &info.stripped;
+        let mut win = [0usize; 4]; // the last four char starts, oldest first
+        let mut seen = 0usize;
+        for (b, _) in st.char_indices() {
+            win = [win[1], win[2], win[3], b];
+            seen += 1;
+            if seen >= 4 {
+                f.push(hs(91, &st[win[0]..win[3]]));
+            }
         }
-        if starts.len() >= 3 {
-            f.push(hs(91, &info.stripped[starts[starts.len() - 3]..]));
+        if seen >= 3 {
+            f.push(hs(91, &st[win[1]..]));
         }
         if let Some(p) = prefix_chars(&info.stripped, 5) {
             f.push(hs(15, p));
@@ -362,19 +410,14 @@ pub(super) fn static_features(infos: &[TokInfo]) -> Statics {
         // The topic (sport or not) conjoined with what it changes: a known place, a club, what
         // the document said of the word, its shape.
         let sp = u64::from(info.sport) << 16;
+        let dk = doc_keys(infos, i, false);
         f.push(mix(410, sp | u64::from(info.gaz)));
         f.push(mix(411, sp | u64::from(info.ogaz)));
-        f.push(mix(412, sp | u64::from(info.doc)));
+        f.push(dk[0]);
         f.push(mix(413, sp | u64::from(info.shape)));
         // What the first pass said of the same word elsewhere in the document (0 in the first
-        // pass itself).
-        for (t, d) in [(400u64, -1isize), (401, 0), (402, 1)] {
-            f.push(mix(t, small_at(ii + d, |x| x.doc)));
-        }
-        f.push(mix(
-            403,
-            (small_at(ii, |x| x.doc) << 8) | small_at(ii, |x| x.gaz),
-        ));
+        // pass itself): at −1, 0, +1, and with the place list.
+        f.extend_from_slice(&dk[1..]);
         // The person-name list: the word, its neighbours, after a title, in a pair of names.
         for (t, d) in [(310u64, -1isize), (311, 0), (312, 1)] {
             f.push(mix(t, small_at(ii + d, |x| x.per)));
@@ -401,10 +444,10 @@ pub(super) fn static_features(infos: &[TokInfo]) -> Statics {
         f.push(mix(203, norm_at(ii + 1)));
         ends.push(f.len() as u32);
     }
-    Statics { feats: f, ends }
 }
 
 /// The static feature keys of a sentence, token after token in one buffer.
+#[derive(Default)]
 pub(super) struct Statics {
     feats: Vec<u64>,
     /// End of each token's run in `feats`.
