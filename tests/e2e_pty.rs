@@ -154,6 +154,7 @@ fn signals_restore_the_terminal_and_save_the_position() {
             .args([
                 "120",
                 "40",
+                "WAIT:●",
                 "j",
                 "\r",
                 "WAIT:003_d20ebc38bcca70ee",

@@ -50,7 +50,7 @@ def main() -> int:
         return True
 
     pump(0.5)
-    seen = len(out)
+    seen = 0
     for k in keys:
         if k.startswith("WAIT:"):
             want, end = k[5:].encode(), time.monotonic() + 10

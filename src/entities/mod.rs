@@ -70,29 +70,97 @@ pub fn extract(
     Ok(extract_with(tagger, text, article_date))
 }
 
+/// A sentence's token features: kept from tagging, or made again (a long article keeps none).
+enum SentenceInfos<'a> {
+    Kept(&'a [tagger::TokInfo]),
+    Made(Vec<tagger::TokInfo>),
+}
+
+impl std::ops::Deref for SentenceInfos<'_> {
+    type Target = [tagger::TokInfo];
+    fn deref(&self) -> &[tagger::TokInfo] {
+        match self {
+            SentenceInfos::Kept(s) => s,
+            SentenceInfos::Made(v) => v,
+        }
+    }
+}
+
+/// Sentences an article is tagged in at once. A longer one (a 16 MiB article) is tagged in
+/// blocks of this many, each with the `2 × DOC_WINDOW` sentences on either side its tags depend
+/// on (the sports topic reads a window, the second pass the first pass's tags in a window), so
+/// memory follows the block, not the article, and the tags are the same.
+const TAG_BLOCK: usize = 512;
+
+/// Both tagging passes over the sentences of an article: the second sees what the first said of
+/// each name elsewhere in it. Returns the tags and, for an article of at most one block, the
+/// token features (a longer one makes them again per sentence when needed).
+fn tag_article(
+    tagger: &Tagger,
+    text: &str,
+    sents: &[Vec<Span>],
+) -> (Vec<Vec<Tag>>, Option<Vec<Vec<tagger::TokInfo>>>) {
+    let infos_of = |range: std::ops::Range<usize>| -> Vec<Vec<tagger::TokInfo>> {
+        sents[range]
+            .iter()
+            .map(|s| {
+                let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
+                tagger::token_infos(&words)
+            })
+            .collect()
+    };
+    let margin = 2 * tagger::DOC_WINDOW;
+    let n = sents.len();
+    if n <= TAG_BLOCK + 2 * margin {
+        let mut infos = infos_of(0..n);
+        let tags = tagger.tag_document(&mut infos, tagger::DOC_WINDOW);
+        return (tags, Some(infos));
+    }
+    let mut tags = Vec::with_capacity(n);
+    for start in (0..n).step_by(TAG_BLOCK) {
+        let end = (start + TAG_BLOCK).min(n);
+        let (lo, hi) = (start.saturating_sub(margin), (end + margin).min(n));
+        let mut infos = infos_of(lo..hi);
+        let block = tagger.tag_document(&mut infos, tagger::DOC_WINDOW);
+        tags.extend(block.into_iter().skip(start - lo).take(end - start));
+    }
+    (tags, None)
+}
+
 /// [`extract`] with a given tagger.
 pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDate>) -> Vec<Entity> {
     let sents = ner_tokens(text);
-    let mut infos: Vec<Vec<tagger::TokInfo>> = sents
-        .iter()
-        .map(|s| {
-            let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
-            tagger::token_infos(&words)
-        })
-        .collect();
-    // Both passes over the article: the second sees what the first said of each name elsewhere
-    // in it.
-    let all_tags = tagger.tag_document(&mut infos, tagger::DOC_WINDOW);
+    let (all_tags, kept) = tag_article(tagger, text, &sents);
+    let infos_of = |si: usize| -> SentenceInfos<'_> {
+        match &kept {
+            Some(infos) => SentenceInfos::Kept(&infos[si]),
+            None => {
+                let words: Vec<&str> = sents[si].iter().map(|t| &text[t.start..t.end]).collect();
+                SentenceInfos::Made(tagger::token_infos(&words))
+            }
+        }
+    };
     // Normalised words of the article: evidence for clitic stripping.
-    let mut attested: FxHashMap<&str, usize> = FxHashMap::default();
-    for t in infos.iter().flatten() {
-        *attested.entry(t.norm.as_str()).or_default() += 1;
+    let mut attested_words: FxHashMap<String, usize> = FxHashMap::default();
+    for si in 0..sents.len() {
+        for t in infos_of(si).iter() {
+            match attested_words.get_mut(t.norm.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    attested_words.insert(t.norm.clone(), 1);
+                }
+            }
+        }
     }
+    let attested: FxHashMap<&str, usize> = attested_words
+        .iter()
+        .map(|(w, &n)| (w.as_str(), n))
+        .collect();
     let mut mentions: Vec<Mention> = Vec::new();
     // A one-word PERS/LOC mention that ended the previous sentence right before a period glued to
     // it (`إلهام. علييف`): index in `mentions` (or none) and its token.
     let mut dangling: Option<(Option<usize>, Span)> = None;
-    for ((s, inf), mut tags) in sents.iter().zip(&infos).zip(all_tags) {
+    for ((si, s), mut tags) in sents.iter().enumerate().zip(all_tags) {
         let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
         // A sentence without an Arabic letter (an English or French paragraph) is not Arabic
         // for the model: no entities from it.
@@ -103,6 +171,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
             dangling = None;
             continue;
         }
+        let inf = infos_of(si);
         let folded: Vec<&str> = inf.iter().map(|t| t.stripped.as_str()).collect();
         latin_out(&words, &mut tags);
         alias_spans(&folded, &mut tags);
@@ -149,7 +218,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         dangling = next_dangling;
     }
     mentions.retain(|m| m.words > 0);
-    propagate(text, &sents, &infos, &attested, &mut mentions);
+    propagate(text, &sents, &infos_of, &attested, &mut mentions);
     let mut out = group(mentions);
     out.extend(dates::date_entities(text, article_date));
     out.sort_by(|a, b| {
@@ -203,6 +272,34 @@ mod tests {
         let huge = "قال الرئيس فلاديمير بوتين في موسكو ".repeat(150_000);
         let ents = extract_with(t, &huge, None);
         assert!(ents.iter().any(|e| e.kind == EntityKind::Place));
+    }
+
+    #[test]
+    fn a_long_article_tagged_in_blocks_gets_the_tags_of_a_whole_one() {
+        // Seed text repeated past several blocks, with sport words in places (the topic feature
+        // reads a window too).
+        let seed = include_str!("../../seeds/001_13ef93096cc37932.txt");
+        let mut text = String::new();
+        for i in 0..160 {
+            text.push_str(seed);
+            if i % 7 == 0 {
+                text.push_str(" فاز الفريق في المباراة بهدفين في الدوري والملعب امتلأ بالجمهور. ");
+            }
+        }
+        let t = builtin();
+        let sents = ner_tokens(&text);
+        assert!(sents.len() > 3 * TAG_BLOCK, "{}", sents.len());
+        let (blocked, kept) = tag_article(t, &text, &sents);
+        assert!(kept.is_none());
+        let mut infos: Vec<Vec<tagger::TokInfo>> = sents
+            .iter()
+            .map(|s| {
+                let words: Vec<&str> = s.iter().map(|x| &text[x.start..x.end]).collect();
+                tagger::token_infos(&words)
+            })
+            .collect();
+        let whole = t.tag_document(&mut infos, tagger::DOC_WINDOW);
+        assert_eq!(blocked, whole);
     }
 
     #[test]

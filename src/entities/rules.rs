@@ -32,7 +32,7 @@ use super::lexicon::{
     alias_kinds, aliases, data_lines, fold_word, gazetteer, is_function_word, longest_phrases,
     triggers, Trigger,
 };
-use super::tagger::{EntType, Tag, TokInfo};
+use super::tagger::{EntType, Tag};
 use super::tokens::Span;
 use crate::text::{is_proclitic_letter, normalize};
 
@@ -616,10 +616,10 @@ pub(super) fn alias_spans(folded: &[&str], tags: &mut [Tag]) {
 
 /// One sense per article: once a name is tagged somewhere, its other occurrences that the tagger
 /// missed count too (and a person's last name alone counts as that person).
-pub(super) fn propagate(
+pub(super) fn propagate<'a>(
     text: &str,
     sents: &[Vec<Span>],
-    infos: &[Vec<TokInfo>],
+    infos_of: &dyn Fn(usize) -> super::SentenceInfos<'a>,
     attested: &FxHashMap<&str, usize>,
     mentions: &mut Vec<Mention>,
 ) {
@@ -651,7 +651,8 @@ pub(super) fn propagate(
         .filter_map(|k| k.split(' ').next())
         .collect();
     let mut extra = Vec::new();
-    for (s, inf) in sents.iter().zip(infos) {
+    for (si, s) in sents.iter().enumerate() {
+        let inf = infos_of(si);
         let folded: Vec<&str> = inf.iter().map(|t| t.stripped.as_str()).collect();
         let found = longest_phrases(
             &folded,
