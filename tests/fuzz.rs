@@ -1,7 +1,7 @@
 //! Fuzzing with proptest (cargo-fuzz needs a nightly toolchain this project does not have): the
-//! decoder and loader, the date parser and the query parser get arbitrary input and must neither
-//! panic nor return out-of-range offsets. `QARI_FUZZ_CASES` sets the runs per target (CI: 2,000;
-//! the figures in RELIABILITY.md: 1,000,000).
+//! decoder and loader, the date parser, the query parser and the layout engine get arbitrary
+//! input and must neither panic nor return out-of-range offsets. `QARI_FUZZ_CASES` sets the runs
+//! per target (CI: 2,000; the figures in RELIABILITY.md: 1,000,000).
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
@@ -141,6 +141,50 @@ fn query_parser_never_panics() {
                         prop_assert!(h.snippet.is_char_boundary(r.start));
                     }
                 }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Text that stresses the layout engine: Arabic with harakat, Latin, digits, brackets, every
+/// kind of bidi control (often unbalanced), combining marks with no letter, wide and zero-width
+/// characters, controls, and any character at all.
+fn layout_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("قال الوزير ".to_string()),
+        Just("بِسْمِ ".to_string()),
+        Just("Lavrov (2021) ".to_string()),
+        Just("١٢٣ 4.5% ".to_string()),
+        Just("[«»]() ".to_string()),
+        Just("\u{202B}\u{202A}\u{202D}\u{202E}\u{202C}".to_string()),
+        Just("\u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}".to_string()),
+        Just("\u{651}\u{64B}\u{300}".to_string()),
+        Just("漢字😀\u{200B}\u{FEFF}".to_string()),
+        Just("\u{1b}]0;x\u{7}\u{9b}\t\r\n\n".to_string()),
+        any::<char>().prop_map(String::from),
+        "[ -~]{0,6}",
+    ];
+    prop::collection::vec(piece, 0..30).prop_map(|v| v.concat())
+}
+
+#[test]
+fn layout_never_panics_and_every_line_fits() {
+    use qari::layout::{ArticleLayout, BidiMode, LayoutOptions};
+    let mut runner = proptest::test_runner::TestRunner::new(config());
+    let strategy = (layout_text(), 0u16..60, any::<bool>());
+    runner
+        .run(&strategy, |(text, width, shape)| {
+            let layout = ArticleLayout::from_text(&text);
+            for mode in [BidiMode::App, BidiMode::Terminal, BidiMode::Off] {
+                let opts = LayoutOptions { width, mode, shape };
+                let rows = layout.all_rows(&opts);
+                for row in &rows {
+                    prop_assert!(row.indent + row.width <= width.max(2), "{row:?}");
+                    prop_assert!(text.is_char_boundary(row.logical.start));
+                    prop_assert!(row.logical.end <= text.len());
+                }
+                prop_assert_eq!(layout.row_count(&opts), rows.len());
             }
             Ok(())
         })
