@@ -107,14 +107,15 @@ pub(super) fn make_mention(
 /// Groups mentions by key; a key's kind is the majority of its mentions' kinds; short person
 /// mentions join the one longer person name in the article that starts or ends with them.
 pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
+    // Groups hold indices into `mentions`, not the mentions: an article can have a million.
     struct G {
         kinds: FxHashMap<EntityKind, usize>,
-        ms: Vec<Mention>,
+        ms: Vec<u32>,
     }
     let mut groups: Vec<G> = Vec::new();
-    let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
-    for m in mentions {
-        let gi = *by_key.entry(m.key.clone()).or_insert_with(|| {
+    let mut by_key: FxHashMap<&str, usize> = FxHashMap::default();
+    for (mi, m) in mentions.iter().enumerate() {
+        let gi = *by_key.entry(m.key.as_str()).or_insert_with(|| {
             groups.push(G {
                 kinds: FxHashMap::default(),
                 ms: Vec::new(),
@@ -122,8 +123,9 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
             groups.len() - 1
         });
         *groups[gi].kinds.entry(m.kind).or_default() += 1;
-        groups[gi].ms.push(m);
+        groups[gi].ms.push(mi as u32);
     }
+    let first = |g: &G| &mentions[g.ms[0] as usize];
     let kind_of = |g: &G| {
         let mut ks: Vec<(&EntityKind, &usize)> = g.kinds.iter().collect();
         ks.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -132,7 +134,7 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
     let kinds: Vec<EntityKind> = groups.iter().map(kind_of).collect();
     let keys: Vec<Vec<String>> = groups
         .iter()
-        .map(|g| g.ms[0].key.split(' ').map(str::to_string).collect())
+        .map(|g| first(g).key.split(' ').map(str::to_string).collect())
         .collect();
     // Short person names → the unique longer person name that ends or starts with them. The
     // longer names are found through their proper prefixes and suffixes (and an organisation's
@@ -180,7 +182,7 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
                     return false;
                 }
                 let extra = keys[j].len() - keys[i].len();
-                let words: Vec<&str> = groups[j].ms[0].display.split_whitespace().collect();
+                let words: Vec<&str> = first(&groups[j]).display.split_whitespace().collect();
                 words.len() >= extra && words[words.len() - extra..].iter().all(|w| is_nisba(w))
             })
             .collect();
@@ -188,7 +190,7 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
             target[i] = cands[0];
         }
     }
-    let mut merged: Vec<Option<(EntityKind, Vec<Mention>)>> = groups
+    let mut merged: Vec<Option<(EntityKind, Vec<u32>)>> = groups
         .into_iter()
         .zip(&kinds)
         .map(|(g, &k)| Some((k, g.ms)))
@@ -205,7 +207,8 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
     merged
         .into_iter()
         .flatten()
-        .map(|(kind, mut ms)| {
+        .map(|(kind, idx)| {
+            let mut ms: Vec<&Mention> = idx.iter().map(|&i| &mentions[i as usize]).collect();
             ms.sort_by_key(|m| m.span);
             let mut name = display_name(&ms);
             if let Some(canon) = alias_display().get(&entity_key(kind, &name)) {
@@ -222,7 +225,7 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
 }
 
 /// The most frequent display form among the mentions with the most words (first seen on ties).
-fn display_name(ms: &[Mention]) -> String {
+fn display_name(ms: &[&Mention]) -> String {
     let max_words = ms.iter().map(|m| m.words).max().unwrap_or(0);
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for m in ms.iter().filter(|m| m.words == max_words) {
@@ -337,6 +340,6 @@ mod tests {
         };
         // The marked spelling is more frequent, the plain one still wins.
         let ms = [m("بَغداد"), m("بَغداد"), m("بغداد")];
-        assert_eq!(display_name(&ms), "بغداد");
+        assert_eq!(display_name(&ms.iter().collect::<Vec<_>>()), "بغداد");
     }
 }
