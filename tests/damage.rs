@@ -271,7 +271,6 @@ fn the_reader_repairs_a_damaged_index_itself() {
     use qari::tui::source::Source;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    corpus(root, "c", 40);
     let cache = root.join("cache");
     let quick = qari::index::OpenOptions {
         quick: true,
@@ -279,8 +278,11 @@ fn the_reader_repairs_a_damaged_index_itself() {
     };
     let mut repaired = Vec::new();
     for ext in [".fast", ".store", ".idx", ".term"] {
-        let (lib, _) =
-            qari::index::Library::open(&root.join("c"), &cache, quick, &mut |_| {}).expect("opens");
+        // A corpus of its own for each kind of damage: damage a search did not meet stays.
+        let name = format!("c{ext}");
+        corpus(root, &name, 40);
+        let (lib, _) = qari::index::Library::open(&root.join(&name), &cache, quick, &mut |_| {})
+            .expect("opens");
         let index = lib.dir().join("tantivy");
         let source = qari::tui::library::LibrarySource::new(lib, cache.clone());
         for f in files_ending(&index, ext) {

@@ -92,29 +92,52 @@ impl std::ops::Deref for SentenceInfos<'_> {
 /// memory follows the block, not the article, and the tags are the same.
 const TAG_BLOCK: usize = 512;
 
+/// The token features of one sentence of `text`.
+fn sentence_infos(text: &str, sentence: &[Span]) -> Vec<tagger::TokInfo> {
+    let words: Vec<&str> = sentence.iter().map(|t| &text[t.start..t.end]).collect();
+    tagger::token_infos(&words)
+}
+
+/// What tagging an article gives: the tags, each normalised word's count (evidence for clitic
+/// stripping), and, for an article of at most one block, the token features (a longer one makes
+/// them again per sentence when needed).
+struct Tagged {
+    tags: Vec<Vec<Tag>>,
+    attested: FxHashMap<String, usize>,
+    kept: Option<Vec<Vec<tagger::TokInfo>>>,
+}
+
 /// Both tagging passes over the sentences of an article: the second sees what the first said of
-/// each name elsewhere in it. Returns the tags and, for an article of at most one block, the
-/// token features (a longer one makes them again per sentence when needed).
-fn tag_article(
-    tagger: &Tagger,
-    text: &str,
-    sents: &[Vec<Span>],
-) -> (Vec<Vec<Tag>>, Option<Vec<Vec<tagger::TokInfo>>>) {
+/// each name elsewhere in it.
+fn tag_article(tagger: &Tagger, text: &str, sents: &[Vec<Span>]) -> Tagged {
     let infos_of = |range: std::ops::Range<usize>| -> Vec<Vec<tagger::TokInfo>> {
         sents[range]
             .iter()
-            .map(|s| {
-                let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
-                tagger::token_infos(&words)
-            })
+            .map(|s| sentence_infos(text, s))
             .collect()
+    };
+    let mut attested: FxHashMap<String, usize> = FxHashMap::default();
+    let mut count = |infos: &[Vec<tagger::TokInfo>]| {
+        for t in infos.iter().flatten() {
+            match attested.get_mut(t.norm.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    attested.insert(t.norm.clone(), 1);
+                }
+            }
+        }
     };
     let margin = 2 * tagger::DOC_WINDOW;
     let n = sents.len();
     if n <= TAG_BLOCK + 2 * margin {
         let mut infos = infos_of(0..n);
         let tags = tagger.tag_document(&mut infos, tagger::DOC_WINDOW);
-        return (tags, Some(infos));
+        count(&infos);
+        return Tagged {
+            tags,
+            attested,
+            kept: Some(infos),
+        };
     }
     let mut tags = Vec::with_capacity(n);
     for start in (0..n).step_by(TAG_BLOCK) {
@@ -123,35 +146,29 @@ fn tag_article(
         let mut infos = infos_of(lo..hi);
         let block = tagger.tag_document(&mut infos, tagger::DOC_WINDOW);
         tags.extend(block.into_iter().skip(start - lo).take(end - start));
+        count(&infos[start - lo..end - lo]);
     }
-    (tags, None)
+    Tagged {
+        tags,
+        attested,
+        kept: None,
+    }
 }
 
 /// [`extract`] with a given tagger.
 pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDate>) -> Vec<Entity> {
     let sents = ner_tokens(text);
-    let (all_tags, kept) = tag_article(tagger, text, &sents);
+    let Tagged {
+        tags: all_tags,
+        attested: attested_words,
+        kept,
+    } = tag_article(tagger, text, &sents);
     let infos_of = |si: usize| -> SentenceInfos<'_> {
         match &kept {
             Some(infos) => SentenceInfos::Kept(&infos[si]),
-            None => {
-                let words: Vec<&str> = sents[si].iter().map(|t| &text[t.start..t.end]).collect();
-                SentenceInfos::Made(tagger::token_infos(&words))
-            }
+            None => SentenceInfos::Made(sentence_infos(text, &sents[si])),
         }
     };
-    // Normalised words of the article: evidence for clitic stripping.
-    let mut attested_words: FxHashMap<String, usize> = FxHashMap::default();
-    for si in 0..sents.len() {
-        for t in infos_of(si).iter() {
-            match attested_words.get_mut(t.norm.as_str()) {
-                Some(n) => *n += 1,
-                None => {
-                    attested_words.insert(t.norm.clone(), 1);
-                }
-            }
-        }
-    }
     let attested: FxHashMap<&str, usize> = attested_words
         .iter()
         .map(|(w, &n)| (w.as_str(), n))
@@ -289,17 +306,12 @@ mod tests {
         let t = builtin();
         let sents = ner_tokens(&text);
         assert!(sents.len() > 3 * TAG_BLOCK, "{}", sents.len());
-        let (blocked, kept) = tag_article(t, &text, &sents);
-        assert!(kept.is_none());
-        let mut infos: Vec<Vec<tagger::TokInfo>> = sents
-            .iter()
-            .map(|s| {
-                let words: Vec<&str> = s.iter().map(|x| &text[x.start..x.end]).collect();
-                tagger::token_infos(&words)
-            })
-            .collect();
+        let blocked = tag_article(t, &text, &sents);
+        assert!(blocked.kept.is_none());
+        let mut infos: Vec<Vec<tagger::TokInfo>> =
+            sents.iter().map(|s| sentence_infos(&text, s)).collect();
         let whole = t.tag_document(&mut infos, tagger::DOC_WINDOW);
-        assert_eq!(blocked, whole);
+        assert_eq!(blocked.tags, whole);
     }
 
     #[test]

@@ -95,11 +95,16 @@ impl IndexError {
     pub(crate) fn tantivy(path: &Path, e: tantivy::TantivyError) -> IndexError {
         use tantivy::TantivyError as E;
         let (path, message) = (path.to_path_buf(), e.to_string());
-        // A full disk reaches us as an I/O error or, from a writer thread, as text.
-        let full = match &e {
-            E::IoError(io) => io.kind() == std::io::ErrorKind::StorageFull,
-            _ => false,
-        } || message.contains("(os error 28)");
+        // A full disk reaches us as an I/O error, wrapped in another error (opening a file for
+        // writing), or, from a writer thread, only as text.
+        let mut full = message.contains("(os error 28)") || message.contains("StorageFull");
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(c) = cause {
+            full |= c
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull);
+            cause = c.source();
+        }
         if full {
             return IndexError::Write {
                 path,
