@@ -139,7 +139,7 @@ fn sidebar_cli_entity_index_and_highlights_give_one_answer_per_article() {
             .map(|e| (e.kind.as_str().to_string(), e.name.clone()))
             .collect();
         assert_eq!(&sidebar, names, "{id}: sidebar and `qari entities` differ");
-        let text = open.article.text();
+        let text = &open.text;
         for e in &open.entities {
             // Every highlight of the entity is a mention of it: a range of the text on char
             // boundaries whose folded form is the entity's key or a run of its words (a short
@@ -176,7 +176,7 @@ fn sidebar_cli_entity_index_and_highlights_give_one_answer_per_article() {
                 .iter()
                 .find(|e| e.kind == *kind && &e.name == name)
                 .expect("listed");
-            let ranges = source.match_ranges(q, &text);
+            let ranges = source.match_ranges(q, text);
             for &[a, b] in &e.mentions {
                 assert!(
                     ranges.contains(&(a..b)),

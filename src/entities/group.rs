@@ -10,13 +10,43 @@ use super::lexicon::{alias_display, fold_word, gazetteer, is_function_word};
 use super::tokens::{is_punct, Span};
 use crate::text::is_arabic_mark;
 
-/// One mention of a name: its kind, key, display form, length in tokens and byte range.
+/// One mention of a name: its kind, key, display form (both as ids into the text's [`Names`]),
+/// length in tokens and byte range. 32 bytes and nothing on the heap: a long article has a
+/// million mentions of a few dozen names.
 pub(super) struct Mention {
     pub(super) kind: EntityKind,
-    pub(super) key: String,
-    pub(super) display: String,
-    pub(super) words: usize,
+    pub(super) key: NameId,
+    pub(super) display: NameId,
+    pub(super) words: u32,
     pub(super) span: [usize; 2],
+}
+
+/// An id of a string in [`Names`].
+pub(super) type NameId = u32;
+
+/// The distinct keys and display forms of one text's mentions, each stored once.
+#[derive(Debug, Default)]
+pub(super) struct Names {
+    ids: FxHashMap<Box<str>, NameId>,
+    all: Vec<Box<str>>,
+}
+
+impl Names {
+    /// The id of `s`, added if new.
+    pub(super) fn id(&mut self, s: &str) -> NameId {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = NameId::try_from(self.all.len()).unwrap_or(NameId::MAX);
+        self.all.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    /// The string of `id`.
+    pub(super) fn get(&self, id: NameId) -> &str {
+        self.all.get(id as usize).map_or("", |s| s)
+    }
 }
 
 /// The mention of `kind` made of the tokens `toks` of `text`: punctuation at the edges, a
@@ -26,6 +56,7 @@ pub(super) fn make_mention(
     kind: EntityKind,
     toks: &[Span],
     attested: &FxHashMap<&str, usize>,
+    names: &mut Names,
 ) -> Option<Mention> {
     let mut toks = toks;
     // Punctuation at the edges is never part of a name.
@@ -97,25 +128,31 @@ pub(super) fn make_mention(
     }
     Some(Mention {
         kind,
-        key,
-        words: toks.len(),
-        display,
+        key: names.id(&key),
+        words: u32::try_from(toks.len()).unwrap_or(u32::MAX),
+        display: names.id(&display),
         span: [start, end],
     })
 }
 
 /// Groups mentions by key; a key's kind is the majority of its mentions' kinds; short person
 /// mentions join the one longer person name in the article that starts or ends with them.
-pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
-    // Groups hold indices into `mentions`, not the mentions: an article can have a million.
+/// The mentions are `found` then `extra` (two slices, not one vector: joining them would copy a
+/// long article's million mentions).
+pub(super) fn group(found: &[Mention], extra: &[Mention], names: &Names) -> Vec<Entity> {
+    let at = |i: u32| {
+        let i = i as usize;
+        found.get(i).unwrap_or_else(|| &extra[i - found.len()])
+    };
+    // Groups hold indices into the mentions, not the mentions: an article can have a million.
     struct G {
         kinds: FxHashMap<EntityKind, usize>,
         ms: Vec<u32>,
     }
     let mut groups: Vec<G> = Vec::new();
-    let mut by_key: FxHashMap<&str, usize> = FxHashMap::default();
-    for (mi, m) in mentions.iter().enumerate() {
-        let gi = *by_key.entry(m.key.as_str()).or_insert_with(|| {
+    let mut by_key: FxHashMap<NameId, usize> = FxHashMap::default();
+    for (mi, m) in found.iter().chain(extra).enumerate() {
+        let gi = *by_key.entry(m.key).or_insert_with(|| {
             groups.push(G {
                 kinds: FxHashMap::default(),
                 ms: Vec::new(),
@@ -125,7 +162,7 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
         *groups[gi].kinds.entry(m.kind).or_default() += 1;
         groups[gi].ms.push(mi as u32);
     }
-    let first = |g: &G| &mentions[g.ms[0] as usize];
+    let first = |g: &G| at(g.ms[0]);
     let kind_of = |g: &G| {
         let mut ks: Vec<(&EntityKind, &usize)> = g.kinds.iter().collect();
         ks.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -134,7 +171,13 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
     let kinds: Vec<EntityKind> = groups.iter().map(kind_of).collect();
     let keys: Vec<Vec<String>> = groups
         .iter()
-        .map(|g| first(g).key.split(' ').map(str::to_string).collect())
+        .map(|g| {
+            names
+                .get(first(g).key)
+                .split(' ')
+                .map(str::to_string)
+                .collect()
+        })
         .collect();
     // Short person names → the unique longer person name that ends or starts with them. The
     // longer names are found through their proper prefixes and suffixes (and an organisation's
@@ -182,7 +225,10 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
                     return false;
                 }
                 let extra = keys[j].len() - keys[i].len();
-                let words: Vec<&str> = first(&groups[j]).display.split_whitespace().collect();
+                let words: Vec<&str> = names
+                    .get(first(&groups[j]).display)
+                    .split_whitespace()
+                    .collect();
                 words.len() >= extra && words[words.len() - extra..].iter().all(|w| is_nisba(w))
             })
             .collect();
@@ -208,9 +254,9 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
         .into_iter()
         .flatten()
         .map(|(kind, idx)| {
-            let mut ms: Vec<&Mention> = idx.iter().map(|&i| &mentions[i as usize]).collect();
+            let mut ms: Vec<&Mention> = idx.iter().map(|&i| at(i)).collect();
             ms.sort_by_key(|m| m.span);
-            let mut name = display_name(&ms);
+            let mut name = display_name(&ms, names);
             if let Some(canon) = alias_display().get(&entity_key(kind, &name)) {
                 name = canon.clone();
             }
@@ -225,13 +271,14 @@ pub(super) fn group(mentions: Vec<Mention>) -> Vec<Entity> {
 }
 
 /// The most frequent display form among the mentions with the most words (first seen on ties).
-fn display_name(ms: &[&Mention]) -> String {
+fn display_name(ms: &[&Mention], names: &Names) -> String {
     let max_words = ms.iter().map(|m| m.words).max().unwrap_or(0);
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for m in ms.iter().filter(|m| m.words == max_words) {
-        match counts.iter_mut().find(|(d, _)| *d == m.display) {
+        let display = names.get(m.display);
+        match counts.iter_mut().find(|(d, _)| *d == display) {
             Some(c) => c.1 += 1,
-            None => counts.push((&m.display, 1)),
+            None => counts.push((display, 1)),
         }
     }
     // Plain spellings first (no harakat or tatweel), then the most frequent.
@@ -290,14 +337,28 @@ mod tests {
         let att = FxHashMap::default();
         // `فلاديمير بوتين` is a person; a chunk starting with `2` (as the model once made of
         // a dateline's `14 ماي`) is not.
-        assert!(make_mention(text, EntityKind::Person, &toks[2..4], &att).is_some());
+        assert!(make_mention(
+            text,
+            EntityKind::Person,
+            &toks[2..4],
+            &att,
+            &mut Names::default()
+        )
+        .is_some());
         let text2 = "موسكو، 14 ماي - بحث الرئيس";
         let toks2 = crate::entities::ner_tokens(text2).remove(0);
         let i = toks2
             .iter()
             .position(|t| &text2[t.start..t.end] == "14")
             .unwrap();
-        assert!(make_mention(text2, EntityKind::Person, &toks2[i..i + 2], &att).is_none());
+        assert!(make_mention(
+            text2,
+            EntityKind::Person,
+            &toks2[i..i + 2],
+            &att,
+            &mut Names::default()
+        )
+        .is_none());
     }
 
     #[test]
@@ -319,9 +380,14 @@ mod tests {
         assert!(!lexicon::is_function_word("بغداد"));
         let text = "وأكد بأن الاتفاق صامد";
         let s = ner_tokens(text);
-        assert!(
-            make_mention(text, EntityKind::Person, &s[0][1..2], &FxHashMap::default()).is_none()
-        );
+        assert!(make_mention(
+            text,
+            EntityKind::Person,
+            &s[0][1..2],
+            &FxHashMap::default(),
+            &mut Names::default()
+        )
+        .is_none());
     }
 
     #[test]
@@ -331,15 +397,17 @@ mod tests {
         let ru: Vec<&Entity> = ents.iter().filter(|e| e.name.contains("روسي")).collect();
         assert_eq!(ru.len(), 1, "{ents:?}");
         assert_eq!(ru[0].name, "روسيا");
-        let m = |d: &str| Mention {
+        let mut names = Names::default();
+        let mut m = |d: &str| Mention {
             kind: EntityKind::Place,
-            key: String::new(),
-            display: d.to_string(),
+            key: names.id(""),
+            display: names.id(d),
             words: 1,
             span: [0, 0],
         };
         // The marked spelling is more frequent, the plain one still wins.
         let ms = [m("بَغداد"), m("بَغداد"), m("بغداد")];
-        assert_eq!(display_name(&ms.iter().collect::<Vec<_>>()), "بغداد");
+        let ms: Vec<&Mention> = ms.iter().collect();
+        assert_eq!(display_name(&ms, &names), "بغداد");
     }
 }

@@ -167,7 +167,9 @@ mod tests {
         assert_eq!(clitic_cut("وكالة", &att), (0, false));
         let text = "دعا المؤتمر لمنظمة التجارة العالمية";
         let s = ner_tokens(text);
-        let m = make_mention(text, EntityKind::Org, &s[0][2..5], &att).expect("mention");
-        assert_eq!(m.display, "منظمة التجارة العالمية");
+        let mut names = super::super::group::Names::default();
+        let m =
+            make_mention(text, EntityKind::Org, &s[0][2..5], &att, &mut names).expect("mention");
+        assert_eq!(names.get(m.display), "منظمة التجارة العالمية");
     }
 }

@@ -55,7 +55,7 @@ pub fn alias_spellings(whole: &str) -> Vec<String> {
 }
 
 use crate::text::dates::PartialDate;
-use group::{group, make_mention, Mention};
+use group::{group, make_mention, Mention, Names};
 use lexicon::{fold_word, gazetteer};
 use rules::{alias_spans, latin_out, leading_conjunction, org_spans, propagate, refine_chunks};
 
@@ -174,6 +174,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         .map(|(w, &n)| (w.as_str(), n))
         .collect();
     let mut mentions: Vec<Mention> = Vec::new();
+    let mut names = Names::default();
     // A one-word PERS/LOC mention that ended the previous sentence right before a period glued to
     // it (`إلهام. علييف`): index in `mentions` (or none) and its token.
     let mut dangling: Option<(Option<usize>, Span)> = None;
@@ -204,13 +205,13 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
             if leading_conjunction(&words, a, after_name) {
                 toks[0].start += 'و'.len_utf8();
             }
-            let mut m = make_mention(text, kind, &toks, &attested);
+            let mut m = make_mention(text, kind, &toks, &attested, &mut names);
             if let (0, EntityKind::Person, Some((prev, tok))) = (a, kind, dangling) {
                 // A stray period inside a name: the one-word name before it (not a known place)
                 // and the person name after it are one person.
                 let mut toks = vec![tok];
                 toks.extend_from_slice(&s[a..b]);
-                if let Some(joined) = make_mention(text, kind, &toks, &attested) {
+                if let Some(joined) = make_mention(text, kind, &toks, &attested, &mut names) {
                     if let Some(pi) = prev {
                         mentions[pi].kind = EntityKind::Person;
                         mentions[pi].words = 0; // removed below
@@ -235,8 +236,8 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         dangling = next_dangling;
     }
     mentions.retain(|m| m.words > 0);
-    propagate(text, &sents, &infos_of, &attested, &mut mentions);
-    let mut out = group(mentions);
+    let extra = propagate(text, &sents, &infos_of, &attested, &mentions, &mut names);
+    let mut out = group(&mentions, &extra, &names);
     out.extend(dates::date_entities(text, article_date));
     out.sort_by(|a, b| {
         (a.kind, std::cmp::Reverse(a.count), a.mentions.first()).cmp(&(

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::conll;
-use super::group::{make_mention, Mention};
+use super::group::{make_mention, Mention, Names};
 use super::keys::is_nisba;
 use super::kind::EntityKind;
 use super::lexicon::{
@@ -615,27 +615,40 @@ pub(super) fn alias_spans(folded: &[&str], tags: &mut [Tag]) {
 }
 
 /// One sense per article: once a name is tagged somewhere, its other occurrences that the tagger
-/// missed count too (and a person's last name alone counts as that person).
+/// missed count too (and a person's last name alone counts as that person). Returns those
+/// occurrences as mentions.
 pub(super) fn propagate<'a>(
     text: &str,
     sents: &[Vec<Span>],
     infos_of: &dyn Fn(usize) -> super::SentenceInfos<'a>,
     attested: &FxHashMap<&str, usize>,
-    mentions: &mut Vec<Mention>,
-) {
+    mentions: &[Mention],
+    names: &mut Names,
+) -> Vec<Mention> {
+    // Each key once, with the kind of its first mention, and a person key once as a person.
+    let mut seen: FxHashMap<super::group::NameId, bool> = FxHashMap::default();
     let mut known: FxHashMap<String, EntityKind> = FxHashMap::default();
     for m in mentions.iter() {
-        known.entry(m.key.clone()).or_insert(m.kind);
-        if m.kind == EntityKind::Person {
-            if let Some(last) = m.key.rsplit(' ').next() {
-                if last.chars().count() >= 3 && last != m.key {
+        let person = m.kind == EntityKind::Person;
+        match seen.get_mut(&m.key) {
+            Some(p) if *p || !person => continue,
+            Some(p) => *p = true,
+            None => {
+                seen.insert(m.key, person);
+            }
+        }
+        let key = names.get(m.key);
+        known.entry(key.to_string()).or_insert(m.kind);
+        if person {
+            if let Some(last) = key.rsplit(' ').next() {
+                if last.chars().count() >= 3 && last != key {
                     known.entry(last.to_string()).or_insert(EntityKind::Person);
                 }
             }
         }
     }
     if known.is_empty() {
-        return;
+        return Vec::new();
     }
     // Byte ranges already inside a mention (a token anywhere in one is taken, not only its last).
     // Mentions never overlap, so sorted by start a binary search finds the one that could hold t.
@@ -662,12 +675,12 @@ pub(super) fn propagate<'a>(
             |i, n, key| {
                 let key = aliases().get(key).map_or(key, String::as_str);
                 let &kind = known.get(key)?;
-                make_mention(text, kind, &s[i..i + n], attested)
+                make_mention(text, kind, &s[i..i + n], attested, names)
             },
         );
         extra.extend(found.into_iter().map(|(_, _, m)| m));
     }
-    mentions.extend(extra);
+    extra
 }
 
 #[cfg(test)]

@@ -111,8 +111,11 @@ struct Cache {
 /// only for the rows asked for. The cache lives behind a `RefCell`, so every method takes `&self`
 /// and can be called from a TUI's `draw(&State)`. Not `Sync`: keep one per reader.
 pub struct ArticleLayout {
-    /// The blocks: `(byte offset, text)` of each paragraph, or of each piece of a long one.
-    paras: Vec<(usize, String)>,
+    /// The text of every block, held once (a 16 MiB article is not copied per paragraph).
+    store: String,
+    /// The blocks: `(byte offset, range in store)` of each paragraph, or of each piece of a
+    /// long one.
+    paras: Vec<(usize, Range<usize>)>,
     /// What each block is part of, in the same order.
     blocks: Vec<Block>,
     direction: Direction,
@@ -143,16 +146,20 @@ impl ArticleLayout {
     /// Lay out an article: paragraph 0 is the title, paragraph `i + 1` is `article.paragraphs[i]`,
     /// and cell offsets are byte offsets into `article.text()`.
     pub fn from_article(article: &Article) -> ArticleLayout {
-        let mut paras = Vec::with_capacity(article.paragraphs.len() + 1);
+        Self::from_article_text(article.text())
+    }
+
+    /// [`from_article`](Self::from_article) from the article's text as [`Article::text`] makes
+    /// it (the title, then each paragraph after a blank line; none of them holds a line break),
+    /// taken without a copy.
+    pub fn from_article_text(text: String) -> ArticleLayout {
+        let mut paras = Vec::new();
         let mut off = 0;
-        paras.push((0, article.title.clone()));
-        off += article.title.len();
-        for p in &article.paragraphs {
-            off += 2; // the "\n\n" of Article::text()
-            paras.push((off, p.clone()));
-            off += p.len();
+        for p in text.split("\n\n") {
+            paras.push((off, off..off + p.len()));
+            off += p.len() + 2;
         }
-        Self::from_paragraphs(paras)
+        Self::build(text, paras)
     }
 
     /// Lay out plain text whose paragraphs are separated by blank lines (lines of only
@@ -167,7 +174,7 @@ impl ArticleLayout {
             let body = line.trim_end_matches(['\n', '\r']);
             if body.trim().is_empty() {
                 if let Some(r) = cur.take() {
-                    paras.push((r.start, text[r].to_string()));
+                    paras.push((r.start, r));
                 }
             } else {
                 let end = start + body.len();
@@ -178,44 +185,70 @@ impl ArticleLayout {
             }
         }
         if let Some(r) = cur.take() {
-            paras.push((r.start, text[r].to_string()));
+            paras.push((r.start, r));
         }
-        Self::from_paragraphs(paras)
+        Self::build(text.to_string(), paras)
     }
 
     /// Lay out paragraphs given as `(byte offset, text)`, offsets ascending; cells point at
     /// `offset + position in text`.
     pub fn from_paragraphs(paras: Vec<(usize, String)>) -> ArticleLayout {
-        let direction = article_direction(paras.iter().map(|(_, p)| p.as_str()));
+        let mut store = String::with_capacity(paras.iter().map(|(_, p)| p.len()).sum());
+        let mut ranges = Vec::with_capacity(paras.len());
+        for (offset, p) in paras {
+            ranges.push((offset, store.len()..store.len() + p.len()));
+            store.push_str(&p);
+        }
+        Self::build(store, ranges)
+    }
+
+    /// The layout of the paragraphs `paras` (`(offset, range in store)`), a long one cut into
+    /// pieces.
+    fn build(store: String, paras: Vec<(usize, Range<usize>)>) -> ArticleLayout {
+        let direction = article_direction(paras.iter().map(|(_, r)| &store[r.clone()]));
         let mut blocks = Vec::with_capacity(paras.len());
         let mut texts = Vec::with_capacity(paras.len());
-        for (i, (offset, text)) in paras.into_iter().enumerate() {
-            let ranges = super::paragraph::pieces(&text);
-            if ranges.len() == 1 {
+        for (i, (offset, range)) in paras.into_iter().enumerate() {
+            let text = &store[range.clone()];
+            let pieces = super::paragraph::pieces(text);
+            if pieces.len() == 1 {
                 blocks.push(Block {
                     para: i,
                     piece_dir: None,
                     cont: false,
                 });
-                texts.push((offset, text));
+                texts.push((offset, range));
                 continue;
             }
-            let dir = super::paragraph_direction(&text, direction);
-            for (j, r) in ranges.into_iter().enumerate() {
+            let dir = super::paragraph_direction(text, direction);
+            for (j, r) in pieces.into_iter().enumerate() {
                 blocks.push(Block {
                     para: i,
                     piece_dir: Some(dir),
                     cont: j > 0,
                 });
-                texts.push((offset + r.start, text[r].to_string()));
+                texts.push((offset + r.start, range.start + r.start..range.start + r.end));
             }
         }
         ArticleLayout {
+            store,
             paras: texts,
             blocks,
             direction,
             cache: RefCell::new(Cache::default()),
         }
+    }
+
+    /// The text the layout holds: [`Article::text`] for [`from_article`](Self::from_article)
+    /// and the given text for [`from_text`](Self::from_text) (the byte offsets of cells address
+    /// it), the paragraphs joined for [`from_paragraphs`](Self::from_paragraphs).
+    pub fn text(&self) -> &str {
+        &self.store
+    }
+
+    /// The text of block `b`.
+    fn src(&self, b: usize) -> &str {
+        &self.store[self.paras[b].1.clone()]
     }
 
     /// The article's direction, used for paragraphs without a strong letter, and a good default
@@ -343,7 +376,7 @@ impl ArticleLayout {
 
     /// Sanitises and resolves block `b`.
     fn prepare(&self, b: usize, opts: &LayoutOptions) -> Prepared {
-        let text = &self.paras[b].1;
+        let text = self.src(b);
         match self.blocks[b].piece_dir {
             Some(dir) => Prepared::piece(text, dir, opts.shape),
             None => Prepared::new(text, self.direction, opts.shape),
@@ -501,7 +534,7 @@ impl ArticleLayout {
     fn drawn_before(&self, opts: &LayoutOptions, para: usize) -> Option<usize> {
         (0..para.min(self.paras.len())).rev().find(|&q| {
             // Letters and digits always draw; anything else needs the paragraph resolved.
-            self.paras[q].1.chars().any(char::is_alphanumeric) || self.block_lines(opts, q) > 0
+            self.src(q).chars().any(char::is_alphanumeric) || self.block_lines(opts, q) > 0
         })
     }
 

@@ -193,11 +193,20 @@ fn event_loop(
 ) -> std::io::Result<()> {
     guard.terminal.draw(|f| view::draw(state, f))?;
     while let Ok(first) = rx.recv() {
-        // Apply everything that is already waiting, then draw once.
+        // Apply everything that is already waiting, then draw once. Of a burst of resizes only
+        // the last size counts: each relayout of a very long article costs a second or more, and
+        // applying every one queued the quit behind a minute of them.
         let mut msg = Some(first);
+        let mut resize = None;
         while let Some(m) = msg.take() {
-            apply(state, m, options);
+            match m {
+                Msg::Event(Event::Resize(w, h)) => resize = Some((w, h)),
+                m => apply(state, m, options),
+            }
             msg = rx.try_recv().ok();
+        }
+        if let Some((w, h)) = resize.filter(|_| !state.quit) {
+            update(state, Action::Resize(w, h));
         }
         for e in std::mem::take(&mut state.effects) {
             match e {

@@ -14,22 +14,37 @@ use crate::entities::entity_key;
 pub use crate::entities::{Entity, EntityKind};
 pub use crate::index::{ArticleMeta, Catalog, Hit, SearchResults};
 
-/// An article open in the reader: the corpus article, and the entities the tagger found in its
-/// [`Article::text`] (mention offsets point into that string).
+/// An article open in the reader: the corpus article, its text, and the entities the tagger
+/// found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenArticle {
-    /// The article as the corpus read it.
+    /// The article as the corpus read it, except its paragraphs, which are moved into `text`
+    /// (the text is held once: a 16 MiB article was held two and three times).
     pub article: Article,
+    /// The article's full text as [`Article::text`] makes it; mention offsets point into it.
+    pub text: String,
     /// Entities with their mentions.
     pub entities: Vec<Entity>,
 }
 
 impl OpenArticle {
-    /// Tags `article` with the built-in tagger.
+    /// `article` with the given entities, its paragraphs moved into [`text`](Self::text).
+    pub fn new(mut article: Article, entities: Vec<Entity>) -> OpenArticle {
+        let text = article.text();
+        article.paragraphs = Vec::new();
+        OpenArticle {
+            article,
+            text,
+            entities,
+        }
+    }
+
+    /// `article` tagged with the built-in tagger.
     pub fn tagged(article: Article) -> Result<OpenArticle, String> {
-        let entities =
-            crate::entities::extract(&article.text(), article.date).map_err(|e| e.to_string())?;
-        Ok(OpenArticle { article, entities })
+        let mut open = OpenArticle::new(article, Vec::new());
+        open.entities =
+            crate::entities::extract(&open.text, open.article.date).map_err(|e| e.to_string())?;
+        Ok(open)
     }
 }
 
@@ -148,8 +163,7 @@ impl Source for MemorySource {
         let mut hits = Vec::new();
         for open in &self.articles {
             let a = &open.article;
-            let text = a.text();
-            let ranges = self.match_ranges(query, &text);
+            let ranges = self.match_ranges(query, &open.text);
             if ranges.is_empty() {
                 continue;
             }
@@ -165,9 +179,9 @@ impl Source for MemorySource {
                 .cloned()
                 .collect();
             let (snippet, highlights) = if in_body.is_empty() {
-                make_snippet(&text, &ranges)
+                make_snippet(&open.text, &ranges)
             } else {
-                make_snippet(&text, &in_body)
+                make_snippet(&open.text, &in_body)
             };
             hits.push(Hit {
                 id: a.id.clone(),
@@ -198,7 +212,7 @@ impl Source for MemorySource {
             // Entity queries match the entity's mentions when the text is a known article,
             // otherwise the name's terms.
             for a in &self.articles {
-                if a.article.text() == text {
+                if a.text == text {
                     let key = entity_key(kind, &name);
                     return a
                         .entities
@@ -254,7 +268,7 @@ mod tests {
         assert_eq!(list.len(), 5);
         assert!(list.get(1).unwrap().title.starts_with("لافروف"));
         let a = s.article(list.get(0).unwrap().id).unwrap();
-        let text = a.article.text();
+        let text = &a.text;
         assert!(!a.entities.is_empty());
         for e in &a.entities {
             for m in &e.mentions {

@@ -168,10 +168,9 @@ pub enum HighlightOrigin {
 /// The open article.
 #[derive(Debug)]
 pub struct Reader {
-    /// The article.
+    /// The article and its entities; its text is moved into `layout` (held once), read it with
+    /// [`Reader::text`].
     pub view: OpenArticle,
-    /// Its text (title + paragraphs), which all byte offsets address.
-    pub text: String,
     /// Width the rows were laid out for.
     pub width: u16,
     /// The article laid out lazily: paragraphs are resolved when a row of theirs is needed
@@ -203,8 +202,7 @@ pub struct Reader {
 
 impl Reader {
     /// Opens `view` laid out for `width` columns.
-    pub fn new(view: OpenArticle, width: u16, opts: LayoutOpts) -> Reader {
-        let text = view.article.text();
+    pub fn new(mut view: OpenArticle, width: u16, opts: LayoutOpts) -> Reader {
         let mut entity_order: Vec<usize> = (0..view.entities.len()).collect();
         entity_order.sort_by(|&a, &b| {
             let (ea, eb) = (&view.entities[a], &view.entities[b]);
@@ -214,10 +212,9 @@ impl Reader {
                 .then(ea.name.cmp(&eb.name))
         });
         let side_rows = sidebar_rows(entity_order.iter().map(|&i| view.entities[i].kind));
-        let layout = ArticleLayout::from_article(&view.article);
+        let layout = ArticleLayout::from_article_text(std::mem::take(&mut view.text));
         let mut r = Reader {
             view,
-            text,
             width: 0,
             layout,
             rows: Vec::new(),
@@ -234,6 +231,12 @@ impl Reader {
         };
         r.relayout(width);
         r
+    }
+
+    /// The article's text (title + paragraphs, as [`crate::corpus::Article::text`]), which all
+    /// byte offsets address.
+    pub fn text(&self) -> &str {
+        self.layout.text()
     }
 
     /// Lays the rows out again for `width`, keeping the top line's text position.

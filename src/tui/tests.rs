@@ -190,7 +190,7 @@ fn search_as_you_type_opens_hit_with_highlights_and_n_steps() {
     assert_eq!(r.view.article.id, "001_13ef93096cc37932");
     assert!(r.highlights.len() >= 2, "{:?}", r.highlights);
     for h in &r.highlights {
-        assert!(r.text[h.clone()].contains("لافروف"));
+        assert!(r.text()[h.clone()].contains("لافروف"));
     }
     assert_eq!(r.current, 0);
     // The current match is drawn on exactly its cells.
@@ -280,7 +280,7 @@ fn entity_prefix_queries_go_to_the_source() {
     assert!(r
         .highlights
         .iter()
-        .all(|h| r.text[h.clone()].contains("بوتين")));
+        .all(|h| r.text()[h.clone()].contains("بوتين")));
 }
 
 #[test]
@@ -312,11 +312,11 @@ fn entity_sidebar_highlights_mentions_and_filters_the_list() {
     assert_eq!(r.highlights.len(), e.count);
     // Every highlight is a mention of the entity: its full name or a short form of it.
     for h in &r.highlights {
-        let mention = &r.text[h.clone()];
+        let mention = &r.text()[h.clone()];
         let last = mention.split_whitespace().last().unwrap();
         assert!(e.name.contains(last), "{mention} is not {}", e.name);
     }
-    let first = r.text[r.highlights[0].clone()].to_string();
+    let first = r.text()[r.highlights[0].clone()].to_string();
     assert_eq!(current_cells(&s), visual(&first));
     keys(&mut s, "n");
     assert_eq!(s.reader.as_ref().unwrap().current, 1 % e.count);
@@ -472,8 +472,8 @@ fn control_characters_never_reach_the_screen() {
     let raw = "عنوان\x1b[31m خطير\x07\n\nنص فيه \u{9b}2J و\x7f و\x1b]0;pwned\x07 هنا.";
     // Built by hand, not through the loader: the date and source fields carry controls too.
     let (title, body) = raw.split_once("\n\n").unwrap();
-    let a = super::source::OpenArticle {
-        article: crate::corpus::Article {
+    let a = super::source::OpenArticle::new(
+        crate::corpus::Article {
             id: "evil".into(),
             title: title.into(),
             paragraphs: vec![body.into()],
@@ -482,8 +482,8 @@ fn control_characters_never_reach_the_screen() {
             path: "evil.txt".into(),
             truncated: false,
         },
-        entities: Vec::new(),
-    };
+        Vec::new(),
+    );
     let mut s = loaded_with(120, 40, MemorySource::new(vec![a]), Saved::default());
     keys(&mut s, "\n");
     let t = render(&s);

@@ -313,7 +313,7 @@ impl State {
         let hl = if q.trim().is_empty() {
             Vec::new()
         } else {
-            src.match_ranges(q, &r.text)
+            src.match_ranges(q, r.text())
         };
         let n = hl.len();
         r.set_highlights(hl, HighlightOrigin::Find(q.clone()), h);
@@ -337,7 +337,7 @@ impl State {
                     if self.open_article(&hit.id) {
                         let h = self.reader_height();
                         if let (Some(src), Some(r)) = (&self.source, &mut self.reader) {
-                            let hl = src.match_ranges(&query, &r.text);
+                            let hl = src.match_ranges(&query, r.text());
                             r.scroll = 0;
                             r.set_highlights(hl, HighlightOrigin::Search(query), h);
                             r.current = 0;
