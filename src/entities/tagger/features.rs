@@ -39,13 +39,13 @@ pub(crate) struct TokInfo {
     /// features.
     pub(super) h_norm: u64,
     pub(super) h_strip: u64,
-    shape: u8,
-    gaz: u8,
-    trig: u8,
+    pub(super) shape: u8,
+    pub(super) gaz: u8,
+    pub(super) trig: u8,
     /// 1 when the word (as written or without proclitics) is in the person-name list.
-    per: u8,
+    pub(super) per: u8,
     /// Span class in the organisation list, as `gaz`.
-    ogaz: u8,
+    pub(super) ogaz: u8,
     /// What the first pass said about the same word elsewhere in the document: 0 nothing (no
     /// other occurrence, or the first pass itself), 1 + the type most of them were tagged,
     /// 5 mostly outside any name.
@@ -444,6 +444,77 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
         f.push(mix(203, norm_at(ii + 1)));
         ends.push(f.len() as u32);
     }
+}
+
+/// The static features of the token `info` that read nothing but the token itself (its word,
+/// affixes, clitic, trigrams, shape, trigger and person-list class, length, the bias), with the
+/// word's own features when it is `known` and the unknown-word constant when not: the same
+/// multiset of keys as the matching entries of [`static_features_into`]. The tagger sums their
+/// weights once per distinct word (`model.rs`, word cache) instead of once per token.
+pub(super) fn own_features_into(info: &TokInfo, known: bool, f: &mut Vec<u64>) {
+    f.clear();
+    if known {
+        f.push(info.h_norm);
+        f.push(info.h_strip);
+    }
+    f.push(mix(1, 0));
+    for k in 1..=4 {
+        if let Some(p) = prefix_chars(&info.stripped, k) {
+            f.push(hs(10 + k as u64, p));
+        }
+        if let Some(s) = suffix_chars(&info.norm, k) {
+            f.push(hs(20 + k as u64, s));
+        }
+    }
+    let clitic = &info.norm[..info.norm.len() - info.stripped.len()];
+    f.push(hs(30, clitic));
+    f.push(mix(61, u64::from(info.shape)));
+    f.push(mix(82, u64::from(info.trig)));
+    let st = &info.stripped;
+    let mut win = [0usize; 4];
+    let mut seen = 0usize;
+    for (b, _) in st.char_indices() {
+        win = [win[1], win[2], win[3], b];
+        seen += 1;
+        if seen >= 4 {
+            f.push(hs(91, &st[win[0]..win[3]]));
+        }
+    }
+    if seen >= 3 {
+        f.push(hs(91, &st[win[1]..]));
+    }
+    if let Some(p) = prefix_chars(&info.stripped, 5) {
+        f.push(hs(15, p));
+    }
+    if let Some(s) = suffix_chars(&info.norm, 5) {
+        f.push(hs(25, s));
+    }
+    f.push(mix(311, u64::from(info.per)));
+    f.push(mix(90, info.stripped.chars().count().min(8) as u64));
+    if !known {
+        f.push(mix(200, 0));
+    }
+}
+
+/// The features a word gives its neighbours: `(template, stripped form?)` of
+/// `mix(template, hash of the word)` in [`static_features_into`] (40–43 the word at −2, −1, +1, +2
+/// as normalised, 44/45 at −1/+1 stripped, 202/203 at −1/+1 in the unknown-word block).
+pub(super) const NEAR: [(u64, bool); 8] = [
+    (40, false),
+    (41, false),
+    (42, false),
+    (43, false),
+    (44, true),
+    (45, true),
+    (202, false),
+    (203, false),
+];
+
+/// Padding hash of the word at `j` outside a sentence of `n` tokens, as [`static_features_into`]
+/// gives it.
+#[inline]
+pub(super) fn pad(j: isize) -> u64 {
+    0x5151_5151 ^ (j.clamp(-3, 3) as u64)
 }
 
 /// The static feature keys of a sentence, token after token in one buffer.
