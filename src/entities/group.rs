@@ -55,7 +55,7 @@ pub(super) fn make_mention(
     text: &str,
     kind: EntityKind,
     toks: &[Span],
-    attested: &FxHashMap<&str, usize>,
+    attested: &super::Attested,
     names: &mut Names,
 ) -> Option<Mention> {
     let mut toks = toks;
@@ -334,7 +334,7 @@ mod tests {
     fn a_person_never_starts_with_a_number() {
         let text = "قال الرئيس فلاديمير بوتين إن اللقاء مفيد.";
         let toks = crate::entities::ner_tokens(text).remove(0);
-        let att = FxHashMap::default();
+        let att = crate::entities::Attested::default();
         // `فلاديمير بوتين` is a person; a chunk starting with `2` (as the model once made of
         // a dateline's `14 ماي`) is not.
         assert!(make_mention(
@@ -384,7 +384,7 @@ mod tests {
             text,
             EntityKind::Person,
             &s[0][1..2],
-            &FxHashMap::default(),
+            &crate::entities::Attested::default(),
             &mut Names::default()
         )
         .is_none());

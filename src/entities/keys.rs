@@ -4,8 +4,6 @@
 //! person's name, and the alias table maps variants to one key. The proclitic cut of a mention's
 //! first word ([`clitic_cut`]) keeps the letters of the name itself.
 
-use rustc_hash::FxHashMap;
-
 use super::kind::EntityKind;
 use super::lexicon::{self, aliases, fold_phrase, fold_word, gazetteer, triggers, Trigger};
 use crate::text::dates::find_dates;
@@ -85,7 +83,7 @@ fn article_chains() -> &'static [&'static str] {
 ///
 /// The chains tried, longest first, are the [`PROCLITICS`] marked for names (the bare article is
 /// not among them: a name keeps its ال).
-pub(super) fn clitic_cut(first: &str, attested: &FxHashMap<&str, usize>) -> (usize, bool) {
+pub(super) fn clitic_cut(first: &str, attested: &super::Attested) -> (usize, bool) {
     let n = normalize(first);
     for p in PROCLITICS.iter().filter(|p| p.name).map(|p| p.form) {
         let Some(rest) = n.strip_prefix(p) else {
@@ -105,7 +103,7 @@ pub(super) fn clitic_cut(first: &str, attested: &FxHashMap<&str, usize>) -> (usi
             continue;
         }
         if rest.chars().count() >= 3
-            && (attested.contains_key(rest)
+            && (attested.contains(rest)
                 || gazetteer().plain.contains(rest)
                 || lexicon::org_heads_plain().contains(rest))
         {
@@ -160,7 +158,7 @@ mod tests {
 
     #[test]
     fn organisation_heads_lose_their_proclitics_but_keep_their_own_letters() {
-        let att = FxHashMap::default();
+        let att = crate::entities::Attested::default();
         assert_eq!(clitic_cut("لمنظمة", &att), (1, false));
         assert_eq!(clitic_cut("ومنظمة", &att), (1, false));
         assert_eq!(clitic_cut("وزارة", &att), (0, false));

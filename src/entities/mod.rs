@@ -35,8 +35,6 @@ mod rules;
 pub mod tagger;
 mod tokens;
 
-use rustc_hash::FxHashMap;
-
 pub use keys::entity_key;
 pub use kind::{Entity, EntityKind};
 pub use tagger::{EntType, ModelError, Sentence, Tag, Tagger, TrainOptions};
@@ -98,12 +96,32 @@ fn sentence_infos(text: &str, sentence: &[Span]) -> Vec<tagger::TokInfo> {
     tagger::token_infos(&words)
 }
 
-/// What tagging an article gives: the tags, each normalised word's count (evidence for clitic
+/// The normalised words an article has, as evidence that a form stands on its own (a clitic is
+/// cut off a name only towards a word the article attests). Kept as 64-bit hashes, not strings:
+/// a 16 MiB article of random words has three million distinct ones (the string map took ~100
+/// MB more). A collision (about one in 10^7 pairs at that size) can only allow one such cut.
+#[derive(Debug, Default)]
+pub(crate) struct Attested(rustc_hash::FxHashSet<u64>);
+
+impl Attested {
+    /// Whether the article has the normalised word `norm`.
+    pub(crate) fn contains(&self, norm: &str) -> bool {
+        self.0.contains(&tagger::norm_hash(norm))
+    }
+
+    /// Records the normalised word `norm`.
+    #[cfg(test)]
+    pub(crate) fn insert(&mut self, norm: &str) {
+        self.0.insert(tagger::norm_hash(norm));
+    }
+}
+
+/// What tagging an article gives: the tags, the words it attests (evidence for clitic
 /// stripping), and, for an article of at most one block, the token features (a longer one makes
 /// them again per sentence when needed).
 struct Tagged {
     tags: Vec<Vec<Tag>>,
-    attested: FxHashMap<String, usize>,
+    attested: Attested,
     kept: Option<Vec<Vec<tagger::TokInfo>>>,
 }
 
@@ -116,16 +134,9 @@ fn tag_article(tagger: &Tagger, text: &str, sents: &[Vec<Span>]) -> Tagged {
             .map(|s| sentence_infos(text, s))
             .collect()
     };
-    let mut attested: FxHashMap<String, usize> = FxHashMap::default();
+    let mut attested = Attested::default();
     let mut count = |infos: &[Vec<tagger::TokInfo>]| {
-        for t in infos.iter().flatten() {
-            match attested.get_mut(t.norm.as_str()) {
-                Some(n) => *n += 1,
-                None => {
-                    attested.insert(t.norm.clone(), 1);
-                }
-            }
-        }
+        attested.0.extend(infos.iter().flatten().map(|t| t.h_norm));
     };
     let margin = 2 * tagger::DOC_WINDOW;
     let n = sents.len();
@@ -169,10 +180,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
             None => SentenceInfos::Made(sentence_infos(text, &sents[si])),
         }
     };
-    let attested: FxHashMap<&str, usize> = attested_words
-        .iter()
-        .map(|(w, &n)| (w.as_str(), n))
-        .collect();
+    let attested = &attested_words;
     let mut mentions: Vec<Mention> = Vec::new();
     let mut names = Names::default();
     // A one-word PERS/LOC mention that ended the previous sentence right before a period glued to
@@ -194,7 +202,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         latin_out(&words, &mut tags);
         alias_spans(&folded, &mut tags);
         org_spans(&words, &mut tags);
-        let chunks = refine_chunks(&words, &tags, &attested);
+        let chunks = refine_chunks(&words, &tags, attested);
         let mut next_dangling = None;
         for (ci, &(ty, a, b)) in chunks.iter().enumerate() {
             let Some(kind) = EntityKind::of(ty) else {
@@ -205,13 +213,13 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
             if leading_conjunction(&words, a, after_name) {
                 toks[0].start += 'و'.len_utf8();
             }
-            let mut m = make_mention(text, kind, &toks, &attested, &mut names);
+            let mut m = make_mention(text, kind, &toks, attested, &mut names);
             if let (0, EntityKind::Person, Some((prev, tok))) = (a, kind, dangling) {
                 // A stray period inside a name: the one-word name before it (not a known place)
                 // and the person name after it are one person.
                 let mut toks = vec![tok];
                 toks.extend_from_slice(&s[a..b]);
-                if let Some(joined) = make_mention(text, kind, &toks, &attested, &mut names) {
+                if let Some(joined) = make_mention(text, kind, &toks, attested, &mut names) {
                     if let Some(pi) = prev {
                         mentions[pi].kind = EntityKind::Person;
                         mentions[pi].words = 0; // removed below
@@ -236,7 +244,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         dangling = next_dangling;
     }
     mentions.retain(|m| m.words > 0);
-    let extra = propagate(text, &sents, &infos_of, &attested, &mentions, &mut names);
+    let extra = propagate(text, &sents, &infos_of, attested, &mentions, &mut names);
     let mut out = group(&mentions, &extra, &names);
     out.extend(dates::date_entities(text, article_date));
     out.sort_by(|a, b| {

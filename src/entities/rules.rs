@@ -72,12 +72,12 @@ fn is_naming_head(word: &str) -> bool {
 
 /// A token `و+NAME` inside a person or place chunk where NAME occurs on its own in the article or
 /// is a gazetteer place: the conjunction joins two names (يريفان وباكو, بوتين وباشينيان).
-fn is_conjoined_name(word: &str, attested: &FxHashMap<&str, usize>) -> bool {
+fn is_conjoined_name(word: &str, attested: &super::Attested) -> bool {
     let n = normalize(word);
     let Some(rest) = n.strip_prefix('و') else {
         return false;
     };
-    rest.chars().count() >= 3 && (attested.contains_key(rest) || gazetteer().plain.contains(rest))
+    rest.chars().count() >= 3 && (attested.contains(rest) || gazetteer().plain.contains(rest))
 }
 
 /// A one-word gazetteer place, as written or without its proclitics.
@@ -99,7 +99,7 @@ fn is_place_word(word: &str) -> bool {
 pub(super) fn refine_chunks(
     words: &[&str],
     tags: &[Tag],
-    attested: &FxHashMap<&str, usize>,
+    attested: &super::Attested,
 ) -> Vec<(EntType, usize, usize)> {
     let mut out = Vec::new();
     for (ty, a, b) in conll::chunks(tags) {
@@ -621,7 +621,7 @@ pub(super) fn propagate<'a>(
     text: &str,
     sents: &[Vec<Span>],
     infos_of: &dyn Fn(usize) -> super::SentenceInfos<'a>,
-    attested: &FxHashMap<&str, usize>,
+    attested: &super::Attested,
     mentions: &[Mention],
     names: &mut Names,
 ) -> Vec<Mention> {
@@ -701,25 +701,25 @@ mod tests {
         // Two gazetteer places joined by و, tagged as one place by the model.
         let words = ["زار", "الوفد", "القاهرة", "ودمشق", "أمس"];
         let tags = tags_of(&["O", "O", "B-LOC", "I-LOC", "O"]);
-        let att = FxHashMap::default();
+        let att = crate::entities::Attested::default();
         let ch = refine_chunks(&words, &tags, &att);
         assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
         // Two gazetteer places the model took for one organisation.
         let tags = tags_of(&["O", "O", "B-ORG", "I-ORG", "O"]);
-        let ch = refine_chunks(&words, &tags, &FxHashMap::default());
+        let ch = refine_chunks(&words, &tags, &crate::entities::Attested::default());
         assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
         // Two people, the second attested alone elsewhere in the article.
         let words = ["التقى", "ماكرون", "وشولتس"];
         let tags = tags_of(&["O", "B-PERS", "I-PERS"]);
-        let mut att = FxHashMap::default();
+        let mut att = crate::entities::Attested::default();
         let bare = normalize("شولتس");
-        att.insert(bare.as_str(), 1);
+        att.insert(&bare);
         let ch = refine_chunks(&words, &tags, &att);
         assert_eq!(ch, vec![(EntType::Pers, 1, 2), (EntType::Pers, 2, 3)]);
         // A name that merely starts with و (وليد) is not split.
         let words = ["قال", "خالد", "وليد"];
         let tags = tags_of(&["O", "B-PERS", "I-PERS"]);
-        let ch = refine_chunks(&words, &tags, &FxHashMap::default());
+        let ch = refine_chunks(&words, &tags, &crate::entities::Attested::default());
         assert_eq!(ch, vec![(EntType::Pers, 1, 3)]);
         // An alias-table place that cuts a person chunk leaves the person after it.
         let words = ["قادة", "وأذربيجان", "إلهام", "علييف"];
@@ -731,7 +731,7 @@ mod tests {
         // A known place in front of a leader's name is the place (قادة مصر وتونس…).
         let words = ["قادة", "وفرنسا", "إيمانويل", "ماكرون"];
         let tags = tags_of(&["O", "B-PERS", "I-PERS", "I-PERS"]);
-        let ch = refine_chunks(&words, &tags, &FxHashMap::default());
+        let ch = refine_chunks(&words, &tags, &crate::entities::Attested::default());
         assert_eq!(ch, vec![(EntType::Loc, 1, 2), (EntType::Pers, 2, 4)]);
         // End to end: the two places come out as two entities.
         let text = "زار الوفد القاهرة ودمشق الأسبوع الماضي.";
@@ -746,12 +746,12 @@ mod tests {
     fn an_unknown_word_after_a_title_and_a_place_is_the_title_holder() {
         let words = ["قال", "رئيس", "جمهورية", "كازاخستان", "توكاييف", "إن"];
         let tags = tags_of(&["O", "O", "O", "B-LOC", "B-LOC", "O"]);
-        let ch = refine_chunks(&words, &tags, &FxHashMap::default());
+        let ch = refine_chunks(&words, &tags, &crate::entities::Attested::default());
         assert_eq!(ch, vec![(EntType::Loc, 3, 4), (EntType::Pers, 4, 5)]);
         // Without a title before the place, two places stay places.
         let words = ["زار", "الوفد", "كازاخستان", "قيرغيزستان"];
         let tags = tags_of(&["O", "O", "B-LOC", "B-LOC"]);
-        let ch = refine_chunks(&words, &tags, &FxHashMap::default());
+        let ch = refine_chunks(&words, &tags, &crate::entities::Attested::default());
         assert_eq!(ch, vec![(EntType::Loc, 2, 3), (EntType::Loc, 3, 4)]);
     }
 
@@ -759,19 +759,19 @@ mod tests {
     fn a_name_after_an_agency_or_company_head_is_an_organisation() {
         let words = ["نقلت", "وكالة", "أنباء", "شينخوا", "الصينية"];
         let tags = tags_of(&["O", "O", "O", "B-PERS", "O"]);
-        let ch = refine_chunks(&words, &tags, &FxHashMap::default());
+        let ch = refine_chunks(&words, &tags, &crate::entities::Attested::default());
         assert_eq!(ch, vec![(EntType::Org, 3, 4)]);
         let words = ["أعلنت", "شركة", "تويوتا", "موتور"];
         let tags = tags_of(&["O", "O", "B-MISC", "I-MISC"]);
         assert_eq!(
-            refine_chunks(&words, &tags, &FxHashMap::default()),
+            refine_chunks(&words, &tags, &crate::entities::Attested::default()),
             vec![(EntType::Org, 2, 4)]
         );
         // A person after a title stays a person.
         let words = ["قال", "الوزير", "أحمد"];
         let tags = tags_of(&["O", "O", "B-PERS"]);
         assert_eq!(
-            refine_chunks(&words, &tags, &FxHashMap::default()),
+            refine_chunks(&words, &tags, &crate::entities::Attested::default()),
             vec![(EntType::Pers, 2, 3)]
         );
     }
@@ -911,7 +911,7 @@ mod tests {
 
     #[test]
     fn an_agency_in_a_source_slot_is_an_organisation() {
-        let att = FxHashMap::default();
+        let att = crate::entities::Attested::default();
         for (words, tags) in [
             (
                 vec!["نقلت", "وكالة", "الأناضول", "أن"],
@@ -959,7 +959,7 @@ mod tests {
         ] {
             assert!(!is_verb_word(w), "{w}");
         }
-        let att = FxHashMap::default();
+        let att = crate::entities::Attested::default();
         let words = ["يلتقي", "بن", "سلمان", "في", "الرياض"];
         let tags = tags_of(&["B-PERS", "I-PERS", "I-PERS", "O", "B-LOC"]);
         assert_eq!(

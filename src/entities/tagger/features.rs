@@ -29,6 +29,11 @@ fn hs(template: u64, s: &str) -> u64 {
     xxh3_64_with_seed(s.as_bytes(), template)
 }
 
+/// [`TokInfo::h_norm`] of a normalised word: what [`crate::entities::Attested`] keeps.
+pub(crate) fn norm_hash(norm: &str) -> u64 {
+    hs(2, norm)
+}
+
 /// What the features need to know about one token, computed once per sentence.
 pub(crate) struct TokInfo {
     /// [`crate::text::normalize`]d token.
@@ -37,7 +42,7 @@ pub(crate) struct TokInfo {
     pub(crate) stripped: String,
     /// Hashes of `norm` and `stripped`: the word features, and the words of the transition
     /// features.
-    pub(super) h_norm: u64,
+    pub(crate) h_norm: u64,
     pub(super) h_strip: u64,
     pub(super) shape: u8,
     pub(super) gaz: u8,

@@ -28,7 +28,7 @@ mod model;
 mod train;
 
 pub use features::DOC_WINDOW;
-pub(crate) use features::{token_infos, TokInfo};
+pub(crate) use features::{norm_hash, token_infos, TokInfo};
 pub use model::{builtin_fingerprint, Tagger};
 pub use train::{train, Sentence, TrainOptions};
 
