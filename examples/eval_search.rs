@@ -10,6 +10,12 @@
 //! 2. **Over-stemming**: distinct name words whose index term equals the term of a frequent
 //!    common word (mostly O, 10+ times), with the old stemmer (two-letter stems), today's stem
 //!    (three letters at least) and today's whole form (what the exact tier matches).
+//! 3. **Entity groups as spellings**: the text is cut into articles of 20 sentences and tagged
+//!    (`entities::extract`); within each entity, mentions with the same number of words but
+//!    different words are spellings the tagger merged (unless both words are in one longer mention
+//!    of it: a first and a last name met alone). Each such pair of words is checked against
+//!    what search already links (same stem, the variant rule, the alias table): a pair it does not
+//!    link is one that "entity groups as variants" would add.
 //!
 //! ```sh
 //! cargo run --release --example eval_search -- ../shared/data/anercorp/train.txt
@@ -18,8 +24,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use qari::entities::conll::parse_anercorp;
-use qari::entities::{EntType, Tag};
-use qari::text::variants::{is_arabic_word, skeleton};
+use qari::entities::{alias_spellings, extract, EntType, EntityKind, Tag};
+use qari::text::variants::{are_variants, is_arabic_word, skeleton};
 use qari::text::{is_arabic_letter, normalize, stem, strip_proclitics, whole_form};
 
 #[derive(Default, Clone, Copy)]
@@ -222,4 +228,85 @@ fn main() {
         .map(|w| format!("{w} → {}", old_stem(w)))
         .collect();
     println!("  fixed by three-letter stems, e.g.: {}", shown.join(", "));
+
+    // 3. Entity groups as spellings.
+    let sents = parse_anercorp(&text);
+    let (mut pairs, mut linked, mut unlinked, mut name_parts) = (0, 0, Vec::new(), 0);
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    for chunk in sents.chunks(20) {
+        let article: Vec<String> = chunk.iter().map(|s| s.tokens.join(" ")).collect();
+        let article = article.join("\n\n");
+        let Ok(ents) = extract(&article, None) else {
+            eprintln!("eval_search: the built-in model does not load");
+            std::process::exit(2);
+        };
+        for e in ents.iter().filter(|e| e.kind != EntityKind::Date) {
+            let forms: BTreeMap<Vec<String>, ()> = e
+                .mentions
+                .iter()
+                .map(|m| {
+                    let words = article[m[0]..m[1]].split_whitespace();
+                    (
+                        words
+                            .map(|w| whole_form(&normalize(w)).to_string())
+                            .collect(),
+                        (),
+                    )
+                })
+                .collect();
+            let forms: Vec<&Vec<String>> = forms.keys().collect();
+            for (i, a) in forms.iter().enumerate() {
+                for b in &forms[i + 1..] {
+                    if a.len() != b.len() {
+                        continue; // a short and a long name (بوتين, فلاديمير بوتين): not a spelling
+                    }
+                    // Two words of one longer mention (نزار and قباني of نزار قباني, each met
+                    // alone) are parts of a name, not spellings.
+                    let parts = |x: &String, y: &String| {
+                        forms
+                            .iter()
+                            .any(|f| f.len() > a.len() && f.contains(x) && f.contains(y))
+                    };
+                    for (x, y) in a.iter().zip(b.iter()).filter(|(x, y)| x != y) {
+                        if parts(x, y) {
+                            name_parts += 1;
+                            continue;
+                        }
+                        let key = if x < y {
+                            (x.clone(), y.clone())
+                        } else {
+                            (y.clone(), x.clone())
+                        };
+                        if !seen.insert(key) {
+                            continue;
+                        }
+                        pairs += 1;
+                        let links = stem(x) == stem(y)
+                            || are_variants(x, y, &freq)
+                            || alias_spellings(x).contains(y);
+                        if links {
+                            linked += 1;
+                        } else {
+                            unlinked.push(format!("{x}/{y}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "\nentity groups as spellings: {pairs} distinct pairs of words the tagger grouped as one name"
+    );
+    println!("  two words of one longer name, each met alone (not spellings): {name_parts}");
+    println!("  linked by search already (stem, variant rule, alias table): {linked}");
+    println!("  not linked: {}", unlinked.len());
+    println!(
+        "  e.g.: {}",
+        unlinked
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 }
