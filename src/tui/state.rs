@@ -186,6 +186,10 @@ pub struct Reader {
     pub highlights: Vec<Range<usize>>,
     /// Index of the current highlight (n/N).
     pub current: usize,
+    /// The highlights were marked without moving to one (an entity selected in the sidebar):
+    /// the next `n` goes to `current`, the first at or after the top row, and `N` to the one
+    /// before it.
+    pub unvisited: bool,
     /// What the highlights are.
     pub origin: Option<HighlightOrigin>,
     /// Entity indices in sidebar order (by kind, then count).
@@ -222,6 +226,7 @@ impl Reader {
             scroll: 0,
             highlights: Vec::new(),
             current: 0,
+            unvisited: false,
             origin: None,
             entity_order,
             entity_sel: 0,
@@ -330,10 +335,17 @@ impl Reader {
     /// Sets the highlights and puts the current one at the first at or after the top row.
     pub(super) fn set_highlights(
         &mut self,
-        mut hl: Vec<Range<usize>>,
+        hl: Vec<Range<usize>>,
         origin: HighlightOrigin,
         height: usize,
     ) {
+        self.mark_highlights(hl, origin);
+        self.unvisited = false;
+        self.reveal_current(height);
+    }
+
+    /// Sets the highlights without scrolling: the reader keeps its place until `n`/`N`.
+    pub(super) fn mark_highlights(&mut self, mut hl: Vec<Range<usize>>, origin: HighlightOrigin) {
         hl.sort_by_key(|r| (r.start, r.end));
         hl.dedup();
         self.highlights = hl;
@@ -344,7 +356,7 @@ impl Reader {
             .iter()
             .position(|r| r.start >= top)
             .unwrap_or(0);
-        self.reveal_current(height);
+        self.unvisited = true;
     }
 
     /// Scrolls so the current highlight is visible (a third down the pane when it moves).

@@ -318,6 +318,9 @@ fn entity_sidebar_highlights_mentions_and_filters_the_list() {
     }
     let first = r.text()[r.highlights[0].clone()].to_string();
     assert_eq!(current_cells(&s), visual(&first));
+    // The first `n` goes to the marked mention, the next one on.
+    keys(&mut s, "n");
+    assert_eq!(s.reader.as_ref().unwrap().current, 0);
     keys(&mut s, "n");
     assert_eq!(s.reader.as_ref().unwrap().current, 1 % e.count);
     keys(&mut s, "\n");
@@ -813,4 +816,41 @@ mod fuzz {
             }
         }
     }
+}
+
+#[test]
+fn the_sidebar_marks_mentions_and_the_reader_keeps_its_place_until_n() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\njjjjjjjj");
+    let at = s.reader.as_ref().unwrap().scroll;
+    assert!(at > 0, "the article scrolls");
+    // Into the sidebar and down its entities: mentions are marked, the reader does not move.
+    keys(&mut s, "\t");
+    assert_eq!(s.focus, Focus::Sidebar);
+    assert!(s.status.is_some(), "the entity is named in the status line");
+    for _ in 0..3 {
+        let r = s.reader.as_ref().unwrap();
+        assert_eq!(r.scroll, at);
+        assert!(!r.highlights.is_empty());
+        keys(&mut s, "j");
+    }
+    // `n` goes to the first mention at or after the top row (not past it), and shows it.
+    let r = s.reader.as_ref().unwrap();
+    let first = r.current;
+    keys(&mut s, "n");
+    let r = s.reader.as_ref().unwrap();
+    assert_eq!(r.current, first);
+    let h = s.reader_height();
+    let row = r.row_of(r.highlights[r.current].start);
+    assert!(
+        row >= r.scroll && row < r.scroll + h,
+        "{row} {} {h}",
+        r.scroll
+    );
+    // Back to the reader: same place, and the entity's status line is gone.
+    let at = r.scroll;
+    press(&mut s, KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(s.focus, Focus::Reader);
+    assert_eq!(s.reader.as_ref().unwrap().scroll, at);
+    assert!(s.status.is_none(), "{:?}", s.status);
 }

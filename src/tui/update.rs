@@ -88,7 +88,7 @@ impl State {
             .max(1)
     }
 
-    fn reader_height(&self) -> usize {
+    pub(super) fn reader_height(&self) -> usize {
         self.areas()
             .reader_inner
             .map_or(1, |r| r.height as usize)
@@ -148,6 +148,7 @@ impl State {
         match src.article(id) {
             Ok(view) => {
                 self.save_position();
+                self.status = None;
                 let width = self.reader_width();
                 let mut r = Reader::new(view, width, self.layout);
                 let saved = self.saved.articles.entry(id.to_string()).or_default();
@@ -189,20 +190,22 @@ impl State {
         let order = self.focus_order();
         let i = order.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
         let n = order.len() as isize;
+        let before = self.focus;
         self.focus = order[((i + step).rem_euclid(n)) as usize];
+        if self.focus != before {
+            self.status = None;
+        }
         if self.focus == Focus::Sidebar {
             self.highlight_selected_entity();
         }
     }
 
+    /// Marks the selected entity's mentions; the reader keeps its place (`n`/`N` go to them).
     fn highlight_selected_entity(&mut self) {
-        let h = self.reader_height();
         if let Some(r) = &mut self.reader {
             if let Some(e) = r.selected_entity().cloned() {
                 let hl = e.mentions.iter().map(|m| m[0]..m[1]).collect();
-                r.set_highlights(hl, HighlightOrigin::Entity(e.name.clone()), h);
-                r.current = 0;
-                r.reveal_current(h);
+                r.mark_highlights(hl, HighlightOrigin::Entity(e.name.clone()));
                 self.status = Some(Status::info(format!(
                     "{} {} — {} mention(s), n/N step, Enter lists articles naming it",
                     e.kind.as_str(),
@@ -271,6 +274,12 @@ impl State {
         match &mut self.reader {
             Some(r) if !r.highlights.is_empty() => {
                 let n = r.highlights.len() as isize;
+                // Marked but not visited: `n` goes to the first at or after the top row.
+                let step = if std::mem::take(&mut r.unvisited) {
+                    step.min(0)
+                } else {
+                    step
+                };
                 r.current = ((r.current as isize + step).rem_euclid(n)) as usize;
                 r.reveal_current(h);
                 self.status = Some(Status::info(format!("match {}/{}", r.current + 1, n)));
@@ -287,6 +296,7 @@ impl State {
     }
 
     fn request_search(&mut self) {
+        self.status = None;
         self.next_generation += 1;
         let g = self.next_generation;
         if let Some(s) = &mut self.search {
@@ -395,6 +405,14 @@ impl State {
     }
 
     fn click(&mut self, col: u16, row: u16) {
+        let before = self.focus;
+        self.click_pane(col, row);
+        if self.focus != before && self.focus != Focus::Sidebar {
+            self.status = None;
+        }
+    }
+
+    fn click_pane(&mut self, col: u16, row: u16) {
         let a = self.areas();
         let inside = |r: Option<Rect>| r.is_some_and(|r| r.contains((col, row).into()));
         if inside(a.list_inner) {
