@@ -206,11 +206,14 @@ impl State {
             if let Some(e) = r.selected_entity().cloned() {
                 let hl = e.mentions.iter().map(|m| m[0]..m[1]).collect();
                 r.mark_highlights(hl, HighlightOrigin::Entity(e.name.clone()));
+                // The count before the name: after an Arabic name the bidi algorithm takes a
+                // number into the name's run ("person 3 — NAME" on screen).
+                let mentions = if e.count == 1 { "mention" } else { "mentions" };
                 self.status = Some(Status::info(format!(
-                    "{} {} — {} mention(s), n/N step, Enter lists articles naming it",
+                    "{} {mentions} of {} {}; n/N step, Enter lists articles naming it",
+                    e.count,
                     e.kind.as_str(),
                     e.name,
-                    e.count
                 )));
             }
         }
