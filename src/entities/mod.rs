@@ -186,8 +186,11 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
     // A one-word PERS/LOC mention that ended the previous sentence right before a period glued to
     // it (`إلهام. علييف`): index in `mentions` (or none) and its token.
     let mut dangling: Option<(Option<usize>, Span)> = None;
+    // Reused from sentence to sentence.
+    let mut words: Vec<&str> = Vec::new();
     for ((si, s), mut tags) in sents.iter().enumerate().zip(all_tags) {
-        let words: Vec<&str> = s.iter().map(|t| &text[t.start..t.end]).collect();
+        words.clear();
+        words.extend(s.iter().map(|t| &text[t.start..t.end]));
         // A sentence without an Arabic letter (an English or French paragraph) is not Arabic
         // for the model: no entities from it.
         if !words
@@ -198,7 +201,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
             continue;
         }
         let inf = infos_of(si);
-        let folded: Vec<&str> = inf.iter().map(|t| t.stripped.as_str()).collect();
+        let folded: Vec<&str> = inf.iter().map(|t| t.stripped()).collect();
         latin_out(&words, &mut tags);
         alias_spans(&folded, &mut tags);
         org_spans(&words, &mut tags);

@@ -666,7 +666,7 @@ pub(super) fn propagate<'a>(
     let mut extra = Vec::new();
     for (si, s) in sents.iter().enumerate() {
         let inf = infos_of(si);
-        let folded: Vec<&str> = inf.iter().map(|t| t.stripped.as_str()).collect();
+        let folded: Vec<&str> = inf.iter().map(|t| t.stripped()).collect();
         let found = longest_phrases(
             &folded,
             4,

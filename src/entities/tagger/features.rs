@@ -9,11 +9,15 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::Tag;
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::entities::lexicon::{
-    gazetteer, longest_phrases, org_gazetteer, person_names, sport_words, triggers, Gazetteer,
+    gazetteer, org_gazetteer, person_names, sport_words, strip_normalised, triggers, Gazetteer,
     Trigger, MAX_GAZ_WORDS,
 };
-use crate::text::{is_arabic_letter, normalize, strip_proclitics};
+use crate::text::{is_arabic_letter, normalize};
 
 /// Mixes two hashes into one (splitmix64 finaliser over a rotation), for conjoined features.
 #[inline]
@@ -38,8 +42,9 @@ pub(crate) fn norm_hash(norm: &str) -> u64 {
 pub(crate) struct TokInfo {
     /// [`crate::text::normalize`]d token.
     pub(crate) norm: String,
-    /// `norm` with its proclitics stripped: the same as [`crate::entities::lexicon::fold_word`].
-    pub(crate) stripped: String,
+    /// Where [`TokInfo::stripped`] starts in `norm` (the proclitics end): one string per token,
+    /// not two.
+    strip_at: usize,
     /// Hashes of `norm` and `stripped`: the word features, and the words of the transition
     /// features.
     pub(crate) h_norm: u64,
@@ -58,6 +63,20 @@ pub(crate) struct TokInfo {
     /// 1 when the sentences around are a sports report (three sport words or more), else 0:
     /// there a city's name is often its club.
     pub(crate) sport: u8,
+}
+
+impl TokInfo {
+    /// `norm` with its proclitics stripped: the same as [`crate::entities::lexicon::fold_word`].
+    #[inline]
+    pub(crate) fn stripped(&self) -> &str {
+        &self.norm[self.strip_at..]
+    }
+
+    /// The proclitic part of `norm` that was stripped (و, ال, وال, بال, …), or "".
+    #[inline]
+    fn clitic(&self) -> &str {
+        &self.norm[..self.strip_at]
+    }
 }
 
 /// Shape classes: 1 all digits, 2 has a digit, 3 Latin letters, 4 punctuation only, 5 Arabic,
@@ -95,64 +114,157 @@ fn shape_of(tok: &str) -> u8 {
     }
 }
 
+/// The word lists [`token_infos`] reads, keyed by the 64-bit hashes every token has anyway
+/// (`h_norm`, `h_strip`) instead of strings: no string hashing or comparison per look-up, and
+/// a place phrase is the chain of its words' hashes, so no key string is built. A collision
+/// lets a word that is not in a list pass as one: with ~10^5 entries, about one look-up in
+/// 10^14 (a unit test checks that no two entries of a list share a hash).
+struct HashedLists {
+    /// `hs(3, folded trigger word)` → 1 title, 2 organisation, 3 place.
+    triggers: FxHashMap<u64, u8>,
+    /// Person names as `hs(2, name)` (to match `h_norm`) and `hs(3, name)` (`h_strip`).
+    per_norm: FxHashSet<u64>,
+    per_strip: FxHashSet<u64>,
+    places: HashedGazetteer,
+    orgs: HashedGazetteer,
+    /// Sport words as `hs(3, word)`.
+    sport: FxHashSet<u64>,
+}
+
+/// A [`Gazetteer`] by hashes: [`phrase_hash`] of every phrase, `hs(3, …)` of the first words.
+struct HashedGazetteer {
+    phrases: FxHashSet<u64>,
+    first_words: FxHashSet<u64>,
+}
+
+impl HashedGazetteer {
+    fn of(g: &Gazetteer) -> HashedGazetteer {
+        HashedGazetteer {
+            phrases: g
+                .phrases
+                .iter()
+                .map(|p| phrase_hash(p.split(' ').map(|w| hs(3, w))))
+                .collect(),
+            first_words: g.first_words.iter().map(|w| hs(3, w)).collect(),
+        }
+    }
+}
+
+/// The hash of a phrase of folded words from their `hs(3, …)` hashes: the first word's, then
+/// [`phrase_step`] with each next one.
+fn phrase_hash(mut words: impl Iterator<Item = u64>) -> u64 {
+    let first = words.next().unwrap_or(0);
+    words.fold(first, phrase_step)
+}
+
+/// The hash of a phrase `h` with one more word of hash `w`.
+#[inline]
+fn phrase_step(h: u64, w: u64) -> u64 {
+    mix(h ^ 0x7068_7261_7365, w)
+}
+
+fn hashed_lists() -> &'static HashedLists {
+    static L: OnceLock<HashedLists> = OnceLock::new();
+    L.get_or_init(|| HashedLists {
+        triggers: triggers()
+            .iter()
+            .map(|(w, t)| {
+                let class = match t {
+                    Trigger::Title => 1,
+                    Trigger::Org => 2,
+                    Trigger::Loc => 3,
+                };
+                (hs(3, w), class)
+            })
+            .collect(),
+        per_norm: person_names().iter().map(|w| hs(2, w)).collect(),
+        per_strip: person_names().iter().map(|w| hs(3, w)).collect(),
+        places: HashedGazetteer::of(gazetteer()),
+        orgs: HashedGazetteer::of(org_gazetteer()),
+        sport: sport_words().iter().map(|w| hs(3, w)).collect(),
+    })
+}
+
 /// Normalised and stripped forms, gazetteer and trigger classes of a sentence's tokens.
 pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
-    let trig = triggers();
+    let lists = hashed_lists();
     let mut infos: Vec<TokInfo> = tokens
         .iter()
         .map(|t| {
             let norm = normalize(t);
-            let stripped = strip_proclitics(&norm).to_string();
-            let trig = match trig.get(&stripped) {
-                Some(Trigger::Title) => 1,
-                Some(Trigger::Org) => 2,
-                Some(Trigger::Loc) => 3,
-                None => 0,
-            };
-            let names = person_names();
-            let per = u8::from(names.contains(&norm) || names.contains(&stripped));
+            let strip_at = norm.len() - strip_normalised(&norm).len();
+            let h_norm = hs(2, &norm);
+            let h_strip = hs(3, &norm[strip_at..]);
+            let trig = lists.triggers.get(&h_strip).copied().unwrap_or(0);
+            let per =
+                u8::from(lists.per_norm.contains(&h_norm) || lists.per_strip.contains(&h_strip));
             TokInfo {
                 per,
                 ogaz: 0,
                 doc: 0,
                 sport: 0,
-                h_norm: hs(2, &norm),
-                h_strip: hs(3, &stripped),
+                h_norm,
+                h_strip,
                 shape: shape_of(t),
                 gaz: 0,
                 trig,
                 norm,
-                stripped,
+                strip_at,
             }
         })
         .collect();
     // Gazetteer spans: the longest match from each position; first word folded with its
     // proclitics stripped, the others normalised and stripped the same way.
-    let stripped: Vec<&str> = infos.iter().map(|t| t.stripped.as_str()).collect();
-    let spans = |g: &Gazetteer| {
-        longest_phrases(
-            &stripped,
-            MAX_GAZ_WORDS,
-            |w| g.first_words.contains(w),
-            |k| stripped[k].is_empty(),
-            |_, _, key| g.phrases.contains(key).then_some(()),
-        )
-    };
-    let loc = spans(gazetteer());
-    let org = spans(org_gazetteer());
-    for (i, n, ()) in loc {
+    let loc = hashed_phrases(&infos, &lists.places);
+    let org = hashed_phrases(&infos, &lists.orgs);
+    for (i, n) in loc {
         infos[i].gaz = if n == 1 { 1 } else { 2 };
         for info in &mut infos[i + 1..i + n] {
             info.gaz = 3;
         }
     }
-    for (i, n, ()) in org {
+    for (i, n) in org {
         infos[i].ogaz = if n == 1 { 1 } else { 2 };
         for info in &mut infos[i + 1..i + n] {
             info.ogaz = 3;
         }
     }
     infos
+}
+
+/// [`crate::entities::lexicon::longest_phrases`] over the stripped words of `infos` against a
+/// hashed gazetteer: at each position the longest run of at most [`MAX_GAZ_WORDS`] non-empty
+/// words that is a phrase, then on after it; `(start, words)` of every match.
+fn hashed_phrases(infos: &[TokInfo], g: &HashedGazetteer) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < infos.len() {
+        if !g.first_words.contains(&infos[i].h_strip) {
+            i += 1;
+            continue;
+        }
+        let mut keys = [0u64; MAX_GAZ_WORDS];
+        let mut n = 0;
+        for info in infos.iter().skip(i).take(MAX_GAZ_WORDS) {
+            if info.strip_at == info.norm.len() {
+                break;
+            }
+            keys[n] = if n == 0 {
+                info.h_strip
+            } else {
+                phrase_step(keys[n - 1], info.h_strip)
+            };
+            n += 1;
+        }
+        match (1..=n).rev().find(|&k| g.phrases.contains(&keys[k - 1])) {
+            Some(k) => {
+                found.push((i, k));
+                i += k;
+            }
+            None => i += 1,
+        }
+    }
+    found
 }
 
 /// How many sentences either side count as the same document when the input has no article
@@ -162,12 +274,12 @@ pub const DOC_WINDOW: usize = 20;
 /// Sets [`TokInfo::sport`] of every token: are there three sport words or more
 /// (`data/sport_words.tsv`) within `window` sentences of its own?
 pub(crate) fn set_topics(infos: &mut [Vec<TokInfo>], window: usize) {
-    let list = sport_words();
+    let list = &hashed_lists().sport;
     // Prefix sums: the count in any window in O(1).
     let n = infos.len();
     let mut pre = vec![0u32; n + 1];
     for (i, s) in infos.iter().enumerate() {
-        pre[i + 1] = pre[i] + s.iter().filter(|t| list.contains(&t.stripped)).count() as u32;
+        pre[i + 1] = pre[i] + s.iter().filter(|t| list.contains(&t.h_strip)).count() as u32;
     }
     for (s, sent) in infos.iter_mut().enumerate() {
         let (lo, hi) = window_of(s, window, n);
@@ -191,10 +303,9 @@ fn window_of(s: usize, window: usize, n: usize) -> (usize, usize) {
 /// Non-local evidence in the manner of Krishnan & Manning (2006): a name the tagger is sure of
 /// in one sentence informs its other mentions.
 pub(crate) fn set_doc_classes(infos: &mut [Vec<TokInfo>], first: &[Vec<Tag>], window: usize) {
-    use rustc_hash::FxHashMap;
     let n = infos.len();
     let class = |t: Tag| t.ent().map_or(0, |e| 1 + e as usize);
-    let counted = |t: &TokInfo| t.stripped.chars().nth(1).is_some() && matches!(t.shape, 3 | 5);
+    let counted = |t: &TokInfo| t.stripped().chars().nth(1).is_some() && matches!(t.shape, 3 | 5);
     // Keyed by the stripped word's hash (already computed): no allocation per token.
     let mut counts: FxHashMap<u64, [u32; 5]> = FxHashMap::default();
     let add = |counts: &mut FxHashMap<u64, [u32; 5]>, s: usize, delta: i32| {
@@ -348,7 +459,7 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
         f.push(mix(51, mix(info.h_norm, norm_at(ii + 1))));
         f.push(mix(1, 0)); // bias
         for k in 1..=4 {
-            if let Some(p) = prefix_chars(&info.stripped, k) {
+            if let Some(p) = prefix_chars(info.stripped(), k) {
                 f.push(hs(10 + k as u64, p));
             }
             if let Some(s) = suffix_chars(&info.norm, k) {
@@ -356,7 +467,7 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
             }
         }
         // The proclitic part that was stripped (و, ال, وال, بال, …), or none.
-        let clitic = &info.norm[..info.norm.len() - info.stripped.len()];
+        let clitic = info.clitic();
         f.push(hs(30, clitic));
         for (t, d) in [(40u64, -2isize), (41, -1), (42, 1), (43, 2)] {
             f.push(mix(t, norm_at(ii + d)));
@@ -385,7 +496,7 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
         // Character trigrams of the stripped form: transliterated foreign names share them
         // (…وف، …يان، …سكي) even when the name itself was never seen.
         // (the trigram starting at each char with three more after it, then the last one)
-        let st = &info.stripped;
+        let st = info.stripped();
         let mut win = [0usize; 4]; // the last four char starts, oldest first
         let mut seen = 0usize;
         for (b, _) in st.char_indices() {
@@ -398,7 +509,7 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
         if seen >= 3 {
             f.push(hs(91, &st[win[1]..]));
         }
-        if let Some(p) = prefix_chars(&info.stripped, 5) {
+        if let Some(p) = prefix_chars(info.stripped(), 5) {
             f.push(hs(15, p));
         }
         if let Some(s) = suffix_chars(&info.norm, 5) {
@@ -439,7 +550,7 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
             315,
             (small_at(ii, |x| x.per) << 8) | small_at(ii, |x| x.gaz),
         ));
-        let len = info.stripped.chars().count().min(8) as u64;
+        let len = info.stripped().chars().count().min(8) as u64;
         f.push(mix(90, len));
         // The unknown-word block (used only when the word itself is unknown: dropped in
         // training, absent from the model when tagging): what an unseen word's context says.
@@ -464,18 +575,18 @@ pub(super) fn own_features_into(info: &TokInfo, known: bool, f: &mut Vec<u64>) {
     }
     f.push(mix(1, 0));
     for k in 1..=4 {
-        if let Some(p) = prefix_chars(&info.stripped, k) {
+        if let Some(p) = prefix_chars(info.stripped(), k) {
             f.push(hs(10 + k as u64, p));
         }
         if let Some(s) = suffix_chars(&info.norm, k) {
             f.push(hs(20 + k as u64, s));
         }
     }
-    let clitic = &info.norm[..info.norm.len() - info.stripped.len()];
+    let clitic = info.clitic();
     f.push(hs(30, clitic));
     f.push(mix(61, u64::from(info.shape)));
     f.push(mix(82, u64::from(info.trig)));
-    let st = &info.stripped;
+    let st = info.stripped();
     let mut win = [0usize; 4];
     let mut seen = 0usize;
     for (b, _) in st.char_indices() {
@@ -488,14 +599,14 @@ pub(super) fn own_features_into(info: &TokInfo, known: bool, f: &mut Vec<u64>) {
     if seen >= 3 {
         f.push(hs(91, &st[win[1]..]));
     }
-    if let Some(p) = prefix_chars(&info.stripped, 5) {
+    if let Some(p) = prefix_chars(info.stripped(), 5) {
         f.push(hs(15, p));
     }
     if let Some(s) = suffix_chars(&info.norm, 5) {
         f.push(hs(25, s));
     }
     f.push(mix(311, u64::from(info.per)));
-    f.push(mix(90, info.stripped.chars().count().min(8) as u64));
+    f.push(mix(90, info.stripped().chars().count().min(8) as u64));
     if !known {
         f.push(mix(200, 0));
     }
@@ -590,6 +701,41 @@ pub(super) fn active(st: &[u64], unknown: bool) -> &[u64] {
 mod tests {
     use super::*;
     use crate::entities::EntType;
+
+    #[test]
+    fn no_two_list_entries_share_a_hash() {
+        let l = hashed_lists();
+        assert_eq!(l.triggers.len(), triggers().len());
+        assert_eq!(l.per_norm.len(), person_names().len());
+        assert_eq!(l.per_strip.len(), person_names().len());
+        assert_eq!(l.sport.len(), sport_words().len());
+        for (h, g) in [(&l.places, gazetteer()), (&l.orgs, org_gazetteer())] {
+            assert_eq!(h.phrases.len(), g.phrases.len());
+            assert_eq!(h.first_words.len(), g.first_words.len());
+        }
+    }
+
+    #[test]
+    fn hashed_phrases_find_what_the_string_scan_finds() {
+        let text = "زار وفد من مدينة نيويورك ولروسيا و ناغورنو-كاراباخ ثم ناغورنو كاراباخ والولايات المتحدة الأمريكية في سان بطرسبورغ وسان \u{064B} بطرسبورغ";
+        let words: Vec<&str> = text.split(' ').collect();
+        let infos = token_infos(&words);
+        let stripped: Vec<&str> = infos.iter().map(|t| t.stripped()).collect();
+        for g in [gazetteer(), org_gazetteer()] {
+            let by_string: Vec<(usize, usize)> = crate::entities::lexicon::longest_phrases(
+                &stripped,
+                MAX_GAZ_WORDS,
+                |w| g.first_words.contains(w),
+                |k| stripped[k].is_empty(),
+                |_, _, key| g.phrases.contains(key).then_some(()),
+            )
+            .into_iter()
+            .map(|(i, n, ())| (i, n))
+            .collect();
+            assert_eq!(hashed_phrases(&infos, &HashedGazetteer::of(g)), by_string);
+        }
+        assert!(infos.iter().any(|t| t.gaz == 2), "a multi-word place");
+    }
 
     fn infos_of(sents: &[&str]) -> Vec<Vec<TokInfo>> {
         sents
