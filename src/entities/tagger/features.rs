@@ -495,26 +495,7 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
         ));
         // Character trigrams of the stripped form: transliterated foreign names share them
         // (…وف، …يان، …سكي) even when the name itself was never seen.
-        // (the trigram starting at each char with three more after it, then the last one)
-        let st = info.stripped();
-        let mut win = [0usize; 4]; // the last four char starts, oldest first
-        let mut seen = 0usize;
-        for (b, _) in st.char_indices() {
-            win = [win[1], win[2], win[3], b];
-            seen += 1;
-            if seen >= 4 {
-                f.push(hs(91, &st[win[0]..win[3]]));
-            }
-        }
-        if seen >= 3 {
-            f.push(hs(91, &st[win[1]..]));
-        }
-        if let Some(p) = prefix_chars(info.stripped(), 5) {
-            f.push(hs(15, p));
-        }
-        if let Some(s) = suffix_chars(&info.norm, 5) {
-            f.push(hs(25, s));
-        }
+        trigram_and_affix_keys(info, f);
         // The organisation list (sports clubs), as the place gazetteer.
         for (t, d) in [(320u64, -1isize), (321, 0), (322, 1)] {
             f.push(mix(t, small_at(ii + d, |x| x.ogaz)));
@@ -586,25 +567,7 @@ pub(super) fn own_features_into(info: &TokInfo, known: bool, f: &mut Vec<u64>) {
     f.push(hs(30, clitic));
     f.push(mix(61, u64::from(info.shape)));
     f.push(mix(82, u64::from(info.trig)));
-    let st = info.stripped();
-    let mut win = [0usize; 4];
-    let mut seen = 0usize;
-    for (b, _) in st.char_indices() {
-        win = [win[1], win[2], win[3], b];
-        seen += 1;
-        if seen >= 4 {
-            f.push(hs(91, &st[win[0]..win[3]]));
-        }
-    }
-    if seen >= 3 {
-        f.push(hs(91, &st[win[1]..]));
-    }
-    if let Some(p) = prefix_chars(info.stripped(), 5) {
-        f.push(hs(15, p));
-    }
-    if let Some(s) = suffix_chars(&info.norm, 5) {
-        f.push(hs(25, s));
-    }
+    trigram_and_affix_keys(info, f);
     f.push(mix(311, u64::from(info.per)));
     f.push(mix(90, info.stripped().chars().count().min(8) as u64));
     if !known {
@@ -631,6 +594,31 @@ pub(super) const NEAR: [(u64, bool); 8] = [
 #[inline]
 pub(super) fn pad(j: isize) -> u64 {
     0x5151_5151 ^ (j.clamp(-3, 3) as u64)
+}
+
+/// The character trigrams of the word's stripped form (the one starting at each char with three
+/// more after it, then the last one) and its five-letter prefix and suffix: shared by the
+/// per-sentence features and the per-word cache's own features.
+fn trigram_and_affix_keys(info: &TokInfo, f: &mut Vec<u64>) {
+    let st = info.stripped();
+    let mut win = [0usize; 4]; // the last four char starts, oldest first
+    let mut seen = 0usize;
+    for (b, _) in st.char_indices() {
+        win = [win[1], win[2], win[3], b];
+        seen += 1;
+        if seen >= 4 {
+            f.push(hs(91, &st[win[0]..win[3]]));
+        }
+    }
+    if seen >= 3 {
+        f.push(hs(91, &st[win[1]..]));
+    }
+    if let Some(p) = prefix_chars(st, 5) {
+        f.push(hs(15, p));
+    }
+    if let Some(s) = suffix_chars(&info.norm, 5) {
+        f.push(hs(25, s));
+    }
 }
 
 /// The static feature keys of a sentence, token after token in one buffer.
