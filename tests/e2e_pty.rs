@@ -130,6 +130,17 @@ fn search_open_and_quit_restores_the_terminal() {
     assert!(last(b"\x1b[?25h").expect("cursor shown again") > entered);
     // Bidi explicit mode on entry, implicit mode back on exit.
     assert!(last(b"\x1b[8h").expect("bidi implicit mode restored") > last(b"\x1b[8l").unwrap());
+    // Mouse: clicks, drags and the wheel (1000, 1002, SGR 1006), never bare motion (1003); off
+    // again at the end.
+    assert!(last(b"\x1b[?1002h").is_some(), "no button-event mouse mode");
+    assert!(last(b"\x1b[?1003h").is_none(), "asked for every motion");
+    assert!(last(b"\x1b[?1000l").expect("mouse off") > last(b"\x1b[?1000h").unwrap());
+    // The default theme is the 16 ANSI colours as plain SGR codes: no 256-colour index.
+    assert!(
+        last(b"38;5;").is_none() && last(b"48;5;").is_none(),
+        "a 256-colour sequence from the default theme"
+    );
+    assert!(last(b"\x1b[0;34m").is_some(), "no plain blue border");
     // Raw mode is left: the program's last output ends with the restore, not a frame.
     assert!(
         bytes.len() - left < 64,

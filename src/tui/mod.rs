@@ -32,6 +32,7 @@ pub mod key;
 pub mod keymap;
 pub mod keys;
 pub mod library;
+mod paint;
 pub mod persist;
 pub mod reader;
 pub mod scroll;

@@ -16,6 +16,8 @@ use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
 
+use super::paint::paint;
+
 /// Shifts tried, in lines (positive: content moves up, as after `j`).
 const SHIFTS: [i32; 6] = [1, -1, 2, -2, 3, -3];
 /// Fewest rows a scroll must save to be worth its escape sequences.
@@ -119,7 +121,8 @@ pub(crate) fn sequence(s: Scroll) -> String {
     out
 }
 
-/// The wrapper: a [`Backend`] that scrolls where it can and delegates the rest to `inner`.
+/// The wrapper: a [`Backend`] that scrolls where it can, writes cells itself
+/// ([`super::paint`]) and delegates the rest (cursor, clearing, size) to `inner`.
 pub struct ScrollBackend<B> {
     inner: B,
     shadow: Buffer,
@@ -179,11 +182,10 @@ impl<B: Backend + Write> Backend for ScrollBackend<B> {
                 let mut shifted = self.shadow.clone();
                 apply(&mut shifted, s);
                 let diff = shifted.diff(&next);
-                self.inner.draw(diff.into_iter())?;
+                paint(&mut self.inner, diff.into_iter())?;
             }
             None => {
-                self.inner
-                    .draw(updates.iter().map(|(x, y, c)| (*x, *y, c)))?;
+                paint(&mut self.inner, updates.iter().map(|(x, y, c)| (*x, *y, c)))?;
             }
         }
         self.shadow = next;

@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Once, OnceLock};
 use std::thread::ThreadId;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -19,6 +18,13 @@ use ratatui::Terminal;
 use super::scroll::ScrollBackend;
 use super::BidiMode;
 use crate::layout::escapes;
+
+/// Mouse reporting: clicks (1000), and motion only while a button is held (1002), in SGR
+/// encoding (1006). Not crossterm's `EnableMouseCapture`, which also asks for every bare motion
+/// (1003): a report per cell the pointer crosses, traffic over SSH that qari has no use for.
+const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1002h\x1b[?1006h";
+/// Undoes [`MOUSE_ON`], in reverse order.
+const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1002l\x1b[?1000l";
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static MOUSE: AtomicBool = AtomicBool::new(false);
@@ -44,7 +50,7 @@ impl Guard {
         let setup = (|| -> io::Result<()> {
             execute!(out, EnterAlternateScreen)?;
             if mouse {
-                execute!(out, EnableMouseCapture)?;
+                out.write_all(MOUSE_ON.as_bytes())?;
             }
             // Explicit bidi mode in app mode (the sequences and their order: layout::escapes).
             out.write_all(escapes::enter(bidi).as_bytes())?;
@@ -82,7 +88,7 @@ pub fn restore() {
         let _ = out.write_all(escapes::exit(BidiMode::App).as_bytes());
     }
     if MOUSE.load(Ordering::SeqCst) {
-        let _ = execute!(out, DisableMouseCapture);
+        let _ = out.write_all(MOUSE_OFF.as_bytes());
     }
     let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
     let _ = out.flush();
