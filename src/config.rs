@@ -19,6 +19,9 @@ pub struct ConfigFile {
     pub shape: Option<bool>,
     /// Mouse support in the TUI.
     pub mouse: Option<bool>,
+    /// The article list's width in columns beside an open article (`<`/`>` change it for a
+    /// session); at least 20, and the reader keeps 30.
+    pub list_width: Option<u16>,
     /// `[keys.<context>]` tables of `"key" = "command"`: changes to the reader's key map (see
     /// `tui::keymap` for contexts, key names and commands). Checked when the file is read.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]

@@ -369,6 +369,7 @@ fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
         shape: cli.shape || config.shape.unwrap_or(false),
         state_dir: Some(settings.paths.state_dir.clone()),
         keys: config.keys.clone(),
+        list_width: config.list_width,
         ..TuiOptions::default()
     };
     if !settings.corpus.is_dir() {

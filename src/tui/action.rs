@@ -14,7 +14,7 @@ pub const SEARCH_LIMIT: usize = 50;
 pub enum Action {
     /// Leave the program (Ctrl-c; SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1/2).
     Quit,
-    /// `q`: back a level, or quit from the list.
+    /// `q`: back a level (reader → list → article closed), then quit.
     Back,
     /// `Esc`: close the help or the input, clear a search or filter, or go back.
     Escape,
@@ -38,6 +38,8 @@ pub enum Action {
     ToggleSidebar,
     /// `s`: cycle the list's sort order.
     CycleSort,
+    /// `<` / `>`: make the list narrower (-1) or wider (+1) beside an open article.
+    ResizeList(i8),
     /// `?` / `F1`.
     ToggleHelp,
     /// `/`: search the corpus (from the list) or find in the article (from the reader).

@@ -45,6 +45,24 @@ pub struct Panes {
     pub reader_open: bool,
     /// Sidebar preference.
     pub sidebar: SidebarPref,
+    /// The list's width beside an open article, as the user set it (`<`/`>`, `list_width`);
+    /// `None`: three tenths of the screen.
+    pub list_width: Option<u16>,
+}
+
+/// Narrowest list beside an open article.
+pub(crate) const MIN_LIST: u16 = 20;
+/// Narrowest reader beside the list.
+pub(crate) const MIN_READER: u16 = 30;
+
+/// The list's width beside an open article on a screen `w` wide with a sidebar `side_w` wide:
+/// the user's choice, or three tenths of the screen, kept between [`MIN_LIST`] and what leaves
+/// the reader [`MIN_READER`] columns.
+pub fn list_width(w: u16, side_w: u16, wanted: Option<u16>) -> u16 {
+    let max = w.saturating_sub(side_w + MIN_READER).max(MIN_LIST);
+    wanted
+        .unwrap_or((w * 3 / 10).clamp(26, 50))
+        .clamp(MIN_LIST, max)
 }
 
 /// Where everything goes on screen.
@@ -100,7 +118,10 @@ pub fn areas(size: Rect, panes: Panes) -> Areas {
     }
     let main = Rect::new(size.x, size.y, w, h - 1 - hint_rows);
     a.narrow = w < NARROW;
-    if a.narrow {
+    if !panes.reader_open {
+        // Nothing to read yet: the list has the whole screen, titles whole.
+        a.list = Some(main);
+    } else if a.narrow {
         match panes.focus {
             Focus::Reader if panes.reader_open => a.reader = Some(main),
             Focus::Sidebar if panes.reader_open => a.sidebar = Some(main),
@@ -112,8 +133,8 @@ pub fn areas(size: Rect, panes: Panes) -> Areas {
             SidebarPref::Shown => true,
             SidebarPref::Hidden => false,
         };
-        let list_w = (w * 3 / 10).clamp(26, 50);
         let side_w = if side_on { (w / 5).clamp(22, 32) } else { 0 };
+        let list_w = list_width(w, side_w, panes.list_width);
         let reader_w = w - list_w - side_w;
         a.list = Some(Rect::new(main.x, main.y, list_w, main.height));
         a.reader = Some(Rect::new(main.x + list_w, main.y, reader_w, main.height));

@@ -87,8 +87,8 @@ pub enum Command {
     /// Leave the program.
     #[strum(message = "quit")]
     Quit,
-    /// Back a level, quit from the list.
-    #[strum(message = "back a level; quit from the list")]
+    /// Back a level (reader → list → article closed), then quit.
+    #[strum(message = "back a level (reader, list, close); quit")]
     Back,
     /// Close the help or the input, clear a search or filter, or go back.
     #[strum(message = "close · clear search/filter · back")]
@@ -132,6 +132,12 @@ pub enum Command {
     /// Cycle the list's sort order.
     #[strum(message = "cycle sort: newest, oldest, title")]
     CycleSort,
+    /// A narrower list beside the article.
+    #[strum(message = "narrower list")]
+    NarrowList,
+    /// A wider list beside the article.
+    #[strum(message = "wider list")]
+    WidenList,
     /// Show or hide the help.
     #[strum(message = "this help")]
     ToggleHelp,
@@ -178,6 +184,8 @@ impl Command {
             Command::FocusPrev => Action::FocusPrev,
             Command::ToggleSidebar => Action::ToggleSidebar,
             Command::CycleSort => Action::CycleSort,
+            Command::NarrowList => Action::ResizeList(-1),
+            Command::WidenList => Action::ResizeList(1),
             Command::ToggleHelp => Action::ToggleHelp,
             Command::Search => Action::StartSearch,
             Command::NextMatch => Action::NextMatch,
@@ -232,6 +240,8 @@ pub const DEFAULT: &[(Context, &str, Command)] = &[
     (X::Normal, "N", C::PrevMatch),
     (X::Normal, "e", C::ToggleSidebar),
     (X::Normal, "s", C::CycleSort),
+    (X::Normal, "<", C::NarrowList),
+    (X::Normal, ">", C::WidenList),
     (X::Normal, "Esc", C::Escape),
     (X::Normal, "q", C::Back),
     (X::Normal, "?", C::ToggleHelp),
@@ -300,10 +310,19 @@ const HELP_ROWS: &[(&[Context], &[Command], &str)] = &[
     ),
     (
         &[X::Normal],
+        &[C::NarrowList, C::WidenList],
+        "narrower / wider list (config: list_width)",
+    ),
+    (
+        &[X::Normal],
         &[C::Escape],
         "close · clear search/filter · back",
     ),
-    (&[X::Normal], &[C::Back], "back a level; quit from the list"),
+    (
+        &[X::Normal],
+        &[C::Back],
+        "back a level (reader, list, close); quit",
+    ),
     (&[X::Global], &[C::Quit], "quit"),
     (&[X::Normal, X::Global], &[C::ToggleHelp], "this help"),
     (

@@ -92,6 +92,8 @@ pub struct TuiOptions {
     pub theme_overrides: std::collections::BTreeMap<String, theme::StyleSpec>,
     /// The `[keys]` section of `config.toml`: changes to the default key map (see [`keymap`]).
     pub keys: keymap::KeyConfig,
+    /// The list's width beside an open article (`list_width`); `None`: three tenths.
+    pub list_width: Option<u16>,
 }
 
 impl Default for TuiOptions {
@@ -106,6 +108,7 @@ impl Default for TuiOptions {
             color: None,
             theme_overrides: Default::default(),
             keys: Default::default(),
+            list_width: None,
         }
     }
 }
@@ -178,6 +181,7 @@ pub fn initial_state(options: &TuiOptions, support: theme::ColorSupport, size: R
         Ok(k) => state.keymap = k,
         Err(e) => state.status = Some(Status::error(format!("config [keys]: {e}"))),
     }
+    state.list_width = options.list_width;
     state.layout = reader::LayoutOpts {
         mode: options.bidi,
         shape: options.shape,

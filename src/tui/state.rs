@@ -403,6 +403,8 @@ pub struct State {
     pub focus: Focus,
     /// Sidebar visibility preference.
     pub sidebar: SidebarPref,
+    /// The list's width beside an open article, when set (config, `<`/`>`).
+    pub list_width: Option<u16>,
     /// Open article.
     pub reader: Option<Reader>,
     /// Corpus search.
@@ -445,6 +447,7 @@ impl State {
             filter: None,
             focus: Focus::List,
             sidebar: SidebarPref::Auto,
+            list_width: None,
             reader: None,
             search: None,
             find: None,
@@ -473,12 +476,19 @@ impl State {
 
     /// Screen geometry for a screen of `size` (the frame being drawn) and the state.
     pub fn areas_for(&self, size: Rect) -> Areas {
+        self.areas_with(size, self.reader.is_some())
+    }
+
+    /// Screen geometry with an article open or not (`reader_open`), whatever the state says:
+    /// where an article about to open will be drawn.
+    pub fn areas_with(&self, size: Rect, reader_open: bool) -> Areas {
         areas(
             size,
             Panes {
                 focus: self.focus,
-                reader_open: self.reader.is_some(),
+                reader_open,
                 sidebar: self.sidebar,
+                list_width: self.list_width,
             },
         )
     }

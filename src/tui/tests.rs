@@ -159,6 +159,10 @@ fn open_scroll_and_back() {
     keys(&mut s, "\x1b");
     assert_eq!(s.focus, Focus::List);
     assert!(!s.quit);
+    // From the list, `q` first closes the article: the list takes the whole screen.
+    keys(&mut s, "q");
+    assert!(s.reader.is_none() && !s.quit);
+    assert_eq!(s.areas().list.unwrap().width, 120);
     keys(&mut s, "q");
     assert!(s.quit);
 }
@@ -344,6 +348,8 @@ fn entity_sidebar_highlights_mentions_and_filters_the_list() {
     keys(&mut s, "/روسيا\n\x1bq");
     assert!(s.search.is_none() && !s.quit);
     keys(&mut s, "q");
+    assert!(s.reader.is_none() && !s.quit);
+    keys(&mut s, "q");
     assert!(s.quit);
 }
 
@@ -357,7 +363,7 @@ fn reading_position_survives_a_restart_and_a_resize() {
     // A narrower terminal re-wraps but keeps the same text at the top.
     update(&mut s, Action::Resize(90, 30));
     assert_eq!(s.reader.as_ref().unwrap().position(), pos);
-    keys(&mut s, "\x1bq");
+    keys(&mut s, "\x1bqq");
     assert!(s.quit);
     super::persist::save(dir.path(), &s.saved).unwrap();
     let (saved, err) = super::persist::load(Some(dir.path()));
@@ -853,4 +859,85 @@ fn the_sidebar_marks_mentions_and_the_reader_keeps_its_place_until_n() {
     assert_eq!(s.focus, Focus::Reader);
     assert_eq!(s.reader.as_ref().unwrap().scroll, at);
     assert!(s.status.is_none(), "{:?}", s.status);
+}
+
+/// Issue 12, item 2: the list shows titles (whole when nothing is open, the date kept at 80
+/// columns, the source set apart at 60), its width follows `<`/`>`, and two entities whose
+/// names are cut alike in the sidebar can be told apart.
+#[test]
+fn the_list_shows_titles_and_the_sidebar_tells_names_apart() {
+    // Nothing open: the list has the whole screen and every seed title is whole.
+    let s = loaded(120, 40);
+    assert_eq!(s.areas().list.unwrap().width, 120);
+    let text = screen(&s);
+    for i in 0..s.list.len() {
+        let title = visual(s.list_item(i).unwrap().title);
+        assert!(text.contains(&title), "{title} not whole in\n{text}");
+    }
+    // At 80 columns beside an open article the list still has a date column.
+    let mut s = loaded(80, 24);
+    keys(&mut s, "\n\t");
+    let text = screen(&s);
+    assert!(text.contains("21-11-17"), "{text}");
+    // `>` widens the list by four columns, `<` narrows it, within bounds.
+    let w0 = s.areas().list.unwrap().width;
+    keys(&mut s, ">");
+    assert_eq!(s.areas().list.unwrap().width, w0 + 4);
+    keys(&mut s, "<<<<<<<<<<<<");
+    assert_eq!(s.areas().list.unwrap().width, super::geometry::MIN_LIST);
+    keys(&mut s, &">".repeat(40));
+    assert_eq!(s.areas().reader.unwrap().width, super::geometry::MIN_READER);
+    // At 60 columns the source stands apart from the title.
+    let s = loaded(60, 20);
+    let row = screen(&s).lines().nth(1).unwrap().to_string();
+    assert!(row.contains(" │ "), "{row}");
+
+    // Two organisations that share their first words.
+    let name_a = "منظمة الأمن والتعاون في أوروبا";
+    let name_b = "منظمة الأمن والتعاون في آسيا";
+    let body = format!("{name_a} و{name_b}.");
+    let text_all = format!("عنوان\n\n{body}");
+    let at = |n: &str| {
+        let p = text_all.find(n).unwrap();
+        vec![[p, p + n.len()]]
+    };
+    let ent = |name: &str| crate::entities::Entity {
+        kind: EntityKind::Org,
+        name: name.into(),
+        count: 1,
+        mentions: at(name),
+    };
+    let a = super::source::OpenArticle::new(
+        crate::corpus::Article {
+            id: "orgs".into(),
+            title: "عنوان".into(),
+            paragraphs: vec![body.clone()],
+            date: None,
+            source: None,
+            path: "orgs.txt".into(),
+            truncated: false,
+        },
+        vec![ent(name_a), ent(name_b)],
+    );
+    let mut s = loaded_with(120, 40, MemorySource::new(vec![a]), Saved::default());
+    keys(&mut s, "\n");
+    let side = s.areas().sidebar_inner.unwrap();
+    let rows: Vec<String> = {
+        let t = render(&s);
+        let buf = t.backend().buffer().clone();
+        (side.y..side.y + side.height)
+            .map(|y| {
+                (side.x..side.x + side.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .filter(|r| r.contains('…'))
+            .collect()
+    };
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_ne!(rows[0], rows[1]);
+    assert!(
+        rows.iter().any(|r| r.contains(&visual("أوروبا"))),
+        "{rows:?}"
+    );
 }

@@ -5,14 +5,15 @@
 use ratatui::layout::Rect;
 
 use super::action::{Action, Effect};
-use super::geometry::{Focus, SidebarPref};
+use super::geometry::{self, Focus, SidebarPref};
 use super::sidebar::{row_of_entity, SideRow};
 use super::state::{CorpusSearch, Filter, HighlightOrigin, Reader, Sort, State, Status};
 use crate::entities::entity_key;
 
 impl State {
-    /// One level back: reader → list, search results → list, filtered → whole list. False when
-    /// already at the top (the whole list).
+    /// One level back: reader → list, search results → list, filtered → whole list, an open
+    /// article closed (the list takes the screen). False when already at the top (the whole
+    /// list, nothing open).
     fn step_back(&mut self) -> bool {
         if self.focus != Focus::List {
             self.back();
@@ -23,6 +24,9 @@ impl State {
             self.filter = None;
             self.status = None;
             self.refresh_list();
+        } else if self.reader.is_some() {
+            self.save_position();
+            self.reader = None;
         } else {
             return false;
         }
@@ -149,21 +153,20 @@ impl State {
             Ok(view) => {
                 self.save_position();
                 self.status = None;
-                let width = self.reader_width();
-                let mut r = Reader::new(view, width, self.layout);
                 let saved = self.saved.articles.entry(id.to_string()).or_default();
                 saved.read = true;
-                if saved.pos > 0 {
-                    r.scroll = r.row_of(saved.pos).min(r.max_scroll(self.reader_height()));
+                let pos = saved.pos;
+                // The reader pane may only now appear (the list had the screen): lay out for
+                // where it will be.
+                self.focus = Focus::Reader;
+                let pane = self.areas_with(self.size, true).reader_inner;
+                let (w, h) = pane.map_or((40, 1), |r| (r.width.max(1), r.height.max(1)));
+                let mut r = Reader::new(view, w, self.layout);
+                if pos > 0 {
+                    r.scroll = r.row_of(pos).min(r.max_scroll(h as usize));
                 }
                 self.reader = Some(r);
-                self.focus = Focus::Reader;
                 self.effects.push(Effect::SaveState);
-                // The reader may have appeared: lay out again for its real width.
-                let w = self.reader_width();
-                if let Some(r) = &mut self.reader {
-                    r.relayout(w);
-                }
                 true
             }
             Err(e) => {
@@ -394,6 +397,25 @@ impl State {
             }
             Err(err) => self.status = Some(Status::error(format!("entity filter failed: {err}"))),
         }
+    }
+
+    /// `<`/`>`: the list four columns narrower or wider beside an open article, within the
+    /// bounds [`geometry::list_width`] keeps.
+    fn resize_list(&mut self, step: i8) {
+        let a = self.areas();
+        let (Some(list), true, false) = (a.list, a.reader.is_some(), a.narrow) else {
+            self.status = Some(Status::info(
+                "the list's width changes beside an open article",
+            ));
+            return;
+        };
+        let side_w = a.sidebar.map_or(0, |r| r.width);
+        let wanted = (list.width as i32 + 4 * step as i32).clamp(0, u16::MAX as i32) as u16;
+        let w = geometry::list_width(self.size.width, side_w, Some(wanted));
+        self.list_width = Some(w);
+        self.status = Some(Status::info(format!(
+            "list {w} columns (list_width = {w} in config.toml keeps it)"
+        )));
     }
 
     fn back(&mut self) {
@@ -649,6 +671,7 @@ pub fn update(state: &mut State, action: Action) {
                 state.highlight_selected_entity();
             }
         }
+        Action::ResizeList(step) => state.resize_list(step),
         Action::CycleSort => {
             state.sort = state.sort.next();
             state.refresh_list();

@@ -230,7 +230,15 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
                     cursor = Some(Position::new(r.x, y));
                 }
             }
-            let title = one_line(&hit.title, r.width.saturating_sub(2), state.layout);
+            let room = r.width.saturating_sub(2);
+            // Right-to-left rows start at the right edge, as in the list and the reader.
+            let align = |mut l: ReaderLine| {
+                if l.rtl && state.layout.visual() {
+                    l.indent = room.saturating_sub(l.width() as u16);
+                }
+                l
+            };
+            let title = align(one_line(&hit.title, room, state.layout));
             buf.set_stringn(r.x, y, if sel { "▶ " } else { "  " }, 2, base);
             draw_line(
                 buf,
@@ -247,7 +255,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
             );
             if y + 1 < r.y + r.height {
                 let (snippet, hls) = snippet_window(hit, (r.width / 3) as usize);
-                let snip = one_line(snippet, r.width.saturating_sub(2), state.layout);
+                let snip = align(one_line(snippet, room, state.layout));
                 let hls = &hls;
                 let m = t.style("search_match");
                 draw_line(
@@ -275,6 +283,13 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         );
         return None;
     }
+    // The source column is as wide as the widest source on screen (at most 16 columns).
+    let widest_source = (0..r.height as usize)
+        .filter_map(|row| state.list_item(state.list_offset + row))
+        .filter_map(|a| a.source.map(|s| one_line(s, 16, state.layout).width()))
+        .max()
+        .unwrap_or(0) as u16;
+    let cols = list_columns(r.width, widest_source);
     for row in 0..r.height as usize {
         let i = state.list_offset + row;
         let Some(a) = state.list_item(i) else { break };
@@ -295,42 +310,83 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         if sel && focused {
             cursor = Some(Position::new(r.x, y));
         }
-        // Unread marker, then the date, then the title, then the source if there is room.
+        // Unread marker, date, title, then `│ source` at the right edge when there is room.
         let marker = if read { "  " } else { "● " };
         buf.set_stringn(r.x, y, marker, r.width as usize, base);
+        let dim = if sel && focused { base } else { t.style("dim") };
         let mut x = r.x + 2;
-        let mut room = r.width.saturating_sub(2);
-        if room >= 30 {
-            let date = a.date.map(|d| d.iso()).unwrap_or_default();
-            let date_st = if sel && focused { base } else { t.style("dim") };
-            draw_text(buf, x, y, 10, &date, date_st, state.layout);
-            x += 11;
-            room -= 11;
+        if cols.date > 0 {
+            let date = a
+                .date
+                .map(|d| list_date(&d.iso(), cols.date))
+                .unwrap_or_default();
+            draw_text(buf, x, y, cols.date, &date, dim, state.layout);
+            x += cols.date + 1;
         }
-        let src_w = match &a.source {
-            Some(s) if room >= 40 => (one_line(s, 14, state.layout).width() as u16) + 1,
-            _ => 0,
-        };
-        let title = one_line(a.title, room.saturating_sub(src_w), state.layout);
-        draw_line(buf, x, y, room.saturating_sub(src_w), &title, base, &|_| {
-            None
-        });
-        if src_w > 0 {
+        let mut title = one_line(a.title, cols.title, state.layout);
+        if title.rtl && state.layout.visual() {
+            // Right-to-left titles start at the right, beside the source.
+            title.indent = cols.title.saturating_sub(title.width() as u16);
+        }
+        draw_line(buf, x, y, cols.title, &title, base, &|_| None);
+        if cols.source > 0 {
+            let sx = x + cols.title;
+            buf.set_stringn(sx, y, " │ ", 3, dim);
             if let Some(s) = &a.source {
-                let st = if sel && focused { base } else { t.style("dim") };
-                draw_text(
-                    buf,
-                    r.x + r.width - src_w + 1,
-                    y,
-                    src_w - 1,
-                    s,
-                    st,
-                    state.layout,
-                );
+                let mut line = one_line(s, cols.source, state.layout);
+                if line.rtl && state.layout.visual() {
+                    line.indent = cols.source.saturating_sub(line.width() as u16);
+                }
+                draw_line(buf, sx + 3, y, cols.source, &line, dim, &|_| None);
             }
         }
     }
     cursor
+}
+
+/// Widths of the list's columns after the two-column unread marker (0: not shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ListColumns {
+    /// The date: `2021-11-17`, or `21-11-17` when the list is narrow.
+    date: u16,
+    /// The title.
+    title: u16,
+    /// The source, after a ` │ ` separator: the widest on screen, at most 16 columns.
+    source: u16,
+}
+
+/// Splits a list `width` columns wide between date, title and a source column as wide as
+/// `widest_source`. The date stays down to a 24-column list (short form under 42); the source
+/// shows when the title still keeps 30 columns.
+fn list_columns(width: u16, widest_source: u16) -> ListColumns {
+    let room = width.saturating_sub(2);
+    let date = match room {
+        40.. => 10,
+        22.. => 8,
+        _ => 0,
+    };
+    let after_date = room.saturating_sub(if date > 0 { date + 1 } else { 0 });
+    let source = if widest_source > 0 && after_date >= widest_source + 3 + 30 {
+        widest_source
+    } else {
+        0
+    };
+    let title = after_date.saturating_sub(if source > 0 { source + 3 } else { 0 });
+    ListColumns {
+        date,
+        title,
+        source,
+    }
+}
+
+/// An ISO date (`2021-11-17`, `2021-11`, `2021`, `--05-14`) in `width` columns: the year cut to
+/// two digits when the column is short.
+fn list_date(iso: &str, width: u16) -> String {
+    if iso.len() > width as usize && iso.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        iso.get(2..).unwrap_or(iso).to_string()
+    } else {
+        iso.to_string()
+    }
 }
 
 /// The part of a hit's snippet to show: starting a few words before the first match so the
@@ -512,7 +568,7 @@ fn draw_sidebar(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option
                 let count = format!("{}", e.count);
                 let cw = count.len() as u16 + 1;
                 let name_w = r.width.saturating_sub(2 + cw);
-                let name = one_line(&e.name, name_w, state.layout);
+                let name = sidebar_name(rd, pos, name_w, state.layout);
                 draw_line(buf, r.x + 2, y, name_w, &name, st, &|_| None);
                 if r.width > cw + 2 {
                     let cst = if sel && focused { st } else { t.style("dim") };
@@ -522,6 +578,56 @@ fn draw_sidebar(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option
         }
     }
     cursor
+}
+
+/// The text of a row: its words.
+fn words_of(line: &ReaderLine) -> String {
+    line.cells.iter().map(|c| c.sym.as_str()).collect()
+}
+
+/// The sidebar's line for the entity at `pos` in `width` columns. A name cut short that would
+/// look like another entity's of the same kind (`منظمة الأمن والتعاون…` twice) keeps its last
+/// word instead: `منظمة الأمن … أوروبا`.
+fn sidebar_name(rd: &super::state::Reader, pos: usize, width: u16, opts: LayoutOpts) -> ReaderLine {
+    let e = &rd.view.entities[rd.entity_order[pos]];
+    let line = one_line(&e.name, width, opts);
+    if line.width() as u16 <= width && !line.cells.iter().any(|c| c.sym == "…") {
+        return line;
+    }
+    // Only names that begin with the text shown can look the same: lay out just those.
+    let shown_end = line.cells.iter().map(|c| c.range.end).max().unwrap_or(0);
+    let prefix = e.name.get(..shown_end).unwrap_or(&e.name);
+    let shown = words_of(&line);
+    let alike = rd.entity_order.iter().enumerate().any(|(p, &i)| {
+        let o = &rd.view.entities[i];
+        p != pos
+            && o.kind == e.kind
+            && o.name.starts_with(prefix)
+            && words_of(&one_line(&o.name, width, opts)) == shown
+    });
+    let words: Vec<&str> = e.name.split_whitespace().collect();
+    if !alike || words.len() < 2 {
+        return line;
+    }
+    // The first words that fit beside ` … ` and the last word.
+    let last = words[words.len() - 1];
+    let budget = (width as usize).saturating_sub(unicode_width::UnicodeWidthStr::width(last) + 3);
+    let mut head = String::new();
+    for w in &words[..words.len() - 1] {
+        let more = if head.is_empty() {
+            w.to_string()
+        } else {
+            format!("{head} {w}")
+        };
+        if unicode_width::UnicodeWidthStr::width(more.as_str()) > budget {
+            break;
+        }
+        head = more;
+    }
+    if head.is_empty() {
+        return line;
+    }
+    one_line(&format!("{head} … {last}"), width, opts)
 }
 
 /// Status line: the input when typing (returns where the cursor goes), else the message.
