@@ -100,8 +100,24 @@ fn normalize_char_general(c: char) -> Option<char> {
 }
 
 /// Appends the normalised form of `s` to `out` (see [`normalize_char`]).
+///
+/// Runs of characters that are their own normal form (most of a word) are copied as slices, and
+/// only the others are pushed one by one: building the string a `char` at a time was 3.5–4% of
+/// the bulk entity pass. The same string as `s.chars().filter_map(normalize_char)` (a test
+/// compares them).
 pub fn normalize_into(s: &str, out: &mut String) {
-    out.extend(s.chars().filter_map(normalize_char));
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let n = normalize_char(c);
+        if n != Some(c) {
+            out.push_str(&s[run..i]);
+            if let Some(n) = n {
+                out.push(n);
+            }
+            run = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[run..]);
 }
 
 /// The normalised form of `s`: the key under which spelling variants of a word meet.
@@ -298,11 +314,11 @@ const fn strip_forms() -> [&'static str; STRIP_LEN] {
 }
 
 /// Is `c` a one-letter proclitic of [`PROCLITICS`] (و ف ب ك ل)?
+#[inline]
 pub(crate) fn is_proclitic_letter(c: char) -> bool {
-    PROCLITICS.iter().any(|p| {
-        let mut cs = p.form.chars();
-        cs.next() == Some(c) && cs.next().is_none()
-    })
+    // The one-letter forms of PROCLITICS (a test checks the two agree): scanning the table
+    // for every call was 2% of the bulk entity pass.
+    matches!(c, 'و' | 'ف' | 'ب' | 'ك' | 'ل')
 }
 
 /// Strips attached proclitics from a **normalised** word (و ف ب ك ل and the article ال, and
@@ -321,7 +337,11 @@ fn strip_proclitics_keeping(word: &str, min_after_chain: usize) -> &str {
     let mut w = word;
     'outer: loop {
         for p in &STRIP {
-            if let Some(rest) = w.strip_prefix(p) {
+            // A byte loop, not `strip_prefix`: a `memcmp` call for a 2–8 byte prefix cost more
+            // than the comparison.
+            let (wb, pb) = (w.as_bytes(), p.as_bytes());
+            if wb.len() >= pb.len() && wb.iter().zip(pb).all(|(a, b)| a == b) {
+                let rest = &w[pb.len()..];
                 let min = if p.chars().count() == 1 {
                     3
                 } else {
@@ -522,6 +542,41 @@ mod tests {
     fn tokens_keep_marks_inside_words() {
         let toks: Vec<&str> = tokens("كَتَبَ الوَلَدُ").map(|t| t.text).collect();
         assert_eq!(toks, ["كَتَبَ", "الوَلَدُ"]);
+    }
+
+    #[test]
+    fn normalize_copying_runs_is_normalizing_each_char() {
+        let slow = |s: &str| -> String { s.chars().filter_map(normalize_char).collect() };
+        // Every char alone, after a plain letter, and between two runs.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [c.to_string(), format!("ب{c}"), format!("كت{c}اب{c}{c}x")] {
+                assert_eq!(normalize(&s), slow(&s), "U+{:04X}", c as u32);
+            }
+        }
+        for s in [
+            "",
+            "أَحْمَد",
+            "الإمارات",
+            "مصطفى",
+            "Qatar 2022",
+            "ـــ",
+            "\u{200F}موسكو\u{200E}",
+        ] {
+            assert_eq!(normalize(s), slow(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn proclitic_letters_are_the_one_letter_proclitics() {
+        let table = |c: char| {
+            PROCLITICS.iter().any(|p| {
+                let mut cs = p.form.chars();
+                cs.next() == Some(c) && cs.next().is_none()
+            })
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_proclitic_letter(c), table(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

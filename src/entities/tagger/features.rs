@@ -56,6 +56,9 @@ pub(crate) struct TokInfo {
     pub(super) per: u8,
     /// Span class in the organisation list, as `gaz`.
     pub(super) ogaz: u8,
+    /// [`FIRST_PLACE`] | [`FIRST_ORG`]: the stripped word begins a phrase of the place / the
+    /// organisation list.
+    firsts: u8,
     /// What the first pass said about the same word elsewhere in the document: 0 nothing (no
     /// other occurrence, or the first pass itself), 1 + the type most of them were tagged,
     /// 5 mostly outside any name.
@@ -129,7 +132,25 @@ struct HashedLists {
     orgs: HashedGazetteer,
     /// Sport words as `hs(3, word)`.
     sport: FxHashSet<u64>,
+    /// What the lists above say of a stripped word, under its `h_strip`: one look-up per token
+    /// instead of four (a test checks it agrees with them).
+    by_strip: FxHashMap<u64, StripClasses>,
 }
+
+/// The classes of a stripped word in the lists, as [`HashedLists::by_strip`] keeps them.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+struct StripClasses {
+    /// As `triggers` (0: not a trigger).
+    trig: u8,
+    /// In `per_strip`.
+    per: bool,
+    /// [`FIRST_PLACE`] | [`FIRST_ORG`]: begins a phrase of `places` / `orgs`.
+    firsts: u8,
+}
+
+/// Bits of [`TokInfo::firsts`].
+const FIRST_PLACE: u8 = 1;
+const FIRST_ORG: u8 = 2;
 
 /// A [`Gazetteer`] by hashes: [`phrase_hash`] of every phrase, `hs(3, …)` of the first words.
 struct HashedGazetteer {
@@ -165,7 +186,29 @@ fn phrase_step(h: u64, w: u64) -> u64 {
 
 fn hashed_lists() -> &'static HashedLists {
     static L: OnceLock<HashedLists> = OnceLock::new();
-    L.get_or_init(|| HashedLists {
+    L.get_or_init(|| {
+        let mut l = hashed_lists_apart();
+        let mut by: FxHashMap<u64, StripClasses> = FxHashMap::default();
+        for (&h, &t) in &l.triggers {
+            by.entry(h).or_default().trig = t;
+        }
+        for &h in &l.per_strip {
+            by.entry(h).or_default().per = true;
+        }
+        for &h in &l.places.first_words {
+            by.entry(h).or_default().firsts |= FIRST_PLACE;
+        }
+        for &h in &l.orgs.first_words {
+            by.entry(h).or_default().firsts |= FIRST_ORG;
+        }
+        l.by_strip = by;
+        l
+    })
+}
+
+/// The lists, each on its own (`by_strip` empty).
+fn hashed_lists_apart() -> HashedLists {
+    HashedLists {
         triggers: triggers()
             .iter()
             .map(|(w, t)| {
@@ -182,7 +225,8 @@ fn hashed_lists() -> &'static HashedLists {
         places: HashedGazetteer::of(gazetteer()),
         orgs: HashedGazetteer::of(org_gazetteer()),
         sport: sport_words().iter().map(|w| hs(3, w)).collect(),
-    })
+        by_strip: FxHashMap::default(),
+    }
 }
 
 /// Normalised and stripped forms, gazetteer and trigger classes of a sentence's tokens.
@@ -195,9 +239,9 @@ pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
             let strip_at = norm.len() - strip_normalised(&norm).len();
             let h_norm = hs(2, &norm);
             let h_strip = hs(3, &norm[strip_at..]);
-            let trig = lists.triggers.get(&h_strip).copied().unwrap_or(0);
-            let per =
-                u8::from(lists.per_norm.contains(&h_norm) || lists.per_strip.contains(&h_strip));
+            let classes = lists.by_strip.get(&h_strip).copied().unwrap_or_default();
+            let trig = classes.trig;
+            let per = u8::from(lists.per_norm.contains(&h_norm) || classes.per);
             TokInfo {
                 per,
                 ogaz: 0,
@@ -208,6 +252,7 @@ pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
                 shape: shape_of(t),
                 gaz: 0,
                 trig,
+                firsts: classes.firsts,
                 norm,
                 strip_at,
             }
@@ -215,8 +260,8 @@ pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
         .collect();
     // Gazetteer spans: the longest match from each position; first word folded with its
     // proclitics stripped, the others normalised and stripped the same way.
-    let loc = hashed_phrases(&infos, &lists.places);
-    let org = hashed_phrases(&infos, &lists.orgs);
+    let loc = hashed_phrases(&infos, &lists.places, FIRST_PLACE);
+    let org = hashed_phrases(&infos, &lists.orgs, FIRST_ORG);
     for (i, n) in loc {
         infos[i].gaz = if n == 1 { 1 } else { 2 };
         for info in &mut infos[i + 1..i + n] {
@@ -235,11 +280,12 @@ pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
 /// [`crate::entities::lexicon::longest_phrases`] over the stripped words of `infos` against a
 /// hashed gazetteer: at each position the longest run of at most [`MAX_GAZ_WORDS`] non-empty
 /// words that is a phrase, then on after it; `(start, words)` of every match.
-fn hashed_phrases(infos: &[TokInfo], g: &HashedGazetteer) -> Vec<(usize, usize)> {
+/// `first` is the bit of [`TokInfo::firsts`] that says a word is in `g.first_words`.
+fn hashed_phrases(infos: &[TokInfo], g: &HashedGazetteer, first: u8) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < infos.len() {
-        if !g.first_words.contains(&infos[i].h_strip) {
+        if infos[i].firsts & first == 0 {
             i += 1;
             continue;
         }
@@ -704,12 +750,39 @@ mod tests {
     }
 
     #[test]
+    fn one_lookup_by_strip_says_what_the_lists_say() {
+        let l = hashed_lists();
+        let apart = hashed_lists_apart();
+        let words = triggers()
+            .keys()
+            .chain(person_names())
+            .chain(&gazetteer().first_words)
+            .chain(&org_gazetteer().first_words)
+            .map(String::as_str)
+            .chain(["بوتين", "موسكو", "قال", "", "x"]);
+        let mut n = 0;
+        for w in words {
+            let h = hs(3, w);
+            let got = l.by_strip.get(&h).copied().unwrap_or_default();
+            let want = StripClasses {
+                trig: apart.triggers.get(&h).copied().unwrap_or(0),
+                per: apart.per_strip.contains(&h),
+                firsts: (u8::from(apart.places.first_words.contains(&h)) * FIRST_PLACE)
+                    | (u8::from(apart.orgs.first_words.contains(&h)) * FIRST_ORG),
+            };
+            assert_eq!(got, want, "{w}");
+            n += 1;
+        }
+        assert!(n > 10_000, "{n}");
+    }
+
+    #[test]
     fn hashed_phrases_find_what_the_string_scan_finds() {
         let text = "زار وفد من مدينة نيويورك ولروسيا و ناغورنو-كاراباخ ثم ناغورنو كاراباخ والولايات المتحدة الأمريكية في سان بطرسبورغ وسان \u{064B} بطرسبورغ";
         let words: Vec<&str> = text.split(' ').collect();
         let infos = token_infos(&words);
         let stripped: Vec<&str> = infos.iter().map(|t| t.stripped()).collect();
-        for g in [gazetteer(), org_gazetteer()] {
+        for (g, first) in [(gazetteer(), FIRST_PLACE), (org_gazetteer(), FIRST_ORG)] {
             let by_string: Vec<(usize, usize)> = crate::entities::lexicon::longest_phrases(
                 &stripped,
                 MAX_GAZ_WORDS,
@@ -720,7 +793,10 @@ mod tests {
             .into_iter()
             .map(|(i, n, ())| (i, n))
             .collect();
-            assert_eq!(hashed_phrases(&infos, &HashedGazetteer::of(g)), by_string);
+            assert_eq!(
+                hashed_phrases(&infos, &HashedGazetteer::of(g), first),
+                by_string
+            );
         }
         assert!(infos.iter().any(|t| t.gaz == 2), "a multi-word place");
     }
