@@ -8,10 +8,12 @@
 //!   to ا, ى → ي, ة → ه, both Arabic digit ranges to ASCII, Latin lowercased);
 //! - [`strip_proclitics`] and [`stem`] remove attached particles and common suffixes;
 //! - [`analyzer`] wraps all three as tantivy `Tokenizer`/`TokenFilter`s;
-//! - [`dates`] parses Arabic dates in both month systems.
+//! - [`dates`] parses Arabic dates in both month systems;
+//! - [`find`] finds a phrase in one text (the reader's `/`).
 
 pub mod analyzer;
 pub mod dates;
+pub mod find;
 pub mod snippet;
 pub mod variants;
 

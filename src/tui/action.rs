@@ -46,10 +46,10 @@ pub enum Action {
     StartSearch,
     /// A character typed into the search input.
     InputChar(char),
-    /// Backspace in the input.
-    InputBackspace,
-    /// Ctrl-u in the input.
-    InputClear,
+    /// A cursor move or deletion in the input (Left, Backspace, Ctrl-w…).
+    InputEdit(super::input::Edit),
+    /// Up (-1) or Down (+1) in the input: the query before or after in the history.
+    History(isize),
     /// Enter in the input.
     InputSubmit,
     /// `n`.

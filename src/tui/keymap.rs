@@ -37,6 +37,7 @@ use crossterm::event::KeyCode;
 use strum::{EnumMessage, IntoEnumIterator};
 
 use super::action::Action;
+use super::input::Edit;
 use super::key::Key;
 
 /// Where a binding applies.
@@ -153,12 +154,36 @@ pub enum Command {
     /// Done typing: open the selected hit, or keep the find's matches.
     #[strum(message = "typing: open the hit · keep the matches")]
     InputSubmit,
-    /// Delete the last character typed.
+    /// Delete the character before the cursor.
     #[strum(message = "typing: delete a character")]
     InputBackspace,
-    /// Clear the input.
-    #[strum(message = "typing: clear the input")]
+    /// Delete everything before the cursor (the whole input when it is at the end).
+    #[strum(message = "typing: delete to the start")]
     InputClear,
+    /// Delete the character at the cursor.
+    #[strum(message = "typing: delete the character at the cursor")]
+    InputDelete,
+    /// Delete the word before the cursor.
+    #[strum(message = "typing: delete a word")]
+    InputDeleteWord,
+    /// Cursor one character left on screen.
+    #[strum(message = "typing: cursor left")]
+    InputLeft,
+    /// Cursor one character right on screen.
+    #[strum(message = "typing: cursor right")]
+    InputRight,
+    /// Cursor to the start.
+    #[strum(message = "typing: cursor to the start")]
+    InputHome,
+    /// Cursor to the end.
+    #[strum(message = "typing: cursor to the end")]
+    InputEnd,
+    /// The query before in the history.
+    #[strum(message = "typing: earlier query")]
+    HistoryPrev,
+    /// The query after in the history.
+    #[strum(message = "typing: later query")]
+    HistoryNext,
     /// Nothing: unbinds the key.
     #[strum(message = "nothing")]
     None,
@@ -191,8 +216,16 @@ impl Command {
             Command::NextMatch => Action::NextMatch,
             Command::PrevMatch => Action::PrevMatch,
             Command::InputSubmit => Action::InputSubmit,
-            Command::InputBackspace => Action::InputBackspace,
-            Command::InputClear => Action::InputClear,
+            Command::InputBackspace => Action::InputEdit(Edit::Backspace),
+            Command::InputClear => Action::InputEdit(Edit::DeleteToStart),
+            Command::InputDelete => Action::InputEdit(Edit::Delete),
+            Command::InputDeleteWord => Action::InputEdit(Edit::DeleteWord),
+            Command::InputLeft => Action::InputEdit(Edit::Left),
+            Command::InputRight => Action::InputEdit(Edit::Right),
+            Command::InputHome => Action::InputEdit(Edit::Home),
+            Command::InputEnd => Action::InputEdit(Edit::End),
+            Command::HistoryPrev => Action::History(-1),
+            Command::HistoryNext => Action::History(1),
             Command::None => return None,
         })
     }
@@ -205,7 +238,17 @@ impl Command {
     fn input_only(self) -> bool {
         matches!(
             self,
-            Command::InputSubmit | Command::InputBackspace | Command::InputClear
+            Command::InputSubmit
+                | Command::InputBackspace
+                | Command::InputClear
+                | Command::InputDelete
+                | Command::InputDeleteWord
+                | Command::InputLeft
+                | Command::InputRight
+                | Command::InputHome
+                | Command::InputEnd
+                | Command::HistoryPrev
+                | Command::HistoryNext
         )
     }
 }
@@ -249,10 +292,18 @@ pub const DEFAULT: &[(Context, &str, Command)] = &[
     (X::Input, "Enter", C::InputSubmit),
     (X::Input, "Backspace", C::InputBackspace),
     (X::Input, "Ctrl-u", C::InputClear),
+    (X::Input, "Del", C::InputDelete),
+    (X::Input, "Ctrl-w", C::InputDeleteWord),
+    (X::Input, "Left", C::InputLeft),
+    (X::Input, "Right", C::InputRight),
+    (X::Input, "Home", C::InputHome),
+    (X::Input, "Ctrl-a", C::InputHome),
+    (X::Input, "End", C::InputEnd),
+    (X::Input, "Ctrl-e", C::InputEnd),
+    (X::Input, "Up", C::HistoryPrev),
+    (X::Input, "Down", C::HistoryNext),
     (X::Input, "Ctrl-n", C::MoveDown),
     (X::Input, "Ctrl-p", C::MoveUp),
-    (X::Input, "Down", C::MoveDown),
-    (X::Input, "Up", C::MoveUp),
     (X::Input, "PgDn", C::PageDown),
     (X::Input, "PgUp", C::PageUp),
     (X::Help, "Esc", C::Escape),
@@ -332,8 +383,23 @@ const HELP_ROWS: &[(&[Context], &[Command], &str)] = &[
     ),
     (
         &[X::Input],
-        &[C::InputBackspace, C::InputClear],
-        "typing: delete a character / all",
+        &[C::InputBackspace, C::InputDelete],
+        "typing: delete before / at the cursor",
+    ),
+    (
+        &[X::Input],
+        &[C::InputDeleteWord, C::InputClear],
+        "typing: delete a word / to the start",
+    ),
+    (
+        &[X::Input],
+        &[C::InputLeft, C::InputRight, C::InputHome, C::InputEnd],
+        "typing: move the cursor",
+    ),
+    (
+        &[X::Input],
+        &[C::HistoryPrev, C::HistoryNext],
+        "typing: earlier / later queries",
     ),
     (
         &[X::Input],
@@ -739,7 +805,7 @@ mod tests {
         assert_eq!(m.find(&i, k(KeyCode::Char('x'), ctrl), true), None);
         assert_eq!(
             m.find(&i, k(KeyCode::Down, KeyModifiers::SHIFT), true),
-            Some(C::MoveDown)
+            Some(C::HistoryNext)
         );
         let g = [X::Global];
         assert_eq!(

@@ -28,6 +28,7 @@
 
 pub mod action;
 pub mod geometry;
+pub mod input;
 pub mod key;
 pub mod keymap;
 pub mod keys;

@@ -29,6 +29,9 @@ pub struct Saved {
     /// Per-article state.
     #[serde(default)]
     pub articles: BTreeMap<String, SavedArticle>,
+    /// Searches and finds typed, oldest first (at most [`super::input::HISTORY_MAX`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<String>,
 }
 
 /// Path of the state file in `dir`.

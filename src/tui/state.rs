@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 
 use super::action::Effect;
 use super::geometry::{areas, Areas, Focus, Panes, SidebarPref};
+use super::input::{History, LineInput};
 use super::keymap::KeyMap;
 use super::persist::Saved;
 use super::reader::{reader_line, LayoutOpts, ReaderLine};
@@ -97,8 +98,8 @@ impl Sort {
 /// A corpus search in progress or on screen.
 #[derive(Debug, Clone, Default)]
 pub struct CorpusSearch {
-    /// The query as typed.
-    pub query: String,
+    /// The query as typed, with the cursor.
+    pub query: LineInput,
     /// Generation of the latest request; results of older ones are dropped.
     pub generation: u64,
     /// Generation the shown hits came from.
@@ -410,7 +411,9 @@ pub struct State {
     /// Corpus search.
     pub search: Option<CorpusSearch>,
     /// Find-in-article input while typing it.
-    pub find: Option<String>,
+    pub find: Option<LineInput>,
+    /// Queries typed before (search and find), walked with Up/Down, kept in the state dir.
+    pub history: History,
     /// Help overlay shown.
     pub help: bool,
     /// Status bar message.
@@ -451,6 +454,7 @@ impl State {
             reader: None,
             search: None,
             find: None,
+            history: History::new(saved.history.clone()),
             help: false,
             status: None,
             saved,
@@ -462,6 +466,13 @@ impl State {
             effects: Vec::new(),
             next_generation: 0,
         }
+    }
+
+    /// The input line being typed (find or search), if any.
+    pub fn input(&self) -> Option<&LineInput> {
+        self.find
+            .as_ref()
+            .or(self.search.as_ref().filter(|s| s.editing).map(|s| &s.query))
     }
 
     /// True while an input line (search or find) has the keyboard.

@@ -44,8 +44,11 @@ fn fresh(w: u16, h: u16) -> State {
 }
 
 fn loaded_with(w: u16, h: u16, src: impl Source + 'static, saved: Saved) -> State {
-    let mut s = fresh(w, h);
-    s.saved = saved;
+    let mut s = State::new(
+        Theme::default_theme(ColorSupport::Ansi256),
+        saved,
+        Rect::new(0, 0, w, h),
+    );
     update(&mut s, Action::IndexReady(Arc::new(src)));
     s
 }
@@ -940,4 +943,57 @@ fn the_list_shows_titles_and_the_sidebar_tells_names_apart() {
         rows.iter().any(|r| r.contains(&visual("أوروبا"))),
         "{rows:?}"
     );
+}
+
+/// Issue 12, item 5: the search box edits like a line editor, Up/Down walk the queries kept
+/// between runs, and find in the article matches the phrase typed, counted once per phrase.
+#[test]
+fn the_search_box_edits_like_a_line_and_remembers_queries() {
+    let mut s = loaded(120, 40);
+    keys(&mut s, "/روسيا تركيا");
+    let q = |s: &State| s.search.as_ref().unwrap().query.as_str().to_string();
+    // Ctrl-w deletes the last word, Home + Del the first letter, End goes back to the end.
+    press(&mut s, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(q(&s), "روسيا ");
+    press(&mut s, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    press(&mut s, KeyCode::Delete, KeyModifiers::NONE);
+    assert_eq!(q(&s), "وسيا ");
+    keys(&mut s, "ر");
+    press(&mut s, KeyCode::End, KeyModifiers::NONE);
+    assert_eq!(s.search.as_ref().unwrap().query.cursor(), q(&s).len());
+    // The search ran on every edit: روسيا finds articles.
+    assert!(!s.search.as_ref().unwrap().hits.is_empty());
+    keys(&mut s, "\n");
+    assert_eq!(s.saved.history, ["روسيا"]);
+    assert!(s.effects.is_empty() || s.effects.contains(&Effect::SaveState));
+    // A second run starts with the saved history: Up brings the query back, Down the draft.
+    let mut s2 = loaded_with(120, 40, seed_source(), s.saved.clone());
+    keys(&mut s2, "/باغ");
+    press(&mut s2, KeyCode::Up, KeyModifiers::NONE);
+    assert_eq!(q(&s2), "روسيا");
+    press(&mut s2, KeyCode::Down, KeyModifiers::NONE);
+    assert_eq!(q(&s2), "باغ");
+    // The input shows a cursor where the edit happens: Home puts it on the first letter,
+    // which in an Arabic line is the rightmost.
+    press(&mut s2, KeyCode::Home, KeyModifiers::NONE);
+    let mut t = render(&s2);
+    let home = t.get_cursor_position().unwrap();
+    press(&mut s2, KeyCode::End, KeyModifiers::NONE);
+    t = render(&s2);
+    let end = t.get_cursor_position().unwrap();
+    assert!(home.x > end.x, "home {home:?} end {end:?}");
+
+    // Find in the article: a two-word phrase counts its own occurrences, not each word's.
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\n/وزارة الدفاع");
+    let r = s.reader.as_ref().unwrap();
+    let text = r.text();
+    let phrase = r.highlights.len();
+    assert!(phrase > 0);
+    for h in &r.highlights {
+        assert!(text[h.clone()].contains(' '), "{:?}", &text[h.clone()]);
+    }
+    let words = crate::text::find::phrase_matches("الدفاع", text, false).len();
+    assert!(words > phrase, "{words} {phrase}");
+    assert_eq!(s.status.as_ref().unwrap().text, format!("match 1/{phrase}"));
 }

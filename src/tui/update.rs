@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 
 use super::action::{Action, Effect};
 use super::geometry::{self, Focus, SidebarPref};
+use super::input::LineInput;
 use super::sidebar::{row_of_entity, SideRow};
 use super::state::{CorpusSearch, Filter, HighlightOrigin, Reader, Sort, State, Status};
 use crate::entities::entity_key;
@@ -294,7 +295,31 @@ impl State {
         }
     }
 
+    /// Applies `f` to the input being typed; when it says the text changed, the find or the
+    /// search runs again.
+    fn edit_input(&mut self, f: impl FnOnce(&mut LineInput) -> bool) {
+        if let Some(q) = &mut self.find {
+            if f(q) {
+                self.update_find();
+            }
+        } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
+            if f(&mut s.query) {
+                self.request_search();
+            }
+        }
+    }
+
+    /// Adds a query to the history and has it saved.
+    fn remember_query(&mut self, q: &str) {
+        self.history.push(q);
+        if self.saved.history != self.history.entries() {
+            self.saved.history = self.history.entries().to_vec();
+            self.effects.push(Effect::SaveState);
+        }
+    }
+
     fn start_corpus_search(&mut self) {
+        self.history.reset();
         let s = self.search.get_or_insert_with(CorpusSearch::default);
         s.editing = true;
         self.focus = Focus::List;
@@ -307,7 +332,7 @@ impl State {
         let g = self.next_generation;
         if let Some(s) = &mut self.search {
             s.generation = g;
-            if s.query.trim().is_empty() {
+            if s.query.as_str().trim().is_empty() {
                 s.hits.clear();
                 s.sel = 0;
                 s.offset = 0;
@@ -315,7 +340,7 @@ impl State {
             } else {
                 self.effects.push(Effect::Search {
                     generation: g,
-                    query: s.query.clone(),
+                    query: s.query.as_str().to_string(),
                 });
             }
         }
@@ -326,13 +351,21 @@ impl State {
         let (Some(q), Some(src), Some(r)) = (&self.find, &self.source, &mut self.reader) else {
             return;
         };
+        let q = q.as_str();
+        // The phrase typed, word after word (the last word as you type); an entity clause
+        // (`person:NAME`) marks that entity's mentions as the corpus search does.
+        let entity = ["person:", "place:", "org:"]
+            .iter()
+            .any(|p| q.trim_start().starts_with(p));
         let hl = if q.trim().is_empty() {
             Vec::new()
-        } else {
+        } else if entity {
             src.match_ranges(q, r.text())
+        } else {
+            crate::text::find::phrase_matches(q, r.text(), true)
         };
         let n = hl.len();
-        r.set_highlights(hl, HighlightOrigin::Find(q.clone()), h);
+        r.set_highlights(hl, HighlightOrigin::Find(q.to_string()), h);
         self.status = Some(Status::info(if q.trim().is_empty() {
             String::new()
         } else if n == 0 {
@@ -349,7 +382,7 @@ impl State {
                     let Some(hit) = s.hits.get(s.sel).cloned() else {
                         return;
                     };
-                    let query = s.query.clone();
+                    let query = s.query.as_str().to_string();
                     if self.open_article(&hit.id) {
                         let h = self.reader_height();
                         if let (Some(src), Some(r)) = (&self.source, &mut self.reader) {
@@ -580,38 +613,30 @@ pub fn update(state: &mut State, action: Action) {
                 state.help = false;
             }
         }
-        Action::InputChar(c) => {
-            if let Some(q) = &mut state.find {
-                q.push(c);
-                state.update_find();
-            } else if let Some(s) = &mut state.search {
-                s.query.push(c);
-                state.request_search();
-            }
-        }
-        Action::InputBackspace | Action::InputClear => {
-            let clear = matches!(action, Action::InputClear);
-            if let Some(q) = &mut state.find {
-                if clear {
-                    q.clear();
-                } else {
-                    q.pop();
-                }
-                state.update_find();
-            } else if let Some(s) = &mut state.search {
-                if clear {
-                    s.query.clear();
-                } else {
-                    s.query.pop();
-                }
-                state.request_search();
+        Action::InputChar(c) => state.edit_input(|l| {
+            l.insert(c);
+            true
+        }),
+        Action::InputEdit(e) => state.edit_input(|l| l.edit(e)),
+        Action::History(step) => {
+            let Some(line) = state.input().map(|l| l.as_str().to_string()) else {
+                return;
+            };
+            if let Some(t) = state.history.step(&line, step) {
+                state.edit_input(|l| {
+                    *l = LineInput::new(t);
+                    true
+                });
             }
         }
         Action::InputSubmit => {
-            if state.find.take().is_some() {
+            if let Some(q) = state.find.take() {
                 // Keep the highlights; n/N step through them.
+                state.remember_query(q.as_str());
             } else if let Some(s) = &mut state.search {
                 s.editing = false;
+                let q = s.query.as_str().to_string();
+                state.remember_query(&q);
                 state.open_selected();
             }
         }
@@ -684,7 +709,8 @@ pub fn update(state: &mut State, action: Action) {
                 && state.reader.is_some()
             {
                 state.focus = Focus::Reader;
-                state.find = Some(String::new());
+                state.find = Some(LineInput::default());
+                state.history.reset();
             } else {
                 state.start_corpus_search();
             }

@@ -202,7 +202,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
             return None;
         }
         if s.hits.is_empty() {
-            let msg = if s.query.trim().is_empty() {
+            let msg = if s.query.as_str().trim().is_empty() {
                 "type to search; person: place: org: for entities"
             } else if s.shown_generation != s.generation {
                 "searching…"
@@ -630,25 +630,65 @@ fn sidebar_name(rd: &super::state::Reader, pos: usize, width: u16, opts: LayoutO
     one_line(&format!("{head} … {last}"), width, opts)
 }
 
+/// The column of the input's cursor (byte `cursor` of `text`) on its laid-out `line` drawn at
+/// `x0`: on the character at the cursor, or after the last one (to its left when it reads
+/// right to left). `None` when the cursor's character is not on screen.
+fn input_cursor_x(
+    line: &ReaderLine,
+    text: &str,
+    cursor: usize,
+    x0: u16,
+    opts: LayoutOpts,
+) -> Option<u16> {
+    let mut x = x0 + line.indent;
+    let mut at = Vec::with_capacity(line.cells.len());
+    for c in &line.cells {
+        at.push(x);
+        x += c.width as u16;
+    }
+    let cell_of = |b: usize| {
+        line.cells
+            .iter()
+            .position(|c| c.range.start <= b && b < c.range.end)
+    };
+    if let Some(i) = cell_of(cursor) {
+        return Some(at[i]);
+    }
+    if cursor < text.len() {
+        return None;
+    }
+    let (last, c) = text.char_indices().next_back()?;
+    let i = cell_of(last)?;
+    let rtl_char = matches!(
+        unicode_bidi::bidi_class(c),
+        unicode_bidi::BidiClass::R | unicode_bidi::BidiClass::AL
+    ) || (line.rtl && !c.is_alphanumeric());
+    Some(if rtl_char && opts.visual() {
+        at[i].saturating_sub(1)
+    } else {
+        at[i] + line.cells[i].width as u16
+    })
+}
+
 /// Status line: the input when typing (returns where the cursor goes), else the message.
 fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
     let t = &state.theme;
     buf.set_style(r, t.style("status"));
-    let (prefix, query) = if let Some(q) = &state.find {
-        ("find: ", Some(q.as_str()))
-    } else if let Some(s) = state.search.as_ref().filter(|s| s.editing) {
-        ("/", Some(s.query.as_str()))
-    } else {
-        ("", None)
-    };
-    if let Some(q) = query {
+    let prefix = if state.find.is_some() { "find: " } else { "/" };
+    if let Some(input) = state.input() {
+        let q = input.as_str();
         let st = t.style("status").patch(t.style("input"));
         buf.set_stringn(r.x, r.y, prefix, r.width as usize, st);
+        // A right-to-left line starts a column in, so the cursor can stand after its end.
         let px = prefix.len() as u16;
-        let room = r.width.saturating_sub(px + 1);
+        let room = r.width.saturating_sub(px + 2);
         let line = one_line(q, room, state.layout);
-        draw_line(buf, r.x + px, r.y, room, &line, st, &|_| None);
-        let x = (r.x + px + line.width() as u16).min(r.x + r.width.saturating_sub(1));
+        let lx = r.x + px + u16::from(line.rtl && state.layout.visual());
+        draw_line(buf, lx, r.y, room, &line, st, &|_| None);
+        let end = lx + line.width() as u16;
+        let cx = input_cursor_x(&line, q, input.cursor(), lx, state.layout).unwrap_or(end);
+        let x = cx.min(r.x + r.width.saturating_sub(1));
+        let x_after = end.max(x + 1);
         // Other spellings the search also matched, after the query.
         if let Some(s) = state
             .search
@@ -657,7 +697,7 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
         {
             let shown: Vec<&str> = s.also.iter().take(4).map(String::as_str).collect();
             let note = format!("also: {} (=word: as written)", shown.join(", "));
-            let nx = x + 3;
+            let nx = x_after + 2;
             if nx < r.x + r.width {
                 let st = t.style("status");
                 draw_text(buf, nx, r.y, r.x + r.width - nx, &note, st, state.layout);
