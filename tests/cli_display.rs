@@ -287,6 +287,21 @@ fn width_cuts_piped_rows_at_a_word_with_an_ellipsis() {
         }
     }
     assert!(cut >= 4, "{out}");
+    // Too narrow for the date: the id and a cut title; narrower than the id: the id cut.
+    for (width, with_title) in [(30, true), (12, false)] {
+        let out = env.stdout(&["list", "--width", &width.to_string()]);
+        for ((id, title), line) in titles.iter().zip(out.lines()) {
+            assert!(line.chars().count() <= width, "{line}");
+            if with_title {
+                let kept = line.strip_prefix(&format!("{id}  ")).unwrap();
+                let kept = kept.strip_suffix('…').unwrap();
+                assert!(is_cut_at_a_word(title, kept), "{kept:?} of {title:?}");
+            } else {
+                let kept = line.strip_suffix('…').unwrap();
+                assert!(id.starts_with(kept), "{line}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -137,9 +137,16 @@ impl Display {
         if shorter.len() <= 1 {
             return self.field(shorter.first(), max, marks);
         }
-        let full = self.layout(text, max);
-        if full.len() <= 1 {
-            return self.field(full.first(), max, marks);
+        // It may still fit exactly: the lines' widths plus the spaces they broke at.
+        let total: usize = shorter
+            .iter()
+            .map(|l| usize::from(l.width) + usize::from(l.breaks_at_space))
+            .sum();
+        if total <= usize::from(max) {
+            let full = self.layout(text, max);
+            if full.len() <= 1 {
+                return self.field(full.first(), max, marks);
+            }
         }
         // Too long: the first line at one column less (the layout wraps at spaces, and only
         // inside a word longer than the line), then that text with `…` laid out again, so the
@@ -265,6 +272,9 @@ mod tests {
         assert_eq!(f.text, "نيتوب لاق");
         assert_eq!(f.width, 9);
         assert_eq!(f.indent, 11);
+        // Exactly as wide as the row: whole, no ellipsis.
+        let f = tty(9).one_line("قال بوتين", 9, &[]);
+        assert_eq!((f.text.as_str(), f.indent), ("نيتوب لاق", 0));
     }
 
     #[test]

@@ -133,11 +133,9 @@ pub fn list(
                 display.paint(sgr::DIM, &format!("{date:10}")),
                 display.one_line(a.title, title_w, &[]).padded()
             ),
-            // A terminal narrower than the id and the date: the plain row, cut.
-            _ => {
-                let plain = format!("{id}{id_pad}  {date}  {}", safe(a.title));
-                display.one_line(&plain, width, &[]).padded()
-            }
+            // Narrower than the id, the date and a few letters: the date goes first, then the
+            // title; the id stays (it is what `qari show` takes), cut if it must be.
+            _ => narrow_row(display, &id, a.title, width),
         };
         writeln!(out, "{row}")?;
     }
@@ -225,6 +223,27 @@ pub fn search(
     Ok(())
 }
 
+/// A row for a terminal too narrow for the date (and score) columns: the id and as much of the
+/// title as fits, or the id alone, cut with `…`, in `width` columns.
+fn narrow_row(display: &Display, id: &str, title: &str, width: u16) -> String {
+    let id_w = display::columns(id);
+    match u16::try_from(usize::from(width).saturating_sub(id_w + 2)) {
+        Ok(title_w) if title_w >= 4 => format!(
+            "{}  {}",
+            display.paint(sgr::ID, id),
+            display.one_line(title, title_w, &[]).padded()
+        ),
+        _ => {
+            let cut = Display {
+                visual: false,
+                ..*display
+            }
+            .one_line(id, width, &[]);
+            display.paint(sgr::ID, &cut.text)
+        }
+    }
+}
+
 /// One hit of `qari search` on a terminal: id, score, date and the title cut to `width`, then the
 /// snippet wrapped under it.
 fn search_hit(
@@ -246,10 +265,7 @@ fn search_hit(
             display.paint(sgr::DIM, &date),
             display.one_line(&h.title, title_w, &[]).padded()
         )?,
-        _ => {
-            let plain = format!("{id}  {score}  {date}  {}", safe(&h.title));
-            writeln!(out, "{}", display.one_line(&plain, width, &[]).padded())?;
-        }
+        _ => writeln!(out, "{}", narrow_row(display, &id, &h.title, width))?,
     }
     let snippet_w = width.saturating_sub(4).max(8);
     // Without colour the matches are bracketed in the text itself, then laid out with it.
