@@ -6,7 +6,9 @@ Usage: python3 scripts/gen_shaping_table.py [/usr/share/unicode] > src/layout/sh
 Joining types come from ArabicShaping.txt; characters it does not list are Transparent when their
 general category is Mn, Me or Cf, else Non_Joining (ArabicShaping.txt header). Contextual forms
 come from UnicodeData.txt decompositions `<isolated|final|initial|medial> XXXX` with exactly one
-code point: ligatures (lam-alef, Allah, ...) are left out on purpose so every letter keeps its cell.
+code point. Of the ligatures only lam-alef (U+FEF5..U+FEFC, decompositions `<isolated|final> 0644
+ALEF`) is kept, in its own table: it is the one FriBidi draws (and the one Arabic typography
+requires); the others (Allah, salla...) would change the text, not only its forms.
 """
 import sys, os
 
@@ -24,6 +26,7 @@ with open(os.path.join(ucd, "ArabicShaping.txt"), encoding="utf-8") as f:
         jt[int(cp, 16)] = t
 
 forms = {}
+ligatures = {}
 with open(os.path.join(ucd, "UnicodeData.txt"), encoding="utf-8") as f:
     for line in f:
         fields = line.split(";")
@@ -35,6 +38,10 @@ with open(os.path.join(ucd, "UnicodeData.txt"), encoding="utf-8") as f:
             tag, rest = decomp.split(">", 1)
             tag = tag[1:]
             parts = rest.split()
+            if tag in ("isolated", "final") and len(parts) == 2 and 0xFEF5 <= cp <= 0xFEFC:
+                alef = int(parts[1], 16)
+                ligatures.setdefault(alef, [0, 0])
+                ligatures[alef][["isolated", "final"].index(tag)] = cp
             if tag in ("isolated", "final", "initial", "medial") and len(parts) == 1:
                 base = int(parts[0], 16)
                 idx = ["isolated", "final", "initial", "medial"].index(tag)
@@ -67,4 +74,9 @@ out.write("pub(super) static FORMS: &[(u32, [u32; 4])] = &[\n")
 for base in sorted(forms):
     fm = forms[base]
     out.write("    (0x%04X, [%s]),\n" % (base, ", ".join("0x%04X" % x for x in fm)))
+out.write("];\n\n")
+out.write("/// Lam-alef ligatures `(alef, [isolated, final])`, sorted: lam followed by this alef.\n")
+out.write("pub(super) static LAM_ALEF: &[(u32, [u32; 2])] = &[\n")
+for alef in sorted(ligatures):
+    out.write("    (0x%04X, [%s]),\n" % (alef, ", ".join("0x%04X" % x for x in ligatures[alef])))
 out.write("];\n")

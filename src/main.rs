@@ -33,13 +33,18 @@ struct Cli {
 
     /// How right-to-left text reaches the terminal: app (qari reorders; the default), terminal
     /// (for terminals that reorder themselves: Konsole, mlterm, Apple Terminal), off [config: bidi]
-    #[arg(long, value_name = "MODE")]
+    #[arg(long, global = true, value_name = "MODE")]
     bidi: Option<qari::layout::BidiMode>,
 
     /// Join Arabic letters with presentation forms, for terminals that do not (Alacritty, xterm)
     /// [config: shape]
-    #[arg(long)]
+    #[arg(long, global = true)]
     shape: bool,
+
+    /// Colour the output: auto (only when stdout is a terminal and NO_COLOR is unset), always,
+    /// never. JSON is never coloured; the reader uses its theme.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    color: cli::ColorChoice,
 
     /// Do not capture the mouse [config: mouse = false]
     #[arg(long)]
@@ -54,9 +59,14 @@ enum Command {
     /// List the articles: id, date, title.
     #[command(after_help = "Example:\n  qari list --json | jq '.[].title'")]
     List {
-        /// Print JSON: [{"id","title","date","source","path"}].
+        /// Print JSON, an array of {"id", "title", "date", "source", "path"}: date ISO
+        /// (2021-07-07, 2021-05, --05-14 without a year) or null, source the agency or null, path
+        /// the article's file.
         #[arg(long)]
         json: bool,
+        /// Columns a row may take (default: the terminal's width; piped: no limit).
+        #[arg(long, short = 'w', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
     },
     /// Search the corpus; words are ANDed, "a phrase", a OR b, -word, word*, =word,
     /// person:/place:/org:/source:NAME, date:2021-05 or date:2020-11-01..2021-01-31.
@@ -82,9 +92,14 @@ enum Command {
         /// Every word matches only as written: no other spellings, no typos.
         #[arg(long)]
         exact: bool,
-        /// Print JSON: [{"id","title","score","snippet","date","source"}], matches marked [...].
+        /// Print JSON, an array of {"id", "title", "score", "snippet", "date", "source"}: score the
+        /// BM25 rank, snippet a passage with matches marked [...], date ISO or null, source the
+        /// agency or null. With --count: {"total": N}.
         #[arg(long)]
         json: bool,
+        /// Columns a row may take (default: the terminal's width; piped: no limit).
+        #[arg(long, short = 'w', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
     },
     /// Print an article exactly as the reader lays it out: title, then paragraphs, blank lines
     /// between.
@@ -111,9 +126,13 @@ enum Command {
     Entities {
         /// Article id or unique prefix (default: every article).
         id: Option<String>,
-        /// Print JSON.
+        /// Print JSON, an array of {"id", "entities": [{"kind", "name", "count", "mentions"}]}
+        /// (see below).
         #[arg(long)]
         json: bool,
+        /// Columns a row may take (default: the terminal's width; piped: no limit).
+        #[arg(long, short = 'w', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
     },
     /// Tag text from standard input with the named-entity tagger.
     #[command(
@@ -123,9 +142,14 @@ enum Command {
         /// CoNLL layout in and out.
         #[arg(long)]
         conll: bool,
-        /// Print JSON (free-text mode).
+        /// Print JSON (free-text mode), an array of {"kind", "name", "count", "mentions"}: kind
+        /// person, place, org or date; name as written (ISO for a date); mentions [[start, end],
+        /// ...] byte offsets into the input.
         #[arg(long)]
         json: bool,
+        /// Columns a row may take (default: the terminal's width; piped: no limit).
+        #[arg(long, short = 'w', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
     },
     /// Build the search index and the entity index, or bring them up to date; print what was done.
     #[command(after_help = "Example:\n  qari index --rebuild")]
@@ -350,6 +374,181 @@ fn bidi_mode(flag: Option<qari::layout::BidiMode>, settings: &Settings) -> qari:
     flag.or(settings.config.bidi).unwrap_or_default()
 }
 
+/// The sections of the man page that clap does not know: the reader's keys (README's table),
+/// exit status, environment and files. Roff, written by hand.
+const MAN_SECTIONS: &str = r#".SH KEYS
+In the reader (\fBqari\fR with no command); \fB?\fR or F1 shows the whole key map, which
+\fB[keys.<context>]\fR tables in config.toml can change.
+.TP
+\fBj\fR/\fBk\fR, arrows, \fBg\fR/\fBG\fR, Home/End
+move / scroll
+.TP
+Space/\fBb\fR, PgDn/PgUp, \fBd\fR/\fBu\fR
+page, half page
+.TP
+Enter, Tab/Shift\-Tab
+open; move between panes
+.TP
+\fB/\fR, \fBn\fR/\fBN\fR
+search the corpus as you type (in the list) or the article (in the reader); next/previous match
+.TP
+an entity selected in the sidebar
+its mentions are marked where they are (the reader keeps its place); \fBn\fR/\fBN\fR go to them
+.TP
+Enter on an entity
+list every article naming it (Esc clears)
+.TP
+\fBe\fR, \fBs\fR, \fB?\fR/F1
+toggle the sidebar, cycle sort, help
+.TP
+Esc, \fBq\fR, Ctrl\-c
+back, back or quit, quit
+.SH "EXIT STATUS"
+.TP
+0
+success; for \fBsearch\fR, at least one hit
+.TP
+1
+\fBsearch\fR found nothing
+.TP
+2
+an error (a message on standard error), or a usage error
+.TP
+128 + N
+the reader was ended by signal N (INT, QUIT, TERM, HUP, USR1, USR2) after restoring the terminal
+.PP
+A closed pipe (\fBqari entities | head \-1\fR) ends any command quietly with status 0.
+.SH ENVIRONMENT
+.TP
+QARI_CORPUS
+folder of articles, when \fB\-\-corpus\fR is not given (before the config file's \fBcorpus\fR)
+.TP
+QARI_CONFIG_DIR, QARI_CACHE_DIR, QARI_STATE_DIR
+override the config, cache (search index) and state folders
+.TP
+XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_STATE_HOME
+where those folders are otherwise (~/.config/qari, ~/.cache/qari, ~/.local/state/qari)
+.TP
+NO_COLOR
+when set and not empty: no colour with \fB\-\-color auto\fR (the default); the reader keeps bold
+and reverse but drops colours
+.TP
+COLORTERM
+\fBtruecolor\fR or \fB24bit\fR lets the light and dark themes use 24\-bit colour (else 256 colours)
+.TP
+TERM
+read by the terminal library; under tmux, qari passes its bidi escapes through
+.SH FILES
+.TP
+<config dir>/config.toml
+settings: corpus, theme, bidi, shape, mouse, [keys.<context>] tables
+.TP
+<config dir>/themes/NAME.toml
+user themes for \fB\-\-theme NAME\fR (built in: default, light, dark, high\-contrast)
+.TP
+<cache dir>/
+the search and entity indexes, one per corpus folder; safe to delete (rebuilt on the next run)
+.TP
+<state dir>/
+read state and reading positions of the reader
+.PP
+\fBqari paths\fR prints where each of these is.
+.SH "SEE ALSO"
+\fBqari \-\-help\fR, \fBqari COMMAND \-\-help\fR, and README.md in the source.
+"#;
+
+/// `qari man`: one page for the whole program, so it refers to no page that does not exist (clap
+/// would point at `qari-list(1)` and the like): clap's name, synopsis, description and options,
+/// then each command in its own subsection, then [`MAN_SECTIONS`] and the version.
+fn man_page(out: &mut impl Write) -> Result<()> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    page.extend_from_slice(b".SH COMMANDS\n");
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("qari {}", sub.get_name());
+        // The global flags are described once, above.
+        let sub =
+            sub.clone()
+                .bin_name(&name)
+                .mut_args(|a| if a.is_global_set() { a.hide(true) } else { a });
+        let m = clap_mangen::Man::new(sub.clone());
+        let mut part = Vec::new();
+        m.render_synopsis_section(&mut part)?;
+        m.render_description_section(&mut part)?;
+        m.render_options_section(&mut part)?;
+        if sub.get_after_help().is_some() {
+            m.render_extra_section(&mut part)?;
+        }
+        writeln!(page, ".SS \"{name}\"")?;
+        page.extend_from_slice(&without_headings(&part));
+    }
+    page.extend_from_slice(b".SH EXAMPLES\n");
+    let mut examples = Vec::new();
+    man.render_extra_section(&mut examples)?;
+    page.extend_from_slice(&without_headings(&examples));
+    page.extend_from_slice(MAN_SECTIONS.as_bytes());
+    man.render_version_section(&mut page)?;
+    out.write_all(&page)?;
+    Ok(())
+}
+
+/// Roff with its section headings (`.SH`) turned into paragraph breaks, to nest it in a section.
+fn without_headings(roff: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(roff.len());
+    for line in String::from_utf8_lossy(roff).lines() {
+        out.extend_from_slice(if line.starts_with(".SH ") {
+            b".PP"
+        } else {
+            line.as_bytes()
+        });
+        out.push(b'\n');
+    }
+    out
+}
+
+/// How `list`, `search`, `entities` and `tag` print: display order cut to the width on a
+/// terminal in `--bidi app`, reading order otherwise; colour per `--color` and `NO_COLOR`; JSON
+/// always plain. `settings` gives the config's `bidi` and `shape` when it could be read.
+fn display(cli: &Cli, settings: Option<&Settings>, json: bool, width: Option<u16>) -> cli::Display {
+    if json {
+        return cli::Display::PLAIN;
+    }
+    let tty = io::stdout().is_terminal();
+    let bidi = cli
+        .bidi
+        .or(settings.and_then(|s| s.config.bidi))
+        .unwrap_or_default();
+    let shape = cli.shape || settings.is_some_and(|s| s.config.shape.unwrap_or(false));
+    let color = cli.color.enabled(tty, cli::display::no_color_env());
+    let term_width = crossterm::terminal::size().ok().map(|(w, _)| w);
+    cli::Display::new(tty, term_width, width, bidi, color, shape)
+}
+
+/// Runs `print` on `out`, between the escapes that ask a terminal for explicit bidi mode when the
+/// lines are in display order (as `qari show` does), so a terminal that reorders (VTE) does not
+/// reverse them again; implicit mode is restored even when printing fails.
+fn printed<W: Write>(
+    out: &mut W,
+    display: &cli::Display,
+    print: impl FnOnce(&mut W) -> Result<()>,
+) -> Result<()> {
+    if !display.visual {
+        return print(out);
+    }
+    out.write_all(qari::layout::escapes::INLINE_ENTER.as_bytes())?;
+    let result = print(out);
+    let restored = out.write_all(qari::layout::escapes::INLINE_EXIT.as_bytes());
+    result?;
+    Ok(restored?)
+}
+
 /// Opens the reader: the index loads on a thread behind a progress gauge; once it is open, the
 /// full freshness check and the entity pass run in the background.
 fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
@@ -422,11 +621,12 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
     let settings = || Settings::resolve(cli.corpus.as_deref());
     match cli.command.take() {
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "qari", &mut out);
+            // Into memory first: clap_complete panics when a write fails (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "qari", &mut script);
+            out.write_all(&script)?;
         }
-        Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-        }
+        Some(Command::Man) => man_page(&mut out)?,
         Some(Command::Paths) => cli::paths(&mut out, &settings()?)?,
         Some(Command::Index { rebuild }) => {
             let s = settings()?;
@@ -475,8 +675,9 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
                 out.write_all(qari::layout::escapes::INLINE_EXIT.as_bytes())?;
             }
         }
-        Some(Command::Entities { id, json }) => {
+        Some(Command::Entities { id, json, width }) => {
             let s = settings()?;
+            let display = display(&cli, Some(&s), json, width);
             let articles = match id {
                 Some(id) => {
                     let (lib, _) = open_library(&s, lookup(false))?;
@@ -490,14 +691,26 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
                     loaded.articles
                 }
             };
-            qari::cli::entities::run(&articles, json, &mut out)?;
+            printed(&mut out, &display, |out| {
+                qari::cli::entities::run(&articles, json, &display, out).map_err(Into::into)
+            })?;
         }
-        Some(Command::Tag { conll, json }) => {
-            qari::cli::tag::run(&mut io::stdin().lock(), conll, json, &mut out)?;
+        Some(Command::Tag { conll, json, width }) => {
+            // The config only for its `bidi`/`shape`: tagging stdin needs no corpus.
+            let display = display(&cli, settings().ok().as_ref(), json, width);
+            printed(&mut out, &display, |out| {
+                qari::cli::tag::run(&mut io::stdin().lock(), conll, json, &display, out)
+                    .map_err(Into::into)
+            })?;
         }
-        Some(Command::List { json }) => {
-            let (lib, _) = open_library(&settings()?, lookup(false))?;
-            cli::list(&mut out, &lib, lib.articles()?, json)?;
+        Some(Command::List { json, width }) => {
+            let s = settings()?;
+            let display = display(&cli, Some(&s), json, width);
+            let (lib, _) = open_library(&s, lookup(false))?;
+            let articles = lib.articles()?;
+            printed(&mut out, &display, |out| {
+                Ok(cli::list(out, &lib, articles, json, &display)?)
+            })?;
         }
         Some(Command::Search {
             query,
@@ -505,19 +718,22 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             count,
             exact,
             json,
+            width,
         }) => {
+            let s = settings()?;
+            let display = display(&cli, Some(&s), json, width);
             let query = query.join(" ").replace(NEGATED_WORD, "");
             let needs_entities = ["person:", "place:", "org:"]
                 .iter()
                 .any(|p| query.contains(p));
-            let (lib, _) = open_library(&settings()?, lookup(needs_entities))?;
+            let (lib, _) = open_library(&s, lookup(needs_entities))?;
             let opts = qari::index::SearchOptions {
                 limit,
                 exact,
                 prefix_last: false,
             };
             let found = lib.search(&query, opts)?;
-            let marks = if io::stdout().is_terminal() {
+            let marks = if display.color {
                 Marks::Bold
             } else {
                 Marks::Brackets
@@ -525,7 +741,9 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             if count {
                 cli::search_count(&mut out, found.total, json)?;
             } else {
-                cli::search(&mut out, &found, json, marks)?;
+                printed(&mut out, &display, |out| {
+                    Ok(cli::search(out, &found, json, marks, &display)?)
+                })?;
             }
             if !found.also.is_empty() && !json {
                 let shown: Vec<&str> = found.also.iter().take(8).map(String::as_str).collect();

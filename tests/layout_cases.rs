@@ -219,10 +219,19 @@ fn shaping_joins_letters_one_cell_each() {
         shape: true,
     };
     let l = &layout_paragraph("السلام", 0, 0, Direction::Ltr, &o)[0];
-    // Visual order of: alef isolated, lam initial, seen medial, lam medial, alef final, meem
-    // isolated. Lam-alef is not a ligature: still six cells.
-    assert_eq!(l.cells.len(), 6);
-    assert_eq!(l.text, "\u{FEE1}\u{FE8E}\u{FEE0}\u{FEB4}\u{FEDF}\u{FE8D}");
+    // Visual order of: alef isolated, lam initial, seen medial, lam-alef final ligature (one
+    // cell for the two letters, as FriBidi draws it), meem isolated: five cells.
+    assert_eq!(l.cells.len(), 5);
+    assert_eq!(l.width, 5);
+    assert_eq!(l.text, "\u{FEE1}\u{FEFC}\u{FEB4}\u{FEDF}\u{FE8D}");
+    // The ligature's cell stands for both letters' bytes, so a selection or a hit on either
+    // paints it; the line is right-aligned by its drawn width.
+    let lam = "السلا".len() - "لا".len();
+    assert_eq!(l.cells[1].logical, lam.."السلا".len());
+    let spans = l.columns(lam..lam + 2);
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0], l.indent + 1..l.indent + 2);
+    assert_eq!(l.indent + l.width, 40);
 }
 
 #[test]

@@ -178,14 +178,42 @@ proptest! {
     }
 
     #[test]
-    fn shaping_never_panics_and_keeps_one_cell_per_cluster(text in paragraph(), width in 2u16..50) {
+    fn shaping_never_panics_and_keeps_every_byte_and_the_alignment(text in paragraph(), width in 2u16..50) {
         let plain = lay(&text, width, BidiMode::App, Direction::Ltr);
         let o = LayoutOptions { width, mode: BidiMode::App, shape: true };
         let shaped = layout_paragraph(&text, 7, 3, Direction::Ltr, &o);
-        prop_assert_eq!(plain.len(), shaped.len());
-        for (p, s) in plain.iter().zip(&shaped) {
-            prop_assert_eq!(p.cells.len(), s.cells.len());
-            prop_assert_eq!(p.width, s.width);
+        // The same source bytes are drawn (a lam-alef ligature's cell covers both letters).
+        let covered = |lines: &[qari::layout::DisplayLine]| {
+            let mut r: Vec<std::ops::Range<usize>> =
+                lines.iter().flat_map(|l| l.cells.iter().map(|c| c.logical.clone())).collect();
+            r.sort_by_key(|c| c.start);
+            r.into_iter().fold(Vec::<std::ops::Range<usize>>::new(), |mut acc, c| {
+                match acc.last_mut() {
+                    Some(last) if last.end == c.start => last.end = c.end,
+                    _ => acc.push(c),
+                }
+                acc
+            })
+        };
+        let p = covered(&plain);
+        let s = covered(&shaped);
+        prop_assert_eq!(p.first().map(|r| r.start), s.first().map(|r| r.start));
+        prop_assert_eq!(p.last().map(|r| r.end), s.last().map(|r| r.end));
+        // Ligatures only take columns away: never more lines than unshaped.
+        prop_assert!(shaped.len() <= plain.len());
+        for s in &shaped {
+            // Cells are side by side from the indent, their widths make the line's width, and
+            // an RTL line still ends at the right edge.
+            let mut col = s.indent;
+            for c in &s.cells {
+                prop_assert_eq!(c.col, col);
+                col += u16::from(c.width);
+            }
+            prop_assert_eq!(col, s.indent + s.width);
+            prop_assert!(s.width <= width.max(2));
+            if s.rtl {
+                prop_assert_eq!(s.indent + s.width, width.max(2));
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use super::display::{sgr, Display};
 use crate::corpus::Article;
 use crate::entities::{extract, Entity, EntityKind, ModelError};
 
@@ -40,8 +41,14 @@ pub fn collect(articles: &[Article]) -> Result<Vec<ArticleEntities<'_>>, Entitie
 }
 
 /// Runs the command over `articles` (one when an id was given, all otherwise) and writes JSON
-/// (`[{"id", "entities": [{"kind","name","count","mentions"}]}]`) or a readable listing.
-pub fn run(articles: &[Article], json: bool, out: &mut impl Write) -> Result<(), EntitiesError> {
+/// (`[{"id", "entities": [{"kind","name","count","mentions"}]}]`) or a readable listing, laid out
+/// per `display` (see [`write_human`]).
+pub fn run(
+    articles: &[Article],
+    json: bool,
+    display: &Display,
+    out: &mut impl Write,
+) -> Result<(), EntitiesError> {
     let all = collect(articles)?;
     if json {
         super::write_json(out, &all)?;
@@ -51,14 +58,20 @@ pub fn run(articles: &[Article], json: bool, out: &mut impl Write) -> Result<(),
         if i > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{}", super::safe(a.id))?;
-        write_human(&a.entities, out)?;
+        writeln!(out, "{}", display.paint(sgr::ID, &super::safe(a.id)))?;
+        write_human(&a.entities, display, out)?;
     }
     Ok(())
 }
 
-/// Writes entities grouped by kind, one per line with its count.
-pub fn write_human(entities: &[Entity], out: &mut impl Write) -> std::io::Result<()> {
+/// Writes entities grouped by kind, one per line with its count. With a width (a terminal) each
+/// name is laid out like a title in `qari list` (display order when `display.visual`, cut with
+/// `…` so the row fits), the kind bold cyan and the count dim when colouring.
+pub fn write_human(
+    entities: &[Entity],
+    display: &Display,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     for (kind, label) in [
         (EntityKind::Person, "people"),
         (EntityKind::Place, "places"),
@@ -69,9 +82,19 @@ pub fn write_human(entities: &[Entity], out: &mut impl Write) -> std::io::Result
         if of_kind.is_empty() {
             continue;
         }
-        writeln!(out, "  {label}:")?;
+        writeln!(out, "  {}:", display.paint(sgr::KIND, label))?;
         for e in of_kind {
-            writeln!(out, "    {} ×{}", super::safe(&e.name), e.count)?;
+            let count = format!("×{}", e.count);
+            let name = match display.width {
+                Some(w) => {
+                    let name_w = usize::from(w).saturating_sub(4 + 1 + count.chars().count());
+                    let name_w = u16::try_from(name_w).unwrap_or(u16::MAX).max(4);
+                    // Left-aligned under the kind: the name alone, in display order.
+                    display.one_line(&e.name, name_w, &[]).text
+                }
+                None => super::safe(&e.name).into_owned(),
+            };
+            writeln!(out, "    {name} {}", display.paint(sgr::DIM, &count))?;
         }
     }
     if entities.is_empty() {

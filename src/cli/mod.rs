@@ -2,6 +2,7 @@
 //! to an `impl Write`, so tests can run them without a process. `main.rs` only parses flags and
 //! maps errors to exit codes.
 
+pub mod display;
 pub mod entities;
 pub mod show;
 pub mod tag;
@@ -9,8 +10,11 @@ pub mod tag;
 use std::io::{self, Write};
 use std::ops::Range;
 
+pub use display::{ColorChoice, Display};
+
 use crate::config::{CorpusOrigin, Settings};
 use crate::layout::terminal_safe;
+use display::sgr;
 
 /// Article text made safe to print, line breaks kept (see [`terminal_safe`]).
 fn safe(s: &str) -> std::borrow::Cow<'_, str> {
@@ -32,7 +36,7 @@ use crate::text::dates::PartialDate;
 /// How matches are marked in snippets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Marks {
-    /// Bold (SGR 1) for a terminal.
+    /// Bold red (SGR 1;31), when colouring.
     Bold,
     /// `[match]` for pipes and files.
     Brackets,
@@ -41,7 +45,7 @@ pub enum Marks {
 /// `text` with the byte `ranges` marked, made terminal-safe, whitespace flattened to one line.
 pub fn mark(text: &str, ranges: &[Range<usize>], marks: Marks) -> String {
     let (open, close) = match marks {
-        Marks::Bold => ("\x1b[1m", "\x1b[22m"),
+        Marks::Bold => ("\x1b[1;31m", "\x1b[0m"),
         Marks::Brackets => ("[", "]"),
     };
     let mut out = String::with_capacity(text.len() + ranges.len() * 8);
@@ -64,8 +68,16 @@ pub fn mark(text: &str, ranges: &[Range<usize>], marks: Marks) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `qari list`: one line per article (id, date, title), or JSON.
-pub fn list(out: &mut dyn Write, lib: &Library, articles: &Catalog, json: bool) -> io::Result<()> {
+/// `qari list`: one line per article (id, date, title), or JSON. On a terminal (`display` with a
+/// width) each row fits the width: the title is cut with `…` and, in display order, right-aligned
+/// in the columns left after the id and the date, so titles start at the same (right) edge.
+pub fn list(
+    out: &mut dyn Write,
+    lib: &Library,
+    articles: &Catalog,
+    json: bool,
+    display: &Display,
+) -> io::Result<()> {
     if json {
         #[derive(serde::Serialize)]
         struct Row<'a> {
@@ -94,14 +106,38 @@ pub fn list(out: &mut dyn Write, lib: &Library, articles: &Catalog, json: bool) 
         .map(|a| a.id.chars().count())
         .max()
         .unwrap_or(0);
+    let Some(width) = display.width else {
+        for a in articles.iter() {
+            let id = format!("{:id_w$}", safe(a.id));
+            let date = format!("{:10}", a.date.map_or_else(|| "-".to_string(), |d| d.iso()));
+            writeln!(
+                out,
+                "{}  {}  {}",
+                display.paint(sgr::ID, &id),
+                display.paint(sgr::DIM, &date),
+                safe(a.title)
+            )?;
+        }
+        return Ok(());
+    };
     for a in articles.iter() {
-        writeln!(
-            out,
-            "{:id_w$}  {:10}  {}",
-            safe(a.id),
-            a.date.map_or_else(|| "-".to_string(), |d| d.iso()),
-            safe(a.title)
-        )?;
+        let id = safe(a.id);
+        let date = a.date.map_or_else(|| "-".to_string(), |d| d.iso());
+        let id_pad = " ".repeat(id_w.saturating_sub(display::columns(&id)));
+        let before = id_w + 2 + 10 + 2;
+        let row = match u16::try_from(usize::from(width).saturating_sub(before)) {
+            // Room for a few letters of the title at least.
+            Ok(title_w) if title_w >= 4 => format!(
+                "{}{id_pad}  {}  {}",
+                display.paint(sgr::ID, &id),
+                display.paint(sgr::DIM, &format!("{date:10}")),
+                display.one_line(a.title, title_w, &[]).padded()
+            ),
+            // Narrower than the id, the date and a few letters: the date goes first, then the
+            // title; the id stays (it is what `qari show` takes), cut if it must be.
+            _ => narrow_row(display, &id, a.title, width),
+        };
+        writeln!(out, "{row}")?;
     }
     Ok(())
 }
@@ -116,11 +152,17 @@ pub fn search_count(out: &mut dyn Write, total: usize, json: bool) -> io::Result
 
 /// `qari search`: ranked hits with marked snippets and a last line "20 of 1,234 articles", or
 /// JSON (the array of hits, snippets marked with `[…]`; its shape is what scripts rely on).
+///
+/// With a width (a terminal), the title is cut to the row like `list`'s and the snippet wrapped
+/// to rows indented by four columns, both in display order when `display.visual`; matches are
+/// bold red when colouring, else in brackets. Without a width (piped), the lines are as they have
+/// always been, matches marked with `marks`.
 pub fn search(
     out: &mut dyn Write,
     found: &SearchResults,
     json: bool,
     marks: Marks,
+    display: &Display,
 ) -> io::Result<()> {
     let hits = &found.hits;
     if json {
@@ -146,13 +188,21 @@ pub fn search(
             .collect();
         return write_json(out, &rows);
     }
-    for h in hits {
+    if let Some(width) = display.width {
+        for h in hits {
+            search_hit(out, h, width, display)?;
+        }
+    }
+    for h in hits.iter().filter(|_| display.width.is_none()) {
         writeln!(
             out,
-            "{}  {:.2}  {}  {}",
-            safe(&h.id),
-            h.score,
-            h.date.map_or_else(|| "-".to_string(), |d| d.iso()),
+            "{}  {}  {}  {}",
+            display.paint(sgr::ID, &safe(&h.id)),
+            display.paint(sgr::DIM, &format!("{:.2}", h.score)),
+            display.paint(
+                sgr::DIM,
+                &h.date.map_or_else(|| "-".to_string(), |d| d.iso())
+            ),
             safe(&h.title)
         )?;
         writeln!(out, "    {}", mark(&h.snippet, &h.highlights, marks))?;
@@ -169,6 +219,67 @@ pub fn search(
             hits.len(),
             crate::layout::grouped(found.total)
         )?;
+    }
+    Ok(())
+}
+
+/// A row for a terminal too narrow for the date (and score) columns: the id and as much of the
+/// title as fits, or the id alone, cut with `…`, in `width` columns.
+fn narrow_row(display: &Display, id: &str, title: &str, width: u16) -> String {
+    let id_w = display::columns(id);
+    match u16::try_from(usize::from(width).saturating_sub(id_w + 2)) {
+        Ok(title_w) if title_w >= 4 => format!(
+            "{}  {}",
+            display.paint(sgr::ID, id),
+            display.one_line(title, title_w, &[]).padded()
+        ),
+        _ => {
+            let cut = Display {
+                visual: false,
+                ..*display
+            }
+            .one_line(id, width, &[]);
+            display.paint(sgr::ID, &cut.text)
+        }
+    }
+}
+
+/// One hit of `qari search` on a terminal: id, score, date and the title cut to `width`, then the
+/// snippet wrapped under it.
+fn search_hit(
+    out: &mut dyn Write,
+    h: &crate::index::Hit,
+    width: u16,
+    display: &Display,
+) -> io::Result<()> {
+    let id = safe(&h.id);
+    let score = format!("{:.2}", h.score);
+    let date = h.date.map_or_else(|| "-".to_string(), |d| d.iso());
+    let before = display::columns(&id) + score.len() + date.len() + 6;
+    match u16::try_from(usize::from(width).saturating_sub(before)) {
+        Ok(title_w) if title_w >= 4 => writeln!(
+            out,
+            "{}  {}  {}  {}",
+            display.paint(sgr::ID, &id),
+            display.paint(sgr::DIM, &score),
+            display.paint(sgr::DIM, &date),
+            display.one_line(&h.title, title_w, &[]).padded()
+        )?,
+        _ => writeln!(out, "{}", narrow_row(display, &id, &h.title, width))?,
+    }
+    let snippet_w = width.saturating_sub(4).max(8);
+    // Without colour the matches are bracketed in the text itself, then laid out with it.
+    let rows = if display.color {
+        display.lines(&h.snippet, snippet_w, &h.highlights)
+    } else {
+        display.lines(
+            &mark(&h.snippet, &h.highlights, Marks::Brackets),
+            snippet_w,
+            &[],
+        )
+    };
+    for row in rows {
+        writeln!(out, "    {}", row.padded())?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::entities::conll::sentences_of;
 use crate::entities::tagger::DOC_WINDOW;
 use crate::entities::{extract, ModelError, Tagger};
 
+use super::display::{sgr, Display};
 use super::entities::write_human;
 
 /// Why the command failed.
@@ -14,8 +15,12 @@ pub enum TagError {
     /// The built-in NER model could not be loaded.
     #[error("{0}")]
     Model(&'static ModelError),
-    /// Reading the input or writing the output failed.
-    #[error(transparent)]
+    /// Reading the input failed.
+    #[error("cannot read standard input")]
+    Read(#[source] std::io::Error),
+    /// Writing the output failed (a closed pipe among others: `main` keeps that one quiet, so
+    /// the io::Error must stay reachable as the source).
+    #[error("cannot write output")]
     Io(#[from] std::io::Error),
     /// The input is not UTF-8.
     #[error("input is not valid UTF-8")]
@@ -25,15 +30,17 @@ pub enum TagError {
 /// With `conll`: one token per line (a tag column, if present, is ignored), blank lines between
 /// sentences; writes `TOKEN TAG` per line with the same blank lines. Without: free text in,
 /// entities out (JSON with `json`, as `qari entities` prints them); a dateline in the text dates
-/// it, as it dates an article.
+/// it, as it dates an article. On a terminal (`display` with a width) tokens and names are laid
+/// out in display order when `display.visual`, tags other than `O` bold cyan when colouring.
 pub fn run(
     input: &mut impl BufRead,
     conll: bool,
     json: bool,
+    display: &Display,
     out: &mut impl Write,
 ) -> Result<(), TagError> {
     let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes)?;
+    input.read_to_end(&mut bytes).map_err(TagError::Read)?;
     let text = String::from_utf8(bytes).map_err(|_| TagError::NotUtf8)?;
     if conll {
         let tagger = Tagger::load_builtin().map_err(TagError::Model)?;
@@ -54,7 +61,17 @@ pub fn run(
             }
             for (tok, tag) in toks.iter().zip(tags) {
                 // The token is the input echoed back: made safe like any other output.
-                writeln!(out, "{} {tag}", super::safe(tok))?;
+                let tok = match display.width {
+                    Some(w) => display.one_line(tok, w.saturating_sub(8).max(4), &[]).text,
+                    None => super::safe(tok).into_owned(),
+                };
+                let tag = tag.to_string();
+                let tag = if tag == "O" {
+                    tag
+                } else {
+                    display.paint(sgr::KIND, &tag)
+                };
+                writeln!(out, "{tok} {tag}")?;
             }
         }
         return Ok(());
@@ -67,7 +84,7 @@ pub fn run(
     if json {
         super::write_json(out, &entities)?;
     } else {
-        write_human(&entities, out)?;
+        write_human(&entities, display, out)?;
     }
     Ok(())
 }

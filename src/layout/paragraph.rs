@@ -174,8 +174,10 @@ impl Prepared {
                 .collect(),
             None => Vec::new(),
         };
-        let mut clusters = Vec::with_capacity(text.len() / 2 + 1);
+        let mut clusters: Vec<Cluster> = Vec::with_capacity(text.len() / 2 + 1);
         let mut char_idx = 0usize;
+        // Source start of a lam that shaping merged into the lam-alef ligature that follows.
+        let mut ligature_from: Option<u32> = None;
         let bounds = graphemes::boundaries(text);
         for w in bounds.windows(2) {
             let start = w[0] as usize;
@@ -247,9 +249,23 @@ impl Prepared {
             } else {
                 (start as u32, (start + g.len()) as u32)
             };
+            let mut src = (src_start, src_end);
+            let (mut kind, mut width) = (kind, width);
+            if let Some(s) = &shaped {
+                let shown = &s[disp.0 as usize..disp.1 as usize];
+                if g == "\u{644}" && shown.starts_with(shape::LIGATURE_FILL) {
+                    // The lam of a lam-alef ligature: not drawn, no column; the ligature's cell
+                    // (the alef's cluster, next) shows both letters and covers both.
+                    kind = Kind::Removed;
+                    width = 0;
+                    ligature_from = Some(src.0);
+                } else if let Some(from) = ligature_from.take() {
+                    src.0 = from;
+                }
+            }
             clusters.push(Cluster {
                 disp,
-                src: (src_start, src_end),
+                src,
                 width,
                 level,
                 l1,

@@ -2,11 +2,28 @@
 //!
 //! Shaping runs on the logical (unreordered) text, because joining depends on logical neighbours.
 //! It replaces each joining letter by its isolated/final/initial/medial presentation form, one
-//! character for one character: no ligatures (lam-alef stays two cells), harakat kept in place.
+//! character for one character, harakat kept in place. Lam directly followed by an alef becomes
+//! the lam-alef ligature (U+FEF5..U+FEFC), as FriBidi draws it: the ligature takes the alef's
+//! place and the lam's becomes [`LIGATURE_FILL`], which the layout neither draws nor counts, so the
+//! pair takes one cell and the line one column less. A haraka between the two (لَا) or a tatweel
+//! (لـا) keeps them apart, as in FriBidi.
 //! Written from the joining types rather than with `ar-reshaper`, which deletes harakat by default
 //! and panics on a leading haraka when told to keep them.
 
-use super::shape_table::{FORMS, JOINING};
+use super::shape_table::{FORMS, JOINING, LAM_ALEF};
+
+/// What the lam of a lam-alef ligature becomes (FriBidi's `FRIBIDI_CHAR_FILL`, U+FEFF): a
+/// placeholder that keeps the shaped text as many chars long as the text, never drawn.
+pub(crate) const LIGATURE_FILL: char = '\u{FEFF}';
+
+const LAM: char = '\u{644}';
+
+/// The lam-alef ligature of `alef` (isolated, or final when the lam joins the letter before).
+fn lam_alef(alef: char, joins_prev: bool) -> Option<char> {
+    let cp = alef as u32;
+    let i = LAM_ALEF.binary_search_by_key(&cp, |&(a, _)| a).ok()?;
+    char::from_u32(LAM_ALEF[i].1[usize::from(joins_prev)])
+}
 
 /// Joining type of a character (UCD ArabicShaping.txt, `Joining_Type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +97,15 @@ pub(crate) fn shape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     // Joining type of the nearest non-transparent character before the current one.
     let mut prev = Joining::U;
+    // The ligature to write in place of the alef that follows a lam just replaced by the fill.
+    let mut pending: Option<char> = None;
     for (i, &c) in chars.iter().enumerate() {
+        if let Some(lig) = pending.take() {
+            // The alef: right-joining, so what follows does not join it.
+            prev = Joining::R;
+            out.push(lig);
+            continue;
+        }
         let t = types[i];
         if t == Joining::T {
             out.push(c);
@@ -92,6 +117,13 @@ pub(crate) fn shape(text: &str) -> String {
         let joins_next = matches!(t, Joining::L | Joining::D | Joining::C)
             && matches!(next, Joining::R | Joining::D | Joining::C);
         prev = t;
+        if c == LAM {
+            if let Some(lig) = chars.get(i + 1).and_then(|&a| lam_alef(a, joins_prev)) {
+                out.push(LIGATURE_FILL);
+                pending = Some(lig);
+                continue;
+            }
+        }
         // Only joining letters change; non-joining ones (hamza) keep their base character, as in
         // fribidi and VTE.
         let f = match t {
@@ -125,11 +157,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn joins_a_word_and_keeps_lam_alef_apart() {
-        // سلام: seen initial, lam medial, alef final (joins lam), meem isolated (alef does not
-        // join forward).
-        assert_eq!(shape("سلام"), "\u{FEB3}\u{FEE0}\u{FE8E}\u{FEE1}");
-        assert_eq!(shape("لا").chars().count(), 2);
+    fn joins_a_word_with_the_lam_alef_ligature() {
+        // سلام: seen initial, lam-alef final ligature (the lam joins the seen) in the alef's
+        // place, the fill in the lam's, meem isolated (the ligature does not join forward).
+        assert_eq!(shape("سلام"), "\u{FEB3}\u{FEFF}\u{FEFC}\u{FEE1}");
+        assert_eq!(shape("لا"), "\u{FEFF}\u{FEFB}");
+        assert_eq!(shape("لأن"), "\u{FEFF}\u{FEF7}\u{FEE5}");
+        assert_eq!(shape("بلإ"), "\u{FE91}\u{FEFF}\u{FEFA}");
+        assert_eq!(shape("لآ"), "\u{FEFF}\u{FEF5}");
+        // A mark after the alef stays after the ligature.
+        assert_eq!(shape("لاً"), "\u{FEFF}\u{FEFB}\u{64B}");
+        // A haraka or a tatweel between them: two letters, as FriBidi.
+        assert_eq!(shape("لَا"), "\u{FEDF}\u{64E}\u{FE8E}");
+        assert_eq!(shape("لـا"), "\u{FEDF}\u{640}\u{FE8E}");
     }
 
     #[test]

@@ -592,3 +592,11 @@ pub(super) static FORMS: &[(u32, [u32; 4])] = &[
     (0x06D2, [0xFBAE, 0xFBAF, 0x0000, 0x0000]),
     (0x06D3, [0xFBB0, 0xFBB1, 0x0000, 0x0000]),
 ];
+
+/// Lam-alef ligatures `(alef, [isolated, final])`, sorted: lam followed by this alef.
+pub(super) static LAM_ALEF: &[(u32, [u32; 2])] = &[
+    (0x0622, [0xFEF5, 0xFEF6]),
+    (0x0623, [0xFEF7, 0xFEF8]),
+    (0x0625, [0xFEF9, 0xFEFA]),
+    (0x0627, [0xFEFB, 0xFEFC]),
+];
