@@ -22,6 +22,9 @@ pub struct ConfigFile {
     /// The article list's width in columns beside an open article (`<`/`>` change it for a
     /// session); at least 20, and the reader keeps 30.
     pub list_width: Option<u16>,
+    /// A file `y`/`Y` in the reader also write the copied text to (`~` is expanded), for
+    /// terminals without OSC 52.
+    pub copy_file: Option<String>,
     /// `[keys.<context>]` tables of `"key" = "command"`: changes to the reader's key map (see
     /// `tui::keymap` for contexts, key names and commands). Checked when the file is read.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -102,7 +105,8 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-fn expand_home(s: &str) -> PathBuf {
+/// `s` as a path, a leading `~` or `~/` taken as the home folder (config values).
+pub fn expand_home(s: &str) -> PathBuf {
     let rest = if s == "~" {
         Some("")
     } else {

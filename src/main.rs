@@ -46,6 +46,11 @@ struct Cli {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     color: cli::ColorChoice,
 
+    /// In the reader, `y`/`Y` also write what they copy to this file, for terminals without
+    /// OSC 52 [config: copy_file]
+    #[arg(long, value_name = "PATH")]
+    copy_file: Option<std::path::PathBuf>,
+
     /// Do not capture the mouse [config: mouse = false]
     #[arg(long)]
     no_mouse: bool,
@@ -374,36 +379,9 @@ fn bidi_mode(flag: Option<qari::layout::BidiMode>, settings: &Settings) -> qari:
     flag.or(settings.config.bidi).unwrap_or_default()
 }
 
-/// The sections of the man page that clap does not know: the reader's keys (README's table),
-/// exit status, environment and files. Roff, written by hand.
-const MAN_SECTIONS: &str = r#".SH KEYS
-In the reader (\fBqari\fR with no command); \fB?\fR or F1 shows the whole key map, which
-\fB[keys.<context>]\fR tables in config.toml can change.
-.TP
-\fBj\fR/\fBk\fR, arrows, \fBg\fR/\fBG\fR, Home/End
-move / scroll
-.TP
-Space/\fBb\fR, PgDn/PgUp, \fBd\fR/\fBu\fR
-page, half page
-.TP
-Enter, Tab/Shift\-Tab
-open; move between panes
-.TP
-\fB/\fR, \fBn\fR/\fBN\fR
-search the corpus as you type (in the list) or the article (in the reader); next/previous match
-.TP
-an entity selected in the sidebar
-its mentions are marked where they are (the reader keeps its place); \fBn\fR/\fBN\fR go to them
-.TP
-Enter on an entity
-list every article naming it (Esc clears)
-.TP
-\fBe\fR, \fBs\fR, \fB?\fR/F1
-toggle the sidebar, cycle sort, help
-.TP
-Esc, \fBq\fR, Ctrl\-c
-back, back or quit, quit
-.SH "EXIT STATUS"
+/// The sections of the man page that clap does not know, after the keys ([`man_keys`]): exit
+/// status, environment and files. Roff, written by hand.
+const MAN_SECTIONS: &str = r#".SH "EXIT STATUS"
 .TP
 0
 success; for \fBsearch\fR, at least one hit
@@ -457,6 +435,20 @@ read state and reading positions of the reader
 \fBqari \-\-help\fR, \fBqari COMMAND \-\-help\fR, and README.md in the source.
 "#;
 
+/// The KEYS section: the reader's default key map, from the same table as its help overlay
+/// (`?`), so the page cannot fall behind the keys.
+fn man_keys() -> String {
+    let roff = |s: &str| s.replace('\\', "\\e").replace('-', "\\-");
+    let mut out = String::from(
+        ".SH KEYS\nIn the reader (\\fBqari\\fR with no command); \\fB?\\fR or F1 shows this table, \
+         and \\fB[keys.<context>]\\fR tables in config.toml change it.\n",
+    );
+    for (keys, what) in qari::tui::keymap::KeyMap::default().help_rows() {
+        out.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff(keys), roff(what)));
+    }
+    out
+}
+
 /// `qari man`: one page for the whole program, so it refers to no page that does not exist (clap
 /// would point at `qari-list(1)` and the like): clap's name, synopsis, description and options,
 /// then each command in its own subsection, then [`MAN_SECTIONS`] and the version.
@@ -493,6 +485,7 @@ fn man_page(out: &mut impl Write) -> Result<()> {
     let mut examples = Vec::new();
     man.render_extra_section(&mut examples)?;
     page.extend_from_slice(&without_headings(&examples));
+    page.extend_from_slice(man_keys().as_bytes());
     page.extend_from_slice(MAN_SECTIONS.as_bytes());
     man.render_version_section(&mut page)?;
     out.write_all(&page)?;
@@ -569,6 +562,10 @@ fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
         state_dir: Some(settings.paths.state_dir.clone()),
         keys: config.keys.clone(),
         list_width: config.list_width,
+        copy_file: cli
+            .copy_file
+            .clone()
+            .or(config.copy_file.as_deref().map(qari::config::expand_home)),
         ..TuiOptions::default()
     };
     if !settings.corpus.is_dir() {

@@ -284,3 +284,42 @@ fn hostile_articles_never_drive_the_terminal() {
     let screen = screen(&report);
     assert!(screen.contains('␛') || screen.contains("وكسوم"), "{screen}");
 }
+
+/// `y` copies the paragraph being read with OSC 52: the payload decodes to that paragraph in
+/// logical order, as it is in the article's file.
+#[test]
+fn y_copies_the_paragraph_with_osc52_in_logical_order() {
+    use base64::Engine as _;
+    let Some(probe) = probe() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let (report, bytes) = run(
+        &probe,
+        home.path(),
+        "wait:1500 Enter wait:500 j j j j j wait:200 y wait:500",
+    );
+    let s = screen(&report);
+    assert!(s.contains("copied the paragraph"), "{s}");
+    let start = bytes
+        .windows(7)
+        .position(|w| w == b"\x1b]52;c;")
+        .expect("an OSC 52 sequence")
+        + 7;
+    let len = bytes[start..].iter().position(|&b| b == 0x07).unwrap();
+    let text = base64::engine::general_purpose::STANDARD
+        .decode(&bytes[start..start + len])
+        .unwrap();
+    let text = String::from_utf8(text).unwrap();
+    // The newest seed article is open; its first body paragraph is on the top row.
+    let seed = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .find(|t| t.contains(text.as_str()));
+    assert!(
+        seed.is_some(),
+        "not a paragraph of a seed, in logical order: {text}"
+    );
+    assert!(
+        text.starts_with("(پاکستان") && !text.contains("\n\n"),
+        "{text}"
+    );
+}

@@ -40,6 +40,16 @@ pub enum Action {
     CycleSort,
     /// `<` / `>`: make the list narrower (-1) or wider (+1) beside an open article.
     ResizeList(i8),
+    /// `y`: copy the paragraph being read; `Y` (`whole`): the whole article.
+    Copy {
+        /// The whole article (title, source, date, text) rather than one paragraph.
+        whole: bool,
+    },
+    /// `o`: open the article in the pager; `O` (`editor`): in the editor.
+    HandOff {
+        /// `$EDITOR` rather than `$PAGER`.
+        editor: bool,
+    },
     /// `?` / `F1`.
     ToggleHelp,
     /// `/`: search the corpus (from the list) or find in the article (from the reader).
@@ -113,4 +123,18 @@ pub enum Effect {
     },
     /// Write read state and reading positions to the state dir.
     SaveState,
+    /// Put `text` on the clipboard (and the copy file); `what` names it in the status line.
+    Copy {
+        /// The text, logical order.
+        text: String,
+        /// What it is ("paragraph", "article").
+        what: String,
+    },
+    /// Suspend the screen, show `text` in the pager (or the editor), come back.
+    HandOff {
+        /// The article, logical order.
+        text: String,
+        /// `$EDITOR` rather than `$PAGER`.
+        editor: bool,
+    },
 }

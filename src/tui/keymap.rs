@@ -133,6 +133,18 @@ pub enum Command {
     /// Cycle the list's sort order.
     #[strum(message = "cycle sort: newest, oldest, title")]
     CycleSort,
+    /// Copy the paragraph being read.
+    #[strum(message = "copy the paragraph (OSC 52)")]
+    CopyParagraph,
+    /// Copy the whole article.
+    #[strum(message = "copy the article")]
+    CopyArticle,
+    /// Open the article in the pager.
+    #[strum(message = "open the article in $PAGER")]
+    Pager,
+    /// Open the article in the editor.
+    #[strum(message = "open the article in $EDITOR")]
+    Editor,
     /// A narrower list beside the article.
     #[strum(message = "narrower list")]
     NarrowList,
@@ -209,6 +221,10 @@ impl Command {
             Command::FocusPrev => Action::FocusPrev,
             Command::ToggleSidebar => Action::ToggleSidebar,
             Command::CycleSort => Action::CycleSort,
+            Command::CopyParagraph => Action::Copy { whole: false },
+            Command::CopyArticle => Action::Copy { whole: true },
+            Command::Pager => Action::HandOff { editor: false },
+            Command::Editor => Action::HandOff { editor: true },
             Command::NarrowList => Action::ResizeList(-1),
             Command::WidenList => Action::ResizeList(1),
             Command::ToggleHelp => Action::ToggleHelp,
@@ -283,6 +299,10 @@ pub const DEFAULT: &[(Context, &str, Command)] = &[
     (X::Normal, "N", C::PrevMatch),
     (X::Normal, "e", C::ToggleSidebar),
     (X::Normal, "s", C::CycleSort),
+    (X::Normal, "y", C::CopyParagraph),
+    (X::Normal, "Y", C::CopyArticle),
+    (X::Normal, "o", C::Pager),
+    (X::Normal, "O", C::Editor),
     (X::Normal, "<", C::NarrowList),
     (X::Normal, ">", C::WidenList),
     (X::Normal, "Esc", C::Escape),
@@ -358,6 +378,16 @@ const HELP_ROWS: &[(&[Context], &[Command], &str)] = &[
         &[X::Normal],
         &[C::CycleSort],
         "cycle sort: newest, oldest, title",
+    ),
+    (
+        &[X::Normal],
+        &[C::CopyParagraph, C::CopyArticle],
+        "copy the paragraph / the article",
+    ),
+    (
+        &[X::Normal],
+        &[C::Pager, C::Editor],
+        "the article in $PAGER / $EDITOR",
     ),
     (
         &[X::Normal],

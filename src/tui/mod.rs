@@ -28,6 +28,7 @@
 
 pub mod action;
 pub mod geometry;
+pub mod handoff;
 pub mod input;
 pub mod key;
 pub mod keymap;
@@ -51,7 +52,7 @@ mod layering;
 mod tests;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread;
@@ -95,6 +96,9 @@ pub struct TuiOptions {
     pub keys: keymap::KeyConfig,
     /// The list's width beside an open article (`list_width`); `None`: three tenths.
     pub list_width: Option<u16>,
+    /// A file that `y`/`Y` also write the copied text to (`--copy-file`, `copy_file`), for
+    /// terminals without OSC 52.
+    pub copy_file: Option<PathBuf>,
 }
 
 impl Default for TuiOptions {
@@ -110,6 +114,7 @@ impl Default for TuiOptions {
             theme_overrides: Default::default(),
             keys: Default::default(),
             list_width: None,
+            copy_file: None,
         }
     }
 }
@@ -226,6 +231,25 @@ fn event_loop(
                         let _ = persist::save(dir, &state.saved);
                     }
                 }
+                Effect::Copy { text, what } => {
+                    let in_tmux = std::env::var_os("TMUX").is_some();
+                    let mut out = std::io::stdout();
+                    state.status = Some(
+                        match handoff::copy(&mut out, &text, options.copy_file.as_deref(), in_tmux)
+                        {
+                            Ok(places) => Status::info(format!(
+                                "copied the {what} ({} characters) to {places}",
+                                text.chars().count()
+                            )),
+                            Err(e) => Status::error(format!("copy failed: {e}")),
+                        },
+                    );
+                }
+                Effect::HandOff { text, editor } => {
+                    state.status = hand_off(guard, &text, editor, options).err().map(|e| {
+                        Status::error(format!("{}: {e}", handoff::program(editor).join(" ")))
+                    });
+                }
             }
         }
         if state.quit {
@@ -238,6 +262,48 @@ fn event_loop(
         guard.terminal.draw(|f| view::draw(state, f))?;
     }
     Ok(())
+}
+
+/// Set while another program has the terminal: the input thread stops reading it.
+static INPUT_PAUSED: AtomicBool = AtomicBool::new(false);
+/// Set by the input thread once it has stopped reading.
+static INPUT_IDLE: AtomicBool = AtomicBool::new(false);
+
+/// Shows `text` in the pager (or editor): the input thread stops reading, the terminal goes
+/// back to normal, the program runs on a temporary file, then the screen comes back as it was
+/// (the state is untouched, so the reader is where it was).
+fn hand_off(
+    guard: &mut terminal::Guard,
+    text: &str,
+    editor: bool,
+    options: &TuiOptions,
+) -> std::io::Result<()> {
+    let argv = handoff::program(editor);
+    let mut file = tempfile::Builder::new()
+        .prefix("qari-")
+        .suffix(".txt")
+        .tempfile()?;
+    std::io::Write::write_all(&mut file, handoff::clean(text).as_bytes())?;
+    INPUT_PAUSED.store(true, Ordering::SeqCst);
+    for _ in 0..50 {
+        if INPUT_IDLE.load(Ordering::SeqCst) {
+            break;
+        }
+        thread::sleep(std::time::Duration::from_millis(10));
+    }
+    terminal::restore();
+    let status = std::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .arg(file.path())
+        .status();
+    let back = guard.resume(options.mouse, options.bidi);
+    INPUT_PAUSED.store(false, Ordering::SeqCst);
+    back?;
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(std::io::Error::other(format!("exited with {s}"))),
+        Err(e) => Err(e),
+    }
 }
 
 fn apply(state: &mut State, m: Msg, options: &TuiOptions) {
@@ -285,6 +351,21 @@ where
 
 fn spawn_input(tx: Sender<Msg>) {
     thread::spawn(move || loop {
+        // While the pager has the terminal, leave its input alone.
+        if INPUT_PAUSED.load(Ordering::SeqCst) {
+            INPUT_IDLE.store(true, Ordering::SeqCst);
+            thread::sleep(std::time::Duration::from_millis(20));
+            continue;
+        }
+        INPUT_IDLE.store(false, Ordering::SeqCst);
+        match event::poll(std::time::Duration::from_millis(50)) {
+            Ok(false) => continue,
+            Ok(true) => {}
+            Err(_) => {
+                let _ = tx.send(Msg::Action(Action::Quit));
+                break;
+            }
+        }
         match event::read() {
             Ok(ev) => {
                 if tx.send(Msg::Event(ev)).is_err() {

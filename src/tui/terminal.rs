@@ -71,6 +71,23 @@ impl Guard {
     }
 }
 
+impl Guard {
+    /// Takes the terminal back after another program had it ([`restore`] was called): raw
+    /// mode, the alternate screen, mouse and bidi modes again, and a full repaint next frame.
+    pub fn resume(&mut self, mouse: bool, bidi: BidiMode) -> io::Result<()> {
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut out = io::stdout();
+        execute!(out, EnterAlternateScreen, cursor::Hide)?;
+        if mouse {
+            out.write_all(MOUSE_ON.as_bytes())?;
+        }
+        out.write_all(escapes::enter(bidi).as_bytes())?;
+        out.flush()?;
+        self.terminal.clear()
+    }
+}
+
 impl Drop for Guard {
     fn drop(&mut self) {
         restore();

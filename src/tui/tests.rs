@@ -997,3 +997,52 @@ fn the_search_box_edits_like_a_line_and_remembers_queries() {
     assert!(words > phrase, "{words} {phrase}");
     assert_eq!(s.status.as_ref().unwrap().text, format!("match 1/{phrase}"));
 }
+
+/// Issue 12, item 3: `y` / `Y` / `o` / `O` ask the runtime to copy the paragraph being read or
+/// the article, or to hand it to the pager or editor; with nothing open they say so.
+#[test]
+fn copy_and_hand_off_ask_for_the_right_text() {
+    let mut s = loaded(120, 40);
+    update(&mut s, Action::Copy { whole: false });
+    assert!(s.effects.is_empty());
+    assert_eq!(s.status.as_ref().unwrap().text, "open an article first");
+    keys(&mut s, "\njjjjj");
+    let effect = |s: &mut State, a: Action| {
+        s.effects.clear();
+        update(s, a);
+        s.effects.pop().unwrap()
+    };
+    let r = s.reader.as_ref().unwrap();
+    let title = r.view.article.title.clone();
+    let top = r.position();
+    let Effect::Copy { text, what } = effect(&mut s, Action::Copy { whole: false }) else {
+        panic!("no copy")
+    };
+    assert_eq!(what, "paragraph");
+    let full = s.reader.as_ref().unwrap().text().to_string();
+    let at = full.find(&text).unwrap();
+    assert!(at <= top && top < at + text.len() && !text.contains("\n\n"));
+    // After `n` on a find, the current match's paragraph.
+    keys(&mut s, "/وزارة الدفاع\nn");
+    let h = s.reader.as_ref().unwrap().highlights[s.reader.as_ref().unwrap().current].clone();
+    let Effect::Copy { text, .. } = effect(&mut s, Action::Copy { whole: false }) else {
+        panic!("no copy")
+    };
+    assert!(text.contains(&full[h]));
+    // `Y` and `o`: title, the source · date · id line, then the text.
+    let Effect::Copy { text, what } = effect(&mut s, Action::Copy { whole: true }) else {
+        panic!("no copy")
+    };
+    assert_eq!(what, "article");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(title.as_str()));
+    assert!(lines.next().unwrap().contains("2021-11-17"));
+    let e = effect(&mut s, Action::HandOff { editor: false });
+    assert_eq!(
+        e,
+        Effect::HandOff {
+            text,
+            editor: false
+        }
+    );
+}

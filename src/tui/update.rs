@@ -451,6 +451,26 @@ impl State {
         )));
     }
 
+    /// `y` / `Y`: asks the runtime to copy the paragraph being read (the current match's, when
+    /// one was stepped to, else the one at the top of the pane) or the whole article.
+    fn copy(&mut self, whole: bool) {
+        let Some(r) = &self.reader else {
+            self.status = Some(Status::info("open an article first"));
+            return;
+        };
+        let (text, what) = if whole {
+            (article_for_handoff(r), "article".to_string())
+        } else {
+            let at = match r.highlights.get(r.current) {
+                Some(h) if !r.unvisited => h.start,
+                _ => r.position(),
+            };
+            let p = paragraph_at(r.text(), at);
+            (p.to_string(), "paragraph".to_string())
+        };
+        self.effects.push(Effect::Copy { text, what });
+    }
+
     fn back(&mut self) {
         match self.focus {
             Focus::Reader | Focus::Sidebar => {
@@ -697,6 +717,14 @@ pub fn update(state: &mut State, action: Action) {
             }
         }
         Action::ResizeList(step) => state.resize_list(step),
+        Action::Copy { whole } => state.copy(whole),
+        Action::HandOff { editor } => {
+            if let Some(text) = state.reader.as_ref().map(article_for_handoff) {
+                state.effects.push(Effect::HandOff { text, editor });
+            } else {
+                state.status = Some(Status::info("open an article first"));
+            }
+        }
         Action::CycleSort => {
             state.sort = state.sort.next();
             state.refresh_list();
@@ -729,4 +757,33 @@ pub fn update(state: &mut State, action: Action) {
     }
     state.clamp_list();
     state.clamp_sidebar();
+}
+
+/// The paragraph of `text` (paragraphs are separated by blank lines) that holds byte `at`.
+pub(super) fn paragraph_at(text: &str, at: usize) -> &str {
+    let at = at.min(text.len());
+    let at = (0..=at)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let start = text[..at].rfind("\n\n").map_or(0, |i| i + 2);
+    let end = text[at..].find("\n\n").map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// The open article as it is copied (`Y`) and handed to the pager: title, a line with the
+/// source, date and id, a blank line, then the paragraphs (logical order).
+pub(super) fn article_for_handoff(r: &Reader) -> String {
+    let a = &r.view.article;
+    let text = r.text();
+    let (title, body) = text.split_once("\n\n").unwrap_or((text, ""));
+    let date = a.date.map(|d| d.iso());
+    let meta: Vec<&str> = a
+        .source
+        .as_deref()
+        .into_iter()
+        .chain(date.as_deref())
+        .chain([a.id.as_str()])
+        .collect();
+    format!("{title}\n{}\n\n{body}\n", meta.join(" · "))
 }
