@@ -38,6 +38,12 @@ pub enum Action {
     ToggleSidebar,
     /// `s`: cycle the list's sort order.
     CycleSort,
+    /// `F`: cycle the list between all, unread and starred articles.
+    CycleView,
+    /// `m`: mark the selected (or open) article read or unread.
+    ToggleRead,
+    /// `*`: star or unstar the selected (or open) article.
+    ToggleStar,
     /// `<` / `>`: make the list narrower (-1) or wider (+1) beside an open article.
     ResizeList(i8),
     /// `y`: copy the paragraph being read; `Y` (`whole`): the whole article.

@@ -145,6 +145,15 @@ pub enum Command {
     /// Open the article in the editor.
     #[strum(message = "open the article in $EDITOR")]
     Editor,
+    /// Show all, unread or starred articles.
+    #[strum(message = "list: all, unread, starred")]
+    CycleView,
+    /// Mark read or unread.
+    #[strum(message = "mark read / unread")]
+    ToggleRead,
+    /// Star or unstar.
+    #[strum(message = "star / unstar")]
+    ToggleStar,
     /// A narrower list beside the article.
     #[strum(message = "narrower list")]
     NarrowList,
@@ -221,6 +230,9 @@ impl Command {
             Command::FocusPrev => Action::FocusPrev,
             Command::ToggleSidebar => Action::ToggleSidebar,
             Command::CycleSort => Action::CycleSort,
+            Command::CycleView => Action::CycleView,
+            Command::ToggleRead => Action::ToggleRead,
+            Command::ToggleStar => Action::ToggleStar,
             Command::CopyParagraph => Action::Copy { whole: false },
             Command::CopyArticle => Action::Copy { whole: true },
             Command::Pager => Action::HandOff { editor: false },
@@ -299,6 +311,9 @@ pub const DEFAULT: &[(Context, &str, Command)] = &[
     (X::Normal, "N", C::PrevMatch),
     (X::Normal, "e", C::ToggleSidebar),
     (X::Normal, "s", C::CycleSort),
+    (X::Normal, "F", C::CycleView),
+    (X::Normal, "m", C::ToggleRead),
+    (X::Normal, "*", C::ToggleStar),
     (X::Normal, "y", C::CopyParagraph),
     (X::Normal, "Y", C::CopyArticle),
     (X::Normal, "o", C::Pager),
@@ -379,6 +394,12 @@ const HELP_ROWS: &[(&[Context], &[Command], &str)] = &[
         &[C::CycleSort],
         "cycle sort: newest, oldest, title",
     ),
+    (
+        &[X::Normal],
+        &[C::ToggleRead, C::ToggleStar],
+        "mark read / unread · star",
+    ),
+    (&[X::Normal], &[C::CycleView], "list: all, unread, starred"),
     (
         &[X::Normal],
         &[C::CopyParagraph, C::CopyArticle],

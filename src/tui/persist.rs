@@ -21,6 +21,9 @@ pub struct SavedArticle {
     /// Byte offset of the first text on the top row when last left.
     #[serde(default)]
     pub pos: usize,
+    /// Starred (`*`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub star: bool,
 }
 
 /// Everything persisted, by article id.
@@ -83,6 +86,7 @@ mod tests {
             SavedArticle {
                 read: true,
                 pos: 42,
+                star: true,
             },
         );
         save(&sub, &s).unwrap();

@@ -95,6 +95,30 @@ impl Sort {
     }
 }
 
+/// Which articles the list shows, cycled by `F`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter)]
+#[strum(serialize_all = "lowercase")]
+pub enum ListView {
+    /// Every article.
+    All,
+    /// Articles not opened yet (or marked unread with `m`).
+    Unread,
+    /// Starred articles (`*`).
+    Starred,
+}
+
+impl ListView {
+    /// The next view in the cycle.
+    pub fn next(self) -> ListView {
+        use strum::IntoEnumIterator;
+        ListView::iter()
+            .cycle()
+            .skip_while(|v| *v != self)
+            .nth(1)
+            .unwrap_or(ListView::All)
+    }
+}
+
 /// A corpus search in progress or on screen.
 #[derive(Debug, Clone, Default)]
 pub struct CorpusSearch {
@@ -400,6 +424,8 @@ pub struct State {
     pub sort: Sort,
     /// Entity filter.
     pub filter: Option<Filter>,
+    /// All, unread or starred articles.
+    pub view: ListView,
     /// Focused pane.
     pub focus: Focus,
     /// Sidebar visibility preference.
@@ -448,6 +474,7 @@ impl State {
             list_offset: 0,
             sort: Sort::Newest,
             filter: None,
+            view: ListView::All,
             focus: Focus::List,
             sidebar: SidebarPref::Auto,
             list_width: None,
@@ -512,5 +539,10 @@ impl State {
     /// True when the article has been opened before.
     pub fn is_read(&self, id: &str) -> bool {
         self.saved.articles.get(id).is_some_and(|a| a.read)
+    }
+
+    /// True when the article is starred.
+    pub fn is_starred(&self, id: &str) -> bool {
+        self.saved.articles.get(id).is_some_and(|a| a.star)
     }
 }

@@ -1046,3 +1046,53 @@ fn copy_and_hand_off_ask_for_the_right_text() {
         }
     );
 }
+
+/// Issue 12, item 4: `m` marks read or unread, `*` stars, `F` shows unread or starred only,
+/// Space at the end of an article opens the next unread one; the marks are saved.
+#[test]
+fn marks_stars_views_and_space_to_the_next_unread() {
+    let mut s = loaded(120, 40);
+    let id = |s: &State, i: usize| s.list_item(i).unwrap().id.to_string();
+    let first = id(&s, 0);
+    keys(&mut s, "*");
+    assert!(s.is_starred(&first));
+    keys(&mut s, "jm");
+    let second = id(&s, 1);
+    assert!(s.is_read(&second));
+    keys(&mut s, "m");
+    assert!(!s.is_read(&second));
+    // F: unread (all five: nothing opened yet), then starred (one), then all.
+    keys(&mut s, "F");
+    assert_eq!(s.list.len(), 5);
+    keys(&mut s, "F");
+    assert_eq!(s.list.len(), 1);
+    assert_eq!(id(&s, 0), first);
+    assert!(screen(&s).contains("Articles (1) · newest · starred"));
+    assert!(screen(&s).contains('★'));
+    keys(&mut s, "F");
+    assert_eq!(s.list.len(), 5);
+    // Open the first, go to its end: Space opens the next unread (the second), marked read.
+    keys(&mut s, "g\nG ");
+    assert_eq!(s.reader.as_ref().unwrap().view.article.id, second);
+    assert!(s.is_read(&first) && s.is_read(&second));
+    assert_eq!(s.status.as_ref().unwrap().text, "next unread article");
+    // The marks survive a restart through the state file.
+    let dir = tempfile::tempdir().unwrap();
+    super::persist::save(dir.path(), &s.saved).unwrap();
+    let (saved, _) = super::persist::load(Some(dir.path()));
+    assert!(saved.articles[&first].star && saved.articles[&second].read);
+    // With everything read, Space at the end says so.
+    let mut s = loaded(120, 40);
+    keys(&mut s, "\n");
+    let mut seen = vec![s.reader.as_ref().unwrap().view.article.id.clone()];
+    for _ in 0..4 {
+        keys(&mut s, "G ");
+        assert_eq!(s.status.as_ref().unwrap().text, "next unread article");
+        seen.push(s.reader.as_ref().unwrap().view.article.id.clone());
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 5);
+    keys(&mut s, "G ");
+    assert_eq!(s.status.as_ref().unwrap().text, "no unread articles left");
+}

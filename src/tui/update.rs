@@ -8,7 +8,7 @@ use super::action::{Action, Effect};
 use super::geometry::{self, Focus, SidebarPref};
 use super::input::LineInput;
 use super::sidebar::{row_of_entity, SideRow};
-use super::state::{CorpusSearch, Filter, HighlightOrigin, Reader, Sort, State, Status};
+use super::state::{CorpusSearch, Filter, HighlightOrigin, ListView, Reader, Sort, State, Status};
 use crate::entities::entity_key;
 
 impl State {
@@ -38,11 +38,16 @@ impl State {
     fn refresh_list(&mut self) {
         let keep = self.list_item(self.list_sel).map(|a| a.id.to_string());
         let arts = self.articles.clone();
+        let view = self.view;
         let mut idx: Vec<usize> = (0..self.articles.len())
             .filter(|&i| {
-                self.filter
-                    .as_ref()
-                    .is_none_or(|f| arts.get(i).is_some_and(|a| f.ids.contains(a.id)))
+                let Some(a) = arts.get(i) else { return false };
+                let shown = match view {
+                    ListView::All => true,
+                    ListView::Unread => !self.is_read(a.id),
+                    ListView::Starred => self.is_starred(a.id),
+                };
+                shown && self.filter.as_ref().is_none_or(|f| f.ids.contains(a.id))
             })
             .collect();
         // Dates with a year first; yearless (`--05-14`) and undated last. Keys are computed once:
@@ -471,6 +476,55 @@ impl State {
         self.effects.push(Effect::Copy { text, what });
     }
 
+    /// The article `m` and `*` act on: the open one from the reader or sidebar, else the
+    /// selected row of the list or the search results.
+    fn marked_article(&self) -> Option<String> {
+        match (self.focus, &self.reader, &self.search) {
+            (Focus::Reader | Focus::Sidebar, Some(r), _) => Some(r.view.article.id.clone()),
+            (_, _, Some(s)) => s.hits.get(s.sel).map(|h| h.id.clone()),
+            _ => self.list_item(self.list_sel).map(|a| a.id.to_string()),
+        }
+    }
+
+    /// `m` (`star` false) or `*`: flips the article's read or starred mark and saves it.
+    fn toggle_mark(&mut self, star: bool) {
+        let Some(id) = self.marked_article() else {
+            return;
+        };
+        let e = self.saved.articles.entry(id).or_default();
+        let (flag, on, off) = if star {
+            (&mut e.star, "starred", "unstarred")
+        } else {
+            (&mut e.read, "marked read", "marked unread")
+        };
+        *flag = !*flag;
+        let msg = if *flag { on } else { off };
+        self.status = Some(Status::info(msg));
+        self.effects.push(Effect::SaveState);
+    }
+
+    /// Opens the first unread article after the open one in list order (wrapping round).
+    fn open_next_unread(&mut self) {
+        let current = self.reader.as_ref().map(|r| r.view.article.id.clone());
+        let n = self.list.len();
+        let at = current
+            .as_deref()
+            .and_then(|id| (0..n).find(|&i| self.list_item(i).is_some_and(|a| a.id == id)))
+            .map_or(0, |i| i + 1);
+        let next = (0..n)
+            .map(|k| (at + k) % n)
+            .find(|&i| self.list_item(i).is_some_and(|a| !self.is_read(a.id)));
+        match next.and_then(|i| self.list_item(i).map(|a| (i, a.id.to_string()))) {
+            Some((i, id)) => {
+                self.list_sel = i;
+                if self.open_article(&id) {
+                    self.status = Some(Status::info("next unread article"));
+                }
+            }
+            None => self.status = Some(Status::info("no unread articles left")),
+        }
+    }
+
     fn back(&mut self) {
         match self.focus {
             Focus::Reader | Focus::Sidebar => {
@@ -684,8 +738,18 @@ pub fn update(state: &mut State, action: Action) {
         }
         Action::Move(d) => state.move_focused(d),
         Action::Page(d) => {
-            let h = state.focused_height() as isize;
-            state.move_focused(d * (h - 1).max(1));
+            let at_end = state.focus == Focus::Reader
+                && state
+                    .reader
+                    .as_ref()
+                    .is_some_and(|r| r.scroll >= r.max_scroll(state.reader_height()));
+            if d > 0 && at_end {
+                // Space at the end of an article goes on to the next unread one.
+                state.open_next_unread();
+            } else {
+                let h = state.focused_height() as isize;
+                state.move_focused(d * (h - 1).max(1));
+            }
         }
         Action::HalfPage(d) => {
             let h = state.focused_height() as isize;
@@ -717,6 +781,14 @@ pub fn update(state: &mut State, action: Action) {
             }
         }
         Action::ResizeList(step) => state.resize_list(step),
+        Action::CycleView => {
+            state.view = state.view.next();
+            state.refresh_list();
+            let label: &str = state.view.into();
+            state.status = Some(Status::info(format!("showing {label} articles")));
+        }
+        Action::ToggleRead => state.toggle_mark(false),
+        Action::ToggleStar => state.toggle_mark(true),
         Action::Copy { whole } => state.copy(whole),
         Action::HandOff { editor } => {
             if let Some(text) = state.reader.as_ref().map(article_for_handoff) {

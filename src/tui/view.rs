@@ -162,7 +162,15 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
             .collect();
         format!(" {} {} ({}) ", f.kind.as_str(), name, state.list.len())
     } else {
-        format!(" Articles ({}) · {} ", state.list.len(), state.sort.label())
+        let view = match state.view {
+            super::state::ListView::All => String::new(),
+            v => format!(" · {}", <&str>::from(v)),
+        };
+        format!(
+            " Articles ({}) · {}{view} ",
+            state.list.len(),
+            state.sort.label()
+        )
     };
     pane_block(state, title, focused).render(outer, buf);
     if r.width == 0 || r.height == 0 {
@@ -203,7 +211,7 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
         }
         if s.hits.is_empty() {
             let msg = if s.query.as_str().trim().is_empty() {
-                "type to search; person: place: org: for entities"
+                "type to search; person: place: org: source: date:2021-05"
             } else if s.shown_generation != s.generation {
                 "searching…"
             } else {
@@ -311,7 +319,12 @@ fn draw_list(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<Po
             cursor = Some(Position::new(r.x, y));
         }
         // Unread marker, date, title, then `│ source` at the right edge when there is room.
-        let marker = if read { "  " } else { "● " };
+        let marker = match (read, state.is_starred(a.id)) {
+            (false, true) => "●★",
+            (false, false) => "● ",
+            (true, true) => " ★",
+            (true, false) => "  ",
+        };
         buf.set_stringn(r.x, y, marker, r.width as usize, base);
         let dim = if sel && focused { base } else { t.style("dim") };
         let mut x = r.x + 2;
