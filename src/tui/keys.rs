@@ -21,8 +21,17 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Action> {
         return c.action();
     }
     if state.help {
+        // The browsing keys that move also scroll the help when it is taller than the screen.
+        let scrolls = |c: &Command| {
+            use Command as C;
+            matches!(
+                c,
+                C::MoveDown | C::MoveUp | C::PageDown | C::PageUp | C::Top | C::Bottom
+            )
+        };
         return map
             .find(&[Context::Help], k, false)
+            .or_else(|| map.find(&[Context::Normal], k, false).filter(scrolls))
             .and_then(Command::action);
     }
     if state.editing() {

@@ -442,6 +442,8 @@ pub struct State {
     pub history: History,
     /// Help overlay shown.
     pub help: bool,
+    /// First help row shown (the help scrolls when taller than the screen).
+    pub help_scroll: usize,
     /// Status bar message.
     pub status: Option<Status>,
     /// Read flags and reading positions.
@@ -483,6 +485,7 @@ impl State {
             find: None,
             history: History::new(saved.history.clone()),
             help: false,
+            help_scroll: 0,
             status: None,
             saved,
             size,

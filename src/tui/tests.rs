@@ -386,8 +386,19 @@ fn help_overlay_toggles_and_swallows_keys() {
     assert!(s.help);
     keys(&mut s, "j\n");
     assert!(s.reader.is_none());
+    assert_eq!(s.list_sel, 0);
     keys(&mut s, "q");
     assert!(!s.help && !s.quit);
+    // Taller than a small screen, the help scrolls: its last row comes into view with G.
+    let mut small = loaded(60, 20);
+    keys(&mut small, "?");
+    let last = small.keymap.help_rows().last().unwrap().1.clone();
+    assert!(!screen(&small).contains(&last));
+    assert!(screen(&small).contains("j/k"));
+    keys(&mut small, "G");
+    assert!(screen(&small).contains(&last), "{}", screen(&small));
+    keys(&mut small, "g");
+    assert!(!screen(&small).contains(&last));
     press(&mut s, KeyCode::F(1), KeyModifiers::NONE);
     assert!(s.help);
     press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);

@@ -681,8 +681,21 @@ pub fn update(state: &mut State, action: Action) {
                 }
             }
         }
-        Action::ToggleHelp => state.help = !state.help,
+        Action::ToggleHelp => {
+            state.help = !state.help;
+            state.help_scroll = 0;
+        }
         _ if state.help => {
+            let step = match action {
+                Action::Move(d) => d,
+                Action::Page(d) => d * 10,
+                Action::Top => isize::MIN / 2,
+                Action::Bottom => isize::MAX / 2,
+                _ => 0,
+            };
+            // Clamped where it is drawn, which knows the screen's height.
+            let rows = state.keymap.help_rows().len() as isize;
+            state.help_scroll = (state.help_scroll as isize + step).clamp(0, rows) as usize;
             if matches!(action, Action::Escape | Action::Back) {
                 state.help = false;
             }

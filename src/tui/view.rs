@@ -766,10 +766,18 @@ fn draw_help(state: &State, buf: &mut Buffer, size: Rect) {
         .borders(Borders::ALL)
         .border_style(t.style("border_focused"))
         .title(" Keys ");
-    let footer = state.keymap.help_footer();
+    // Taller than the screen: it scrolls (j/k, Space/b), and the footer says where it is.
+    let inside = h.saturating_sub(2) as usize;
+    let scroll = state.help_scroll.min(rows.len().saturating_sub(inside));
+    let mut footer = state.keymap.help_footer().to_string();
+    if rows.len() > inside {
+        let last = (scroll + inside).min(rows.len());
+        footer = format!("{footer} · {}-{last}/{} j/k", scroll + 1, rows.len());
+    }
     if !footer.is_empty() {
         block = block.title_bottom(Span::styled(format!(" {footer} "), t.style("dim")));
     }
+    let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
     Paragraph::new(lines)
         .style(t.style("text"))
         .block(block)
