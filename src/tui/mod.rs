@@ -12,15 +12,18 @@
 //!
 //! | module | job | uses |
 //! |---|---|---|
-//! | [`action`] | `Action` (what happened) and `Effect` (work for the runtime) | source |
+//! | [`action`] | `Action` (what happened) and `Effect` (work for the runtime) | input, source |
 //! | [`geometry`] | where the panes go, from size, focus and sidebar choice | — |
 //! | [`sidebar`] | the sidebar's rows (headings and entities) | source |
-//! | [`state`] | `State` and its parts, status messages with a severity | action, geometry, keymap, sidebar |
-//! | [`update`] | `update`: the behaviour | action, geometry, sidebar, state |
+//! | [`state`] | `State` and its parts, status messages with a severity | action, geometry, input, keymap, sidebar |
+//! | [`update`] | `update`: the behaviour | action, geometry, input, sidebar, state |
 //! | [`key`] | a key: parsed from config, labelled for the help, made from an event | — |
-//! | [`keymap`] | the key table (defaults + `[keys]`), help rows, hints | action, key |
+//! | [`keymap`] | the key table (defaults + `[keys]`), help rows, hints | action, input, key |
 //! | [`keys`] | key and mouse events → actions | action, geometry, key, keymap, state (read only) |
+//! | [`input`] | the search box's line editor and the query history | — |
 //! | [`view`] | drawing | geometry, sidebar, state (read only) |
+//! | [`handoff`] | copy (OSC 52, copy file), the pager and editor; run by the runtime | — |
+//! | `scroll`, `paint` | the backend: terminal scrolling of shifted rows, cells as SGR | — |
 //!
 //! Text layout comes from [`crate::layout`]: the reader pane keeps an
 //! [`crate::layout::ArticleLayout`] of the open article and builds cells only for the rows on
