@@ -505,6 +505,20 @@ impl State {
             .or(self.search.as_ref().filter(|s| s.editing).map(|s| &s.query))
     }
 
+    /// Rows of the help overlay that fit on screen (inside its border).
+    pub fn help_height(&self) -> usize {
+        let rows = self.keymap.help_rows().len();
+        (rows + 2).min(self.size.height as usize).saturating_sub(2)
+    }
+
+    /// Largest useful help scroll: the last row at the bottom of the overlay.
+    pub fn help_max_scroll(&self) -> usize {
+        self.keymap
+            .help_rows()
+            .len()
+            .saturating_sub(self.help_height())
+    }
+
     /// True while an input line (search or find) has the keyboard.
     pub fn editing(&self) -> bool {
         self.find.is_some() || self.search.as_ref().is_some_and(|s| s.editing)

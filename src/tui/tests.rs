@@ -397,8 +397,11 @@ fn help_overlay_toggles_and_swallows_keys() {
     assert!(screen(&small).contains("j/k"));
     keys(&mut small, "G");
     assert!(screen(&small).contains(&last), "{}", screen(&small));
-    keys(&mut small, "g");
+    // One row up from the bottom is one row up on screen.
+    keys(&mut small, "k");
     assert!(!screen(&small).contains(&last));
+    keys(&mut small, "g");
+    assert_eq!(small.help_scroll, 0);
     press(&mut s, KeyCode::F(1), KeyModifiers::NONE);
     assert!(s.help);
     press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);

@@ -693,9 +693,8 @@ pub fn update(state: &mut State, action: Action) {
                 Action::Bottom => isize::MAX / 2,
                 _ => 0,
             };
-            // Clamped where it is drawn, which knows the screen's height.
-            let rows = state.keymap.help_rows().len() as isize;
-            state.help_scroll = (state.help_scroll as isize + step).clamp(0, rows) as usize;
+            let max = state.help_max_scroll() as isize;
+            state.help_scroll = (state.help_scroll as isize + step).clamp(0, max) as usize;
             if matches!(action, Action::Escape | Action::Back) {
                 state.help = false;
             }

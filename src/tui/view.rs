@@ -767,8 +767,8 @@ fn draw_help(state: &State, buf: &mut Buffer, size: Rect) {
         .border_style(t.style("border_focused"))
         .title(" Keys ");
     // Taller than the screen: it scrolls (j/k, Space/b), and the footer says where it is.
-    let inside = h.saturating_sub(2) as usize;
-    let scroll = state.help_scroll.min(rows.len().saturating_sub(inside));
+    let inside = state.help_height();
+    let scroll = state.help_scroll.min(state.help_max_scroll());
     let mut footer = state.keymap.help_footer().to_string();
     if rows.len() > inside {
         let last = (scroll + inside).min(rows.len());
