@@ -9,6 +9,9 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+mod common;
+use common::probe;
+
 /// A qari command on the seeds, isolated from the user's home.
 struct Env {
     dir: tempfile::TempDir,
@@ -61,23 +64,6 @@ impl Env {
 
 fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
-}
-
-fn probe() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ptyprobe.py");
-    let has_pyte = Command::new("python3")
-        .args(["-c", "import pyte"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if p.is_file() && has_pyte {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "ptyprobe.py or pyte missing under CI"
-    );
-    eprintln!("skipped: needs {} and `pip install pyte`", p.display());
-    None
 }
 
 /// What a terminal `cols` wide shows after `qari ARGS` ran on it (rows, in the order the cells

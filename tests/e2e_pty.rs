@@ -1,27 +1,13 @@
 //! End to end on a pseudo-terminal: the real binary, driven by ../shared/tools/ptyprobe.py (a VT
 //! emulator over a pty). Opens an article, searches, quits, and checks the terminal was restored.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-fn probe() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ptyprobe.py");
-    let has_pyte = Command::new("python3")
-        .args(["-c", "import pyte"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if p.is_file() && has_pyte {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "ptyprobe.py or pyte missing under CI"
-    );
-    eprintln!("skipped: needs {} and `pip install pyte`", p.display());
-    None
-}
+mod common;
+use common::probe;
 
 /// Runs qari on the seeds in a 120×40 pty with `keys`; returns the probe's report and the bytes.
 fn run(probe: &Path, home: &Path, keys: &str) -> (Value, Vec<u8>) {

@@ -66,6 +66,15 @@ impl Status {
     }
 }
 
+/// The variant after `x` in declaration order, the first after the last (`s` and `F` cycle so).
+fn cycle_after<T: strum::IntoEnumIterator + PartialEq + Copy>(x: T) -> T {
+    T::iter()
+        .cycle()
+        .skip_while(|v| *v != x)
+        .nth(1)
+        .unwrap_or(x)
+}
+
 /// List sort orders, cycled by `s`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter)]
 #[strum(serialize_all = "lowercase")]
@@ -86,12 +95,7 @@ impl Sort {
 
     /// The next order in the cycle (after the last, the first).
     pub fn next(self) -> Sort {
-        use strum::IntoEnumIterator;
-        Sort::iter()
-            .cycle()
-            .skip_while(|s| *s != self)
-            .nth(1)
-            .unwrap_or(Sort::Newest)
+        cycle_after(self)
     }
 }
 
@@ -110,12 +114,7 @@ pub enum ListView {
 impl ListView {
     /// The next view in the cycle.
     pub fn next(self) -> ListView {
-        use strum::IntoEnumIterator;
-        ListView::iter()
-            .cycle()
-            .skip_while(|v| *v != self)
-            .nth(1)
-            .unwrap_or(ListView::All)
+        cycle_after(self)
     }
 }
 

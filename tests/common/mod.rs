@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use qari::corpus::Article;
 
@@ -35,4 +36,23 @@ pub fn article_from(id: &str, text: &str) -> Article {
     let mut loaded = qari::corpus::load_dir(dir.path()).unwrap();
     assert_eq!(loaded.articles.len(), 1, "{:?}", loaded.warnings);
     loaded.articles.remove(0)
+}
+
+/// `../shared/tools/ptyprobe.py` (a VT emulator over a pty) when it and `pyte` are there; under
+/// CI their absence is a failure, elsewhere the test is skipped with a message.
+pub fn probe() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ptyprobe.py");
+    let has_pyte = Command::new("python3")
+        .args(["-c", "import pyte"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if p.is_file() && has_pyte {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "ptyprobe.py or pyte missing under CI"
+    );
+    eprintln!("skipped: needs {} and `pip install pyte`", p.display());
+    None
 }
