@@ -58,6 +58,7 @@ fn article(bytes: usize) -> Article {
         source: None,
         path: PathBuf::from("bench"),
         truncated: false,
+        marks: Vec::new(),
     }
 }
 

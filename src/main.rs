@@ -660,6 +660,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             }
             opts.shape = cli.shape || s.config.shape.unwrap_or(false);
             opts.bidi = bidi_mode(cli.bidi, &s);
+            opts.color = display(&cli, Some(&s), false, None).color;
             // Visual lines on a terminal: ask for explicit mode so a terminal that reorders
             // (VTE) does not reverse them again; restore implicit mode after.
             let explicit =

@@ -340,3 +340,28 @@ fn a_paragraph_of_megabytes_is_laid_out_in_pieces_the_same_way_everywhere() {
     let lines = layout_paragraph(&body, 12, 1, Direction::Rtl, &o);
     assert_eq!(lines, all[2..].to_vec());
 }
+
+#[test]
+fn lines_inside_a_paragraph_have_no_blank_row_and_their_own_direction() {
+    // A Markdown list: one paragraph, one line per item (an English item among Arabic ones).
+    let text = "عنوان\n\n• أول\n• second item\n\u{A0}\u{A0}◦ فرعي\n\nبعد".to_string();
+    let layout = ArticleLayout::from_article_text(text);
+    let rows: Vec<(Option<usize>, String, bool)> = layout
+        .all_rows(&opts(30))
+        .into_iter()
+        .map(|l| ((!l.is_blank()).then_some(l.para), l.padded(), l.rtl))
+        .collect();
+    let lines: Vec<&str> = rows.iter().map(|r| r.1.trim_end()).collect();
+    assert_eq!(rows.len(), 7, "{lines:?}");
+    // Title, blank, three item lines of paragraph 1 with no blank between them, blank, paragraph 2.
+    let paras: Vec<Option<usize>> = rows.iter().map(|r| r.0).collect();
+    assert_eq!(
+        paras,
+        [Some(0), None, Some(1), Some(1), Some(1), None, Some(2)]
+    );
+    assert!(rows[2].2 && !rows[3].2 && rows[4].2, "{rows:?}");
+    assert!(lines[2].ends_with("لوأ •"), "{lines:?}");
+    assert_eq!(lines[3], "• second item");
+    // The nested item is indented by its no-break spaces, on the right.
+    assert!(rows[4].1.ends_with("◦\u{A0}\u{A0}"), "{rows:?}");
+}

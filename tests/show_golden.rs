@@ -15,6 +15,7 @@ fn render(order: Order, width: u16, path: &std::path::Path) -> String {
         order,
         shape: false,
         bidi: BidiMode::App,
+        color: false,
     };
     let mut out = Vec::new();
     show(&article, &opts, &mut out).unwrap();
@@ -65,6 +66,7 @@ fn output_is_title_blank_paragraphs_and_nothing_else() {
         source: None,
         path: "x.txt".into(),
         truncated: false,
+        marks: Vec::new(),
     };
     let mut out = Vec::new();
     let opts = ShowOptions {
@@ -72,6 +74,7 @@ fn output_is_title_blank_paragraphs_and_nothing_else() {
         order: Order::Logical,
         shape: false,
         bidi: BidiMode::App,
+        color: false,
     };
     show(&article, &opts, &mut out).unwrap();
     assert_eq!(

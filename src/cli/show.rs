@@ -7,12 +7,13 @@
 //! with three safety exceptions made by the layout: control characters are shown as visible
 //! placeholders (`␛`, `␡`, U+FFFD), invisible format characters (bidi controls, zero-width
 //! spaces) take effect but are not printed, and a combining mark with no letter before it is
-//! shown on a dotted circle (◌).
+//! shown on a dotted circle (◌). With colour (`--color`, a terminal by default) the title is
+//! bold and a Markdown article's marks are styled as the reader draws them.
 
 use std::io::{self, Write};
 
-use crate::corpus::Article;
-use crate::layout::{ArticleLayout, BidiMode, LayoutOptions};
+use crate::corpus::{Article, Mark, MarkKinds};
+use crate::layout::{ArticleLayout, BidiMode, DisplayLine, LayoutOptions};
 
 /// Width used when stdout is not a terminal (and the default for `--logical`).
 pub(crate) const PIPE_WIDTH: u16 = 80;
@@ -38,6 +39,9 @@ pub struct ShowOptions {
     pub shape: bool,
     /// `--bidi app|terminal|off`: who reorders (used by `--visual`).
     pub bidi: BidiMode,
+    /// `--color`: the title bold and a Markdown article's emphasis, links, headings and quotes
+    /// styled with SGR codes (16 ANSI colours).
+    pub color: bool,
 }
 
 impl ShowOptions {
@@ -51,6 +55,7 @@ impl ShowOptions {
                 order: Order::Visual,
                 shape: false,
                 bidi: BidiMode::App,
+                color: false,
             }
         } else {
             ShowOptions {
@@ -58,6 +63,7 @@ impl ShowOptions {
                 order: Order::Logical,
                 shape: false,
                 bidi: BidiMode::App,
+                color: false,
             }
         }
     }
@@ -80,12 +86,15 @@ impl ShowOptions {
 /// paragraphs), each ending in `\n`. Errors only when writing fails.
 pub fn show(article: &Article, opts: &ShowOptions, out: &mut impl Write) -> io::Result<()> {
     let layout = ArticleLayout::from_article(article);
-    write_rows(&layout, opts, out)
+    let marks = if opts.color { &article.marks[..] } else { &[] };
+    write_rows(&layout, marks, opts, out)
 }
 
-/// Print an already built layout (the same output as [`show`]).
+/// Print an already built layout (the same output as [`show`]); `marks` are the article's, and
+/// only drawn when `opts.color` is on.
 pub(crate) fn write_rows(
     layout: &ArticleLayout,
+    marks: &[Mark],
     opts: &ShowOptions,
     out: &mut impl Write,
 ) -> io::Result<()> {
@@ -98,8 +107,102 @@ pub(crate) fn write_rows(
                 buf.write_all(b" ")?;
             }
         }
-        buf.write_all(row.text.as_bytes())?;
+        if opts.color {
+            buf.write_all(styled(&row, marks).as_bytes())?;
+        } else {
+            buf.write_all(row.text.as_bytes())?;
+        }
         buf.write_all(b"\n")
     })?;
     buf.flush()
+}
+
+/// The SGR codes of a Markdown mark, as the default theme draws it in the reader.
+fn mark_sgr(kinds: MarkKinds) -> String {
+    let codes = [
+        (MarkKinds::HEADING, "1;34"),
+        (MarkKinds::QUOTE, "3;32"),
+        (MarkKinds::CODE, "36"),
+        (MarkKinds::LINK, "4;34"),
+        (MarkKinds::NOTE, "2"),
+        (MarkKinds::STRONG, "1"),
+        (MarkKinds::EMPHASIS, "3"),
+        (MarkKinds::STRIKE, "9"),
+    ];
+    codes
+        .iter()
+        .filter(|(k, _)| kinds.contains(*k))
+        .map(|(_, c)| *c)
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// `row`'s text with SGR codes: the title bold, `marks` (sorted, disjoint) styled.
+fn styled(row: &DisplayLine, marks: &[Mark]) -> String {
+    let mut text = String::with_capacity(row.text.len() + 16);
+    let mut on = String::new();
+    for cell in &row.cells {
+        let code = if row.para == 0 {
+            "1".to_string()
+        } else {
+            let i = marks.partition_point(|m| m.range.end <= cell.logical.start);
+            marks
+                .get(i)
+                .filter(|m| m.range.start < cell.logical.end)
+                .map_or_else(String::new, |m| mark_sgr(m.kinds))
+        };
+        if code != on {
+            if !on.is_empty() {
+                text.push_str("\x1b[0m");
+            }
+            if !code.is_empty() {
+                text.push_str(&format!("\x1b[{code}m"));
+            }
+            on = code;
+        }
+        text.push_str(row.cell_text(cell));
+    }
+    if !on.is_empty() {
+        text.push_str("\x1b[0m");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_styles_the_title_and_the_marks_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(
+            &path,
+            "# Title\n\nsay **bold** and [link](https://x.example)",
+        )
+        .unwrap();
+        let entry = crate::corpus::FileEntry {
+            size: 0,
+            path: path.clone(),
+            rel: "a.md".into(),
+            id: "a".into(),
+            mtime_ns: 0,
+        };
+        let article = crate::corpus::load_file(&entry).0.remove(0);
+        let mut opts = ShowOptions::defaults(false, None);
+        let mut plain = Vec::new();
+        show(&article, &opts, &mut plain).unwrap();
+        assert_eq!(
+            String::from_utf8(plain).unwrap(),
+            "Title\n\nsay bold and link[1]\n\n[1] https://x.example\n"
+        );
+        opts.color = true;
+        let mut coloured = Vec::new();
+        show(&article, &opts, &mut coloured).unwrap();
+        assert_eq!(
+            String::from_utf8(coloured).unwrap(),
+            "\x1b[1mTitle\x1b[0m\n\nsay \x1b[1mbold\x1b[0m and \x1b[4;34mlink\x1b[0m\x1b[2m[1]\x1b[0m\n\n\
+             \x1b[2m[1] https://x.example\x1b[0m\n"
+        );
+    }
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use super::decode::{decode, DecodeError};
-use super::parse::{parse_jsonl_line, parse_md, parse_txt, Parsed};
+use super::markdown::parse_md;
+use super::parse::{parse_jsonl_line, parse_txt, Parsed};
 use super::Article;
 use crate::text::dates::{find_dates, PartialDate};
 
@@ -406,7 +407,10 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
     let base_id = entry.id.clone();
     let mut articles = Vec::new();
     let mut push = |parsed: Parsed, id: String, line: Option<usize>| -> Option<Warning> {
-        let (date, source) = super::metadata::extract_metadata(&parsed.title, &parsed.paragraphs);
+        // A Markdown article's list of link addresses is no part of its text.
+        let text_paras = &parsed.paragraphs[..parsed.paragraphs.len() - usize::from(parsed.notes)];
+        let (date, source) = super::metadata::extract_metadata(&parsed.title, text_paras);
+        let marks = text_marks(&parsed);
         let given = parsed.date.as_deref().map(|d| (d, given_date(d)));
         let warning = match given {
             Some((text, None)) => Some(Warning {
@@ -427,6 +431,7 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
             source: parsed.source.or(source),
             path: entry.path.clone(),
             truncated,
+            marks,
         });
         warning
     };
@@ -462,6 +467,26 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
         _ => warnings.extend(push(parse_txt(&decoded.text), base_id, None)),
     }
     (articles, warnings, hash)
+}
+
+/// The marks of `parsed`'s paragraphs as ranges into [`Article::text`] (the title, then each
+/// paragraph after two bytes of `\n\n`).
+fn text_marks(parsed: &Parsed) -> Vec<super::Mark> {
+    let mut starts = Vec::with_capacity(parsed.paragraphs.len());
+    let mut off = parsed.title.len();
+    for p in &parsed.paragraphs {
+        off += 2;
+        starts.push(off);
+        off += p.len();
+    }
+    parsed
+        .marks
+        .iter()
+        .map(|m| super::Mark {
+            range: starts[m.para] + m.mark.range.start..starts[m.para] + m.mark.range.end,
+            kinds: m.mark.kinds,
+        })
+        .collect()
 }
 
 /// A jsonl `date`: ISO (a time after it is ignored), else what the Arabic date parser reads in

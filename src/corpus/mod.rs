@@ -11,7 +11,8 @@ pub struct Article {
     pub id: String,
     /// The title, whitespace-collapsed.
     pub title: String,
-    /// Body paragraphs in order, each whitespace-collapsed (no title among them).
+    /// Body paragraphs in order, each whitespace-collapsed (no title among them). The lines of
+    /// a Markdown list, table or code block, and a Markdown hard break, are kept as one `\n`.
     pub paragraphs: Vec<String>,
     /// Date from the dateline or the jsonl `date` (printed in ISO: `2020-10-21`, `2020-11`,
     /// `--05-14`).
@@ -22,6 +23,10 @@ pub struct Article {
     pub path: PathBuf,
     /// True when the file was over the size cap and only its head was read.
     pub truncated: bool,
+    /// How stretches of the text are drawn (Markdown emphasis, links, headings, quotes):
+    /// byte ranges into [`text`](Self::text), sorted and disjoint. Empty for `.txt` and `.jsonl`.
+    #[serde(skip)]
+    pub marks: Vec<Mark>,
 }
 
 impl Article {
@@ -43,6 +48,7 @@ impl Article {
 mod decode;
 mod ids;
 mod load;
+mod markdown;
 mod metadata;
 mod parse;
 
@@ -52,6 +58,7 @@ pub use load::{
     file_id_of, load_dir, load_file, mtime_ns, resolve_rel, scan_dir, CorpusError, FileEntry,
     Loaded, Scan, Warning, MAX_FILE_BYTES,
 };
+pub use markdown::{Mark, MarkKinds};
 pub use metadata::extract_metadata;
 
 #[cfg(test)]

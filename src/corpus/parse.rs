@@ -9,6 +9,10 @@ pub struct Parsed {
     pub date: Option<String>,
     pub source: Option<String>,
     pub local_id: Option<String>,
+    /// Emphasis, links, headings… of a `.md` article, sorted and disjoint within each paragraph.
+    pub marks: Vec<super::markdown::ParaMark>,
+    /// True when the last paragraph lists link addresses (not article text: metadata skips it).
+    pub notes: bool,
 }
 
 /// Collapses every run of whitespace to one space and trims the ends.
@@ -92,61 +96,6 @@ fn drop_repeated_title(title: &str, paragraphs: &mut Vec<String>) {
     }
 }
 
-/// A `.md` article: the first `#` heading is the title (else the first non-empty line); other
-/// headings become paragraphs without their `#` marks. YAML front matter is skipped.
-pub fn parse_md(text: &str) -> Parsed {
-    let mut text = text;
-    if let Some(rest) = text.strip_prefix("---\n") {
-        if let Some(end) = rest.find("\n---") {
-            text = rest[end + 4..]
-                .trim_start_matches(|c| c != '\n')
-                .trim_start_matches('\n');
-        }
-    }
-    let heading = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("# ") || l.trim() == "#")
-        .map(|l| l.trim_start().trim_start_matches('#').trim());
-    let Some(h) = heading.filter(|h| !h.is_empty()) else {
-        return parse_txt(&strip_md_marks(text));
-    };
-    let title = collapse_ws(h);
-    let mut taken = false;
-    let mut body = String::new();
-    for line in text.lines() {
-        if !taken
-            && line.trim_start().starts_with('#')
-            && collapse_ws(line.trim_start().trim_start_matches('#')) == title
-        {
-            taken = true;
-            continue;
-        }
-        body.push_str(line);
-        body.push('\n');
-    }
-    let mut paragraphs = blocks(&strip_md_marks(&body));
-    drop_repeated_title(&title, &mut paragraphs);
-    Parsed {
-        title,
-        paragraphs,
-        ..Parsed::default()
-    }
-}
-
-fn strip_md_marks(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            let t = l.trim_start();
-            if t.starts_with('#') {
-                t.trim_start_matches('#').trim_start()
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// One `.jsonl` line: `{"title", "body", "date"?, "source"?, "id"?}`.
 pub fn parse_jsonl_line(line: &str) -> Result<Parsed, String> {
     #[derive(serde::Deserialize)]
@@ -186,6 +135,7 @@ pub fn parse_jsonl_line(line: &str) -> Result<Parsed, String> {
         date: l.date.map(|d| collapse_ws(&d)).filter(|d| !d.is_empty()),
         source: l.source.map(|s| collapse_ws(&s)).filter(|s| !s.is_empty()),
         local_id,
+        ..Parsed::default()
     })
 }
 
@@ -205,13 +155,6 @@ mod tests {
         assert_eq!(p.paragraphs, ["نص"]);
         let p = parse_txt("English title\n\nEnglish body");
         assert_eq!(p.title, "English title");
-    }
-
-    #[test]
-    fn md_heading_is_title() {
-        let p = parse_md("---\ndate: x\n---\nمقدمة\n\n# العنوان\n\n## قسم\n\nنص");
-        assert_eq!(p.title, "العنوان");
-        assert_eq!(p.paragraphs, ["مقدمة", "قسم", "نص"]);
     }
 
     #[test]

@@ -150,8 +150,8 @@ impl ArticleLayout {
     }
 
     /// [`from_article`](Self::from_article) from the article's text as [`Article::text`] makes
-    /// it (the title, then each paragraph after a blank line; none of them holds a line break),
-    /// taken without a copy.
+    /// it (the title, then each paragraph after a blank line), taken without a copy. A single
+    /// `\n` inside a paragraph (the lines of a Markdown list) starts a line without a blank row.
     pub fn from_article_text(text: String) -> ArticleLayout {
         let mut paras = Vec::new();
         let mut off = 0;
@@ -159,7 +159,7 @@ impl ArticleLayout {
             paras.push((off, off..off + p.len()));
             off += p.len() + 2;
         }
-        Self::build(text, paras)
+        Self::build(text, paras, true)
     }
 
     /// Lay out plain text whose paragraphs are separated by blank lines (lines of only
@@ -187,7 +187,7 @@ impl ArticleLayout {
         if let Some(r) = cur.take() {
             paras.push((r.start, r));
         }
-        Self::build(text.to_string(), paras)
+        Self::build(text.to_string(), paras, false)
     }
 
     /// Lay out paragraphs given as `(byte offset, text)`, offsets ascending; cells point at
@@ -199,35 +199,49 @@ impl ArticleLayout {
             ranges.push((offset, store.len()..store.len() + p.len()));
             store.push_str(&p);
         }
-        Self::build(store, ranges)
+        Self::build(store, ranges, false)
     }
 
     /// The layout of the paragraphs `paras` (`(offset, range in store)`), a long one cut into
-    /// pieces.
-    fn build(store: String, paras: Vec<(usize, Range<usize>)>) -> ArticleLayout {
+    /// pieces. With `lines`, a `\n` inside a paragraph starts a new line of it (a Markdown list
+    /// item, table row or hard break): its own bidi paragraph, with no blank row before it.
+    fn build(store: String, paras: Vec<(usize, Range<usize>)>, lines: bool) -> ArticleLayout {
         let direction = article_direction(paras.iter().map(|(_, r)| &store[r.clone()]));
         let mut blocks = Vec::with_capacity(paras.len());
         let mut texts = Vec::with_capacity(paras.len());
         for (i, (offset, range)) in paras.into_iter().enumerate() {
-            let text = &store[range.clone()];
-            let pieces = super::paragraph::pieces(text);
-            if pieces.len() == 1 {
-                blocks.push(Block {
-                    para: i,
-                    piece_dir: None,
-                    cont: false,
-                });
-                texts.push((offset, range));
-                continue;
-            }
-            let dir = super::paragraph_direction(text, direction);
-            for (j, r) in pieces.into_iter().enumerate() {
-                blocks.push(Block {
-                    para: i,
-                    piece_dir: Some(dir),
-                    cont: j > 0,
-                });
-                texts.push((offset + r.start, range.start + r.start..range.start + r.end));
+            let whole = &store[range.clone()];
+            let mut first = true;
+            let mut at = 0;
+            let parts = if lines && whole.contains('\n') {
+                whole.split('\n').collect()
+            } else {
+                vec![whole]
+            };
+            for part in parts {
+                let (off, r) = (offset + at, range.start + at..range.start + at + part.len());
+                at += part.len() + 1;
+                let pieces = super::paragraph::pieces(part);
+                if pieces.len() == 1 {
+                    blocks.push(Block {
+                        para: i,
+                        piece_dir: None,
+                        cont: !first,
+                    });
+                    texts.push((off, r));
+                    first = false;
+                    continue;
+                }
+                let dir = super::paragraph_direction(part, direction);
+                for p in pieces {
+                    blocks.push(Block {
+                        para: i,
+                        piece_dir: Some(dir),
+                        cont: !first,
+                    });
+                    texts.push((off + p.start, r.start + p.start..r.start + p.end));
+                    first = false;
+                }
             }
         }
         ArticleLayout {

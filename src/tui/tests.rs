@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::Terminal;
 
 use super::action::Action;
@@ -507,6 +508,7 @@ fn control_characters_never_reach_the_screen() {
             source: Some("\x1bsrc".into()),
             path: "evil.txt".into(),
             truncated: false,
+            marks: Vec::new(),
         },
         Vec::new(),
     );
@@ -933,6 +935,7 @@ fn the_list_shows_titles_and_the_sidebar_tells_names_apart() {
             source: None,
             path: "orgs.txt".into(),
             truncated: false,
+            marks: Vec::new(),
         },
         vec![ent(name_a), ent(name_b)],
     );
@@ -1109,4 +1112,74 @@ fn marks_stars_views_and_space_to_the_next_unread() {
     assert_eq!(seen.len(), 5);
     keys(&mut s, "G ");
     assert_eq!(s.status.as_ref().unwrap().text, "no unread articles left");
+}
+
+/// A Markdown article as the loader reads it, tagged.
+fn markdown_article(md: &str) -> super::source::OpenArticle {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("md.md");
+    std::fs::write(&path, md).unwrap();
+    let entry = crate::corpus::FileEntry {
+        size: 0,
+        path: path.clone(),
+        rel: "md.md".into(),
+        id: "md".into(),
+        mtime_ns: 0,
+    };
+    let article = crate::corpus::load_file(&entry).0.remove(0);
+    super::source::OpenArticle::tagged(article).unwrap()
+}
+
+#[test]
+fn markdown_shows_text_with_its_marks_and_no_syntax() {
+    let md = "# وزير الخارجية في زيارة رسمية\n\nالتقى الوزير **محمد** في *أنقرة* نظيره، وفق \
+              [وكالة الأنباء](https://qna.example/ar).\n\n## أبرز النقاط\n\n- الطاقة\n- \
+              الأوضاع في سوريا\n\n> قال الوزير إن العلاقات استراتيجية.\n";
+    let open = markdown_article(md);
+    for (w, h) in [(120, 40), (80, 24), (60, 20)] {
+        let mut s = loaded_with(
+            w,
+            h,
+            MemorySource::new(vec![open.clone()]),
+            Saved::default(),
+        );
+        keys(&mut s, "\n");
+        let shot = screen(&s);
+        for syntax in ["**", "](", "## ", "- ", "> "] {
+            assert!(
+                !shot.contains(syntax),
+                "{syntax:?} shown at {w}x{h}:\n{shot}"
+            );
+        }
+        insta::assert_snapshot!(format!("markdown_{w}x{h}"), shot);
+    }
+    // Each mark is drawn: find the cells of a word by its text and read their style.
+    let mut s = loaded_with(120, 40, MemorySource::new(vec![open]), Saved::default());
+    keys(&mut s, "\n");
+    let t = render(&s);
+    let buf = t.backend().buffer();
+    let pane = s.areas().reader_inner.unwrap();
+    let style_of = |word: &str| {
+        let visual: String = word.chars().rev().collect();
+        let first = visual.chars().next().unwrap().to_string();
+        (pane.y..pane.bottom())
+            .find_map(|y| {
+                let row: String = (pane.x..pane.right())
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect();
+                let col = row.find(&visual)?;
+                let x = pane.x + row[..col].chars().count() as u16;
+                assert_eq!(buf[(x, y)].symbol(), first);
+                Some(buf[(x, y)].style())
+            })
+            .unwrap_or_else(|| panic!("{word} not on screen"))
+    };
+    assert!(style_of("محمد").add_modifier.contains(Modifier::BOLD));
+    assert!(style_of("أنقرة").add_modifier.contains(Modifier::ITALIC));
+    assert!(style_of("الأنباء")
+        .add_modifier
+        .contains(Modifier::UNDERLINED));
+    assert_eq!(style_of("النقاط").fg, s.theme.style("md_heading").fg);
+    assert!(style_of("العلاقات").add_modifier.contains(Modifier::ITALIC));
+    assert!(!style_of("التقى").add_modifier.contains(Modifier::BOLD));
 }

@@ -25,7 +25,7 @@ pub const BUILTIN: [(&str, &str); 4] = [
 ];
 
 /// Every style key a theme may set, with what it colours.
-pub(crate) const STYLE_KEYS: [&str; 21] = [
+pub(crate) const STYLE_KEYS: [&str; 26] = [
     "text",           // article and list text
     "dim",            // secondary text: dates, sources, counts
     "title",          // article title in the reader
@@ -47,6 +47,13 @@ pub(crate) const STYLE_KEYS: [&str; 21] = [
     "hint",    // the key hint bar
     "input",   // search input
     "gauge",   // the indexing progress gauge
+    // Markdown articles (`**strong**` is bold, `*emphasis*` italic and `~~struck~~` crossed
+    // out in every theme):
+    "md_heading", // headings after the title
+    "md_quote",   // block quotes
+    "md_code",    // `code` and code blocks
+    "md_link",    // the text of a link
+    "md_note",    // footnote numbers and the list of link addresses
 ];
 
 /// A parsed theme file.

@@ -16,6 +16,8 @@ use super::reader::{one_line, LayoutOpts, ReaderLine};
 use super::sidebar::SideRow;
 use super::source::EntityKind;
 use super::state::{Row, Severity, State};
+use super::theme::Theme;
+use crate::corpus::{Mark, MarkKinds};
 use crate::layout::terminal_safe;
 
 /// Writes `line`'s cells at (`x`, `y`) within `max_w` columns, after its indent. `style` is the
@@ -454,13 +456,14 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
     let cur = t.style("search_current");
     let current = rd.highlights.get(rd.current).cloned();
     let hls = &rd.highlights;
+    let marks = &rd.view.article.marks;
     let hl = |cr: &Range<usize>| -> Option<Style> {
         if current.as_ref().is_some_and(|c| overlaps(c, cr)) {
             Some(cur)
         } else if hls.iter().any(|h| overlaps(h, cr)) {
             Some(m)
         } else {
-            None
+            mark_style(t, marks, cr)
         }
     };
     let mut cursor = None;
@@ -505,6 +508,35 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
         cursor = Some(Position::new(r.x, r.y));
     }
     cursor
+}
+
+/// How the Markdown marks over `cell` (sorted, disjoint ranges) draw it, if any covers it.
+fn mark_style(t: &Theme, marks: &[Mark], cell: &Range<usize>) -> Option<Style> {
+    let i = marks.partition_point(|m| m.range.end <= cell.start);
+    let mark = marks.get(i).filter(|m| m.range.start < cell.end)?;
+    let k = mark.kinds;
+    let mut st = Style::default();
+    for (kind, key) in [
+        (MarkKinds::HEADING, "md_heading"),
+        (MarkKinds::QUOTE, "md_quote"),
+        (MarkKinds::CODE, "md_code"),
+        (MarkKinds::LINK, "md_link"),
+        (MarkKinds::NOTE, "md_note"),
+    ] {
+        if k.contains(kind) {
+            st = st.patch(t.style(key));
+        }
+    }
+    for (kind, modifier) in [
+        (MarkKinds::STRONG, Modifier::BOLD),
+        (MarkKinds::EMPHASIS, Modifier::ITALIC),
+        (MarkKinds::STRIKE, Modifier::CROSSED_OUT),
+    ] {
+        if k.contains(kind) {
+            st = st.add_modifier(modifier);
+        }
+    }
+    Some(st)
 }
 
 fn entity_style(state: &State, k: EntityKind) -> Style {
@@ -722,7 +754,10 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
         Some(s) => (s.text.clone(), s.severity),
         None if state.source.is_none() => ("qari — indexing…".to_string(), Severity::Info),
         None => (
-            format!("qari — {} articles", state.articles.len()),
+            match state.articles.len() {
+                1 => "qari — 1 article".to_string(),
+                n => format!("qari — {} articles", crate::layout::grouped(n)),
+            },
             Severity::Info,
         ),
     };
