@@ -59,6 +59,7 @@ fn article(bytes: usize) -> Article {
         path: PathBuf::from("bench"),
         truncated: false,
         marks: Vec::new(),
+        url: None,
     }
 }
 

@@ -25,6 +25,9 @@ pub struct ConfigFile {
     /// A file `y`/`Y` in the reader also write the copied text to (`~` is expanded), for
     /// terminals without OSC 52.
     pub copy_file: Option<String>,
+    /// The program that opens a link from the reader's links menu (`L`), with its arguments,
+    /// split at spaces; the address is added last (`"xdg-open"`, `"open"`, `"firefox --new-tab"`).
+    pub link_opener: Option<String>,
     /// `[keys.<context>]` tables of `"key" = "command"`: changes to the reader's key map (see
     /// `tui::keymap` for contexts, key names and commands). Checked when the file is read.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]

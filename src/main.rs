@@ -109,7 +109,7 @@ enum Command {
     /// Print an article exactly as the reader lays it out: title, then paragraphs, blank lines
     /// between.
     #[command(
-        after_help = "Default: --visual at the terminal's width on a terminal, --logical at 80 columns when piped.\n\nExamples:\n  qari show 003\n  qari show 003 --width 40 --visual\n  qari show 000 --logical | grep -n موسكو"
+        after_help = "Default: --visual at the terminal's width on a terminal, --logical at 80 columns when piped.\n\nExamples:\n  qari show 003\n  qari show 003 --width 40 --visual\n  qari show 000 --logical | grep -n موسكو\n  qari show 003 --links"
     )]
     Show {
         /// Article id or unique prefix.
@@ -123,6 +123,10 @@ enum Command {
         /// Reading order, the same line breaks, unpadded.
         #[arg(long)]
         logical: bool,
+        /// Print the article's web addresses instead, one per line: its `url` (jsonl, Markdown
+        /// front matter), then those in its text.
+        #[arg(long, conflicts_with_all = ["visual", "logical", "width"])]
+        links: bool,
     },
     /// The people, places, organisations and dates of one article, or of every article.
     #[command(
@@ -566,6 +570,11 @@ fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
             .copy_file
             .clone()
             .or(config.copy_file.as_deref().map(qari::config::expand_home)),
+        link_opener: config
+            .link_opener
+            .as_deref()
+            .map(|p| p.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .filter(|v| !v.is_empty()),
         ..TuiOptions::default()
     };
     if !settings.corpus.is_dir() {
@@ -641,11 +650,19 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             width,
             visual,
             logical,
+            links,
         }) => {
             use qari::cli::show::{show, Order, ShowOptions};
             let s = settings()?;
             let (lib, _) = open_library(&s, lookup(false))?;
             let article = lib.load(&id)?;
+            if links {
+                let text = article.text();
+                for url in qari::text::urls::article_links(article.url.as_deref(), &text) {
+                    writeln!(out, "{url}")?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let tty = io::stdout().is_terminal();
             let term_width = crossterm::terminal::size().ok().map(|(w, _)| w);
             let mut opts = ShowOptions::defaults(tty, term_width);

@@ -67,6 +67,7 @@ fn output_is_title_blank_paragraphs_and_nothing_else() {
         path: "x.txt".into(),
         truncated: false,
         marks: Vec::new(),
+        url: None,
     };
     let mut out = Vec::new();
     let opts = ShowOptions {

@@ -406,34 +406,48 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
     }
     let base_id = entry.id.clone();
     let mut articles = Vec::new();
-    let mut push = |parsed: Parsed, id: String, line: Option<usize>| -> Option<Warning> {
+    let mut push = |parsed: Parsed, id: String, line: Option<usize>| -> Vec<Warning> {
         // A Markdown article's list of link addresses is no part of its text.
         let text_paras = &parsed.paragraphs[..parsed.paragraphs.len() - usize::from(parsed.notes)];
         let (date, source) = super::metadata::extract_metadata(&parsed.title, text_paras);
         let marks = text_marks(&parsed);
         let given = parsed.date.as_deref().map(|d| (d, given_date(d)));
-        let warning = match given {
-            Some((text, None)) => Some(Warning {
+        let mut warnings = Vec::new();
+        let mut warn = |message: String| {
+            warnings.push(Warning {
                 path: entry.path.clone(),
                 line,
-                message: format!(
-                    "date {:?} is not a date qari can read; ignored",
-                    crate::layout::terminal_safe(text, false)
-                ),
-            }),
-            _ => None,
+                message,
+            })
         };
+        if let Some((text, None)) = given {
+            warn(format!(
+                "date {:?} is not a date qari can read; ignored",
+                crate::layout::terminal_safe(text, false)
+            ));
+        }
+        let url = parsed.url.as_deref().and_then(|u| {
+            let web = crate::text::urls::web_address(u);
+            if web.is_none() {
+                warn(format!(
+                    "url {:?} is not one web address (http or https); ignored",
+                    crate::layout::terminal_safe(u, false)
+                ));
+            }
+            web.map(str::to_string)
+        });
         articles.push(Article {
             id,
             title: parsed.title,
             paragraphs: parsed.paragraphs,
             date: given.and_then(|(_, d)| d).or(date),
             source: parsed.source.or(source),
+            url,
             path: entry.path.clone(),
             truncated,
             marks,
         });
-        warning
+        warnings
     };
     match ext.as_str() {
         "jsonl" => {
@@ -463,7 +477,16 @@ pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {
                 }
             }
         }
-        "md" | "markdown" => warnings.extend(push(parse_md(&decoded.text), base_id, None)),
+        "md" | "markdown" => {
+            let parsed = parse_md(&decoded.text);
+            if parsed.title.is_empty() && parsed.paragraphs.is_empty() {
+                warnings.push(warn(
+                    "no text once the Markdown markup is read, skipped".into(),
+                ));
+            } else {
+                warnings.extend(push(parsed, base_id, None));
+            }
+        }
         _ => warnings.extend(push(parse_txt(&decoded.text), base_id, None)),
     }
     (articles, warnings, hash)

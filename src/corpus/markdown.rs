@@ -5,8 +5,8 @@
 //! by a footnote number (`[1]`), and the addresses are listed, numbered, in a last paragraph; a
 //! list is one paragraph with one line per item (`• `, `1. `, deeper items indented with no-break spaces), as are a
 //! table (cells between `│`) and a code block. Those lines are joined by a single `\n`, which the
-//! layout draws as a line break without a blank row. YAML front matter gives `title`, `date` and
-//! `source` when it has them.
+//! layout draws as a line break without a blank row. YAML front matter gives `title`, `date`,
+//! `source` and `url` when it has them.
 //!
 //! Parsing is pulldown-cmark's (CommonMark, linear time); this module only decides what each
 //! event becomes.
@@ -82,6 +82,10 @@ pub struct ParaMark {
     pub mark: Mark,
 }
 
+/// List levels shown by indentation; deeper items are indented as this level (a line of `1. 1. 1.`
+/// nests a list per marker, and indentation per level would grow as the square of the input).
+const MAX_INDENT: usize = 6;
+
 /// One paragraph being built: its text, its marks, and what the title choice needs.
 #[derive(Debug, Default)]
 struct Block {
@@ -107,6 +111,22 @@ impl Block {
                 kinds,
             }),
         }
+    }
+
+    /// The text without its footnote numbers (for a title, which shows no notes).
+    fn plain(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for m in self
+            .marks
+            .iter()
+            .filter(|m| m.kinds.contains(MarkKinds::NOTE))
+        {
+            out.push_str(&self.text[at..m.range.start]);
+            at = m.range.end;
+        }
+        out.push_str(&self.text[at..]);
+        out
     }
 
     /// The text after byte `at` (a line break, dropped) as a block of its own.
@@ -303,7 +323,7 @@ impl Builder {
                     _ => ["• ", "◦ ", "▪ "][depth.min(2)].to_string(),
                 };
                 // No-break spaces: the layout keeps them where it trims a line's spaces.
-                let indent = "\u{A0}\u{A0}".repeat(depth);
+                let indent = "\u{A0}\u{A0}".repeat(depth.min(MAX_INDENT));
                 let kinds = self.kinds();
                 let block = self.block();
                 block.push(&indent, MarkKinds::default());
@@ -491,7 +511,7 @@ pub fn parse_md(text: &str) -> Parsed {
                 .position(|x| x.heading == Some(HeadingLevel::H1))
                 .or_else(|| blocks.first().filter(|x| x.heading.is_some()).map(|_| 0));
             match h1 {
-                Some(i) => blocks.remove(i).text,
+                Some(i) => blocks.remove(i).plain(),
                 None if blocks.is_empty() => String::new(),
                 None => {
                     let first = &mut blocks[0];
@@ -502,9 +522,9 @@ pub fn parse_md(text: &str) -> Parsed {
                             if blocks[0].text.is_empty() {
                                 blocks.remove(0);
                             }
-                            title.text
+                            title.plain()
                         }
-                        None => blocks.remove(0).text,
+                        None => blocks.remove(0).plain(),
                     }
                 }
             }
@@ -548,6 +568,7 @@ pub fn parse_md(text: &str) -> Parsed {
         paragraphs,
         date: front("date"),
         source: front("source"),
+        url: front("url"),
         local_id: None,
         marks,
         notes,
@@ -633,6 +654,12 @@ mod tests {
         let m = marked(&p, 0);
         assert_eq!(m[0], ("وكالة الأنباء", MarkKinds::LINK));
         assert_eq!(m[1], ("[1]", MarkKinds::NOTE));
+        // A title shows no note numbers.
+        let p = parse_md("عن [الوكالة](https://a.example) اليوم\nنص");
+        assert_eq!(
+            (p.title.as_str(), p.paragraphs[0].as_str()),
+            ("عن الوكالة اليوم", "نص")
+        );
         assert_eq!(marked(&p, 1).len(), 1);
     }
 

@@ -19,6 +19,9 @@ pub struct Article {
     pub date: Option<crate::text::dates::PartialDate>,
     /// News agency or site named in the dateline (`سبوتنيك`), or the jsonl `source`.
     pub source: Option<String>,
+    /// The article's web address: the jsonl `url` or the Markdown front matter's `url`, when it
+    /// is one http(s) address.
+    pub url: Option<String>,
     /// Absolute path of the file the article came from.
     pub path: PathBuf,
     /// True when the file was over the size cap and only its head was read.

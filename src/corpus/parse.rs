@@ -9,6 +9,8 @@ pub struct Parsed {
     pub date: Option<String>,
     pub source: Option<String>,
     pub local_id: Option<String>,
+    /// The article's web address as given (jsonl `url`, Markdown front matter `url`).
+    pub url: Option<String>,
     /// Emphasis, links, headings… of a `.md` article, sorted and disjoint within each paragraph.
     pub marks: Vec<super::markdown::ParaMark>,
     /// True when the last paragraph lists link addresses (not article text: metadata skips it).
@@ -105,6 +107,7 @@ pub fn parse_jsonl_line(line: &str) -> Result<Parsed, String> {
         date: Option<String>,
         source: Option<String>,
         id: Option<serde_json::Value>,
+        url: Option<String>,
     }
     let l: Line = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let body = l.body.ok_or("missing \"body\"")?;
@@ -135,6 +138,7 @@ pub fn parse_jsonl_line(line: &str) -> Result<Parsed, String> {
         date: l.date.map(|d| collapse_ws(&d)).filter(|d| !d.is_empty()),
         source: l.source.map(|s| collapse_ws(&s)).filter(|s| !s.is_empty()),
         local_id,
+        url: l.url,
         ..Parsed::default()
     })
 }

@@ -45,7 +45,8 @@ use crate::text::analyzer::{text_analyzer, ANALYZER_NAME};
 /// Bumped whenever the schema, the analyzer, the manifest format or what the catalog stores
 /// (an article's date and source, read by `corpus::extract_metadata`) changes: an index of
 /// another version is rebuilt. 8: sources from closing lines, days with a prefix (`الـ15`).
-pub const SCHEMA_VERSION: u32 = 8;
+/// 9: Markdown read as text (no markup in titles and bodies; front matter dates and sources).
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]

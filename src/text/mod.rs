@@ -15,6 +15,7 @@ pub mod analyzer;
 pub mod dates;
 pub mod find;
 pub mod snippet;
+pub mod urls;
 pub mod variants;
 
 /// Maps an Arabic-Indic (U+0660–0669) or Extended Arabic-Indic (U+06F0–06F9) digit, or an ASCII

@@ -56,6 +56,8 @@ pub enum Action {
         /// `$EDITOR` rather than `$PAGER`.
         editor: bool,
     },
+    /// `L`: the open article's links, in a menu (Enter opens one, `y` copies it).
+    Links,
     /// `?` / `F1`.
     ToggleHelp,
     /// `/`: search the corpus (from the list) or find in the article (from the reader).
@@ -135,6 +137,11 @@ pub enum Effect {
         text: String,
         /// What it is ("paragraph", "article").
         what: String,
+    },
+    /// Open `url` with the configured `link_opener` (copy it when there is none).
+    OpenLink {
+        /// A web address (checked by `text::urls`).
+        url: String,
     },
     /// Suspend the screen, show `text` in the pager (or the editor), come back.
     HandOff {

@@ -154,6 +154,9 @@ pub enum Command {
     /// Star or unstar.
     #[strum(message = "star / unstar")]
     ToggleStar,
+    /// The open article's web addresses, to open or copy.
+    #[strum(message = "the article's links: Enter opens, y copies")]
+    Links,
     /// A narrower list beside the article.
     #[strum(message = "narrower list")]
     NarrowList,
@@ -237,6 +240,7 @@ impl Command {
             Command::CopyArticle => Action::Copy { whole: true },
             Command::Pager => Action::HandOff { editor: false },
             Command::Editor => Action::HandOff { editor: true },
+            Command::Links => Action::Links,
             Command::NarrowList => Action::ResizeList(-1),
             Command::WidenList => Action::ResizeList(1),
             Command::ToggleHelp => Action::ToggleHelp,
@@ -316,6 +320,7 @@ pub const DEFAULT: &[(Context, &str, Command)] = &[
     (X::Normal, "*", C::ToggleStar),
     (X::Normal, "y", C::CopyParagraph),
     (X::Normal, "Y", C::CopyArticle),
+    (X::Normal, "L", C::Links),
     (X::Normal, "o", C::Pager),
     (X::Normal, "O", C::Editor),
     (X::Normal, "<", C::NarrowList),
@@ -410,6 +415,7 @@ const HELP_ROWS: &[(&[Context], &[Command], &str)] = &[
         &[C::Pager, C::Editor],
         "the article in $PAGER / $EDITOR",
     ),
+    (&[X::Normal], &[C::Links], "links: Enter opens, y copies"),
     (
         &[X::Normal],
         &[C::NarrowList, C::WidenList],

@@ -34,6 +34,28 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Action> {
             .or_else(|| map.find(&[Context::Normal], k, false).filter(scrolls))
             .and_then(Command::action);
     }
+    if state.links.is_some() {
+        // The menu takes the moves, Enter, y and the keys that close the help.
+        let menu = |c: &Command| {
+            use Command as C;
+            matches!(
+                c,
+                C::MoveDown
+                    | C::MoveUp
+                    | C::PageDown
+                    | C::PageUp
+                    | C::Top
+                    | C::Bottom
+                    | C::Open
+                    | C::CopyParagraph
+                    | C::Links
+            )
+        };
+        return map
+            .find(&[Context::Help], k, false)
+            .or_else(|| map.find(&[Context::Normal], k, false).filter(menu))
+            .and_then(Command::action);
+    }
     if state.editing() {
         return match (map.find(&[Context::Input], k, true), key.code) {
             (Some(c), _) => c.action(),

@@ -102,6 +102,10 @@ pub struct TuiOptions {
     /// A file that `y`/`Y` also write the copied text to (`--copy-file`, `copy_file`), for
     /// terminals without OSC 52.
     pub copy_file: Option<PathBuf>,
+    /// The program (and its arguments) that opens a link from the links menu (`L`), given the
+    /// address as its last argument: `xdg-open`, `open`, a browser (config: `link_opener`).
+    /// `None`: Enter copies the link instead.
+    pub link_opener: Option<Vec<String>>,
 }
 
 impl Default for TuiOptions {
@@ -118,6 +122,7 @@ impl Default for TuiOptions {
             keys: Default::default(),
             list_width: None,
             copy_file: None,
+            link_opener: None,
         }
     }
 }
@@ -248,6 +253,9 @@ fn event_loop(
                         },
                     );
                 }
+                Effect::OpenLink { url } => {
+                    state.status = Some(open_link(&url, options));
+                }
                 Effect::HandOff { text, editor } => {
                     state.status = hand_off(guard, &text, editor, options).err().map(|e| {
                         Status::error(format!("{}: {e}", handoff::program(editor).join(" ")))
@@ -265,6 +273,36 @@ fn event_loop(
         guard.terminal.draw(|f| view::draw(state, f))?;
     }
     Ok(())
+}
+
+/// Opens `url` with the configured link opener, in the background (its output discarded: it
+/// must not draw over the screen), or copies it when no opener is configured. Says what happened.
+fn open_link(url: &str, options: &TuiOptions) -> Status {
+    let Some((program, args)) = options.link_opener.as_ref().and_then(|v| v.split_first()) else {
+        let mut out = std::io::stdout();
+        let in_tmux = std::env::var_os("TMUX").is_some();
+        return match handoff::copy(&mut out, url, options.copy_file.as_deref(), in_tmux) {
+            Ok(places) => Status::info(format!(
+                "copied the link to {places}; set link_opener in config.toml to open links"
+            )),
+            Err(e) => Status::error(format!("copy failed: {e}")),
+        };
+    };
+    let child = std::process::Command::new(program)
+        .args(args)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match child {
+        Ok(mut child) => {
+            // Reaped in the background so no zombie is left.
+            std::thread::spawn(move || child.wait());
+            Status::info(format!("opened {url} with {program}"))
+        }
+        Err(e) => Status::error(format!("link_opener {program:?}: {e}")),
+    }
 }
 
 /// Set while another program has the terminal: the input thread stops reading it.

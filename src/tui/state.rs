@@ -443,6 +443,8 @@ pub struct State {
     pub help: bool,
     /// First help row shown (the help scrolls when taller than the screen).
     pub help_scroll: usize,
+    /// The links menu (`L`), open over the reader.
+    pub links: Option<LinksMenu>,
     /// Status bar message.
     pub status: Option<Status>,
     /// Read flags and reading positions.
@@ -485,6 +487,7 @@ impl State {
             history: History::new(saved.history.clone()),
             help: false,
             help_scroll: 0,
+            links: None,
             status: None,
             saved,
             size,
@@ -560,5 +563,23 @@ impl State {
     /// True when the article is starred.
     pub fn is_starred(&self, id: &str) -> bool {
         self.saved.articles.get(id).is_some_and(|a| a.star)
+    }
+}
+
+/// The links menu: the open article's web addresses (its `url` first, then those in its text)
+/// and the one selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinksMenu {
+    /// Addresses, each once, in order.
+    pub urls: Vec<String>,
+    /// Index of the selected address.
+    pub sel: usize,
+}
+
+impl LinksMenu {
+    /// The menu for the article open in `rd`, or `None` when it has no address.
+    pub fn of(rd: &Reader) -> Option<LinksMenu> {
+        let urls = crate::text::urls::article_links(rd.view.article.url.as_deref(), rd.text());
+        (!urls.is_empty()).then_some(LinksMenu { urls, sel: 0 })
     }
 }

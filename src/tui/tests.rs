@@ -509,6 +509,7 @@ fn control_characters_never_reach_the_screen() {
             path: "evil.txt".into(),
             truncated: false,
             marks: Vec::new(),
+            url: None,
         },
         Vec::new(),
     );
@@ -936,6 +937,7 @@ fn the_list_shows_titles_and_the_sidebar_tells_names_apart() {
             path: "orgs.txt".into(),
             truncated: false,
             marks: Vec::new(),
+            url: None,
         },
         vec![ent(name_a), ent(name_b)],
     );
@@ -1182,4 +1184,62 @@ fn markdown_shows_text_with_its_marks_and_no_syntax() {
     assert_eq!(style_of("النقاط").fg, s.theme.style("md_heading").fg);
     assert!(style_of("العلاقات").add_modifier.contains(Modifier::ITALIC));
     assert!(!style_of("التقى").add_modifier.contains(Modifier::BOLD));
+}
+
+/// Issue 12, item 3: `L` lists the article's addresses (its `url`, then its links); Enter asks
+/// to open the selected one, `y` to copy it; Esc closes; an article without links says so.
+#[test]
+fn links_menu_opens_and_copies_the_selected_address() {
+    let md =
+        "---\nurl: https://site.example/a\n---\n# عنوان\n\nعن [الوكالة](https://agency.example) \
+              وhttps://bare.example/x.\n";
+    let open = markdown_article(md);
+    let mut s = loaded_with(80, 24, MemorySource::new(vec![open]), Saved::default());
+    keys(&mut s, "L");
+    assert_eq!(s.status.as_ref().unwrap().text, "open an article first");
+    keys(&mut s, "\nL");
+    let menu = s.links.clone().expect("menu");
+    assert_eq!(
+        menu.urls,
+        [
+            "https://site.example/a",
+            "https://bare.example/x",
+            "https://agency.example"
+        ]
+    );
+    let shot = screen(&s);
+    assert!(
+        shot.contains("Links (3)") && shot.contains("  3  https://agency.example"),
+        "{shot}"
+    );
+    // Moves stay in the menu; the reader does not scroll under it.
+    let before = s.reader.as_ref().unwrap().position();
+    keys(&mut s, "jjjk");
+    assert_eq!(s.links.as_ref().unwrap().sel, 1);
+    assert_eq!(s.reader.as_ref().unwrap().position(), before);
+    // Keys by hand, not `keys`: it runs (and drops) the effects.
+    let by_hand = |s: &mut State, code: KeyCode| {
+        s.effects.clear();
+        let action = handle_key(s, KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
+        update(s, action);
+    };
+    by_hand(&mut s, KeyCode::Char('y'));
+    assert!(s.links.is_none());
+    assert!(matches!(
+        s.effects.as_slice(),
+        [Effect::Copy { text, what }] if text == "https://bare.example/x" && what == "link"
+    ));
+    keys(&mut s, "LG");
+    by_hand(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        s.effects.as_slice(),
+        [Effect::OpenLink { url }] if url == "https://agency.example"
+    ));
+    keys(&mut s, "L\x1b");
+    assert!(s.links.is_none() && s.reader.is_some());
+    // An article without links.
+    let mut s = loaded(80, 24);
+    keys(&mut s, "\nL");
+    assert!(s.links.is_none());
+    assert_eq!(s.status.as_ref().unwrap().text, "no links in this article");
 }

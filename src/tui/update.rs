@@ -8,7 +8,9 @@ use super::action::{Action, Effect};
 use super::geometry::{self, Focus, SidebarPref};
 use super::input::LineInput;
 use super::sidebar::{row_of_entity, SideRow};
-use super::state::{CorpusSearch, Filter, HighlightOrigin, ListView, Reader, Sort, State, Status};
+use super::state::{
+    CorpusSearch, Filter, HighlightOrigin, LinksMenu, ListView, Reader, Sort, State, Status,
+};
 use crate::entities::entity_key;
 
 impl State {
@@ -697,6 +699,42 @@ pub fn update(state: &mut State, action: Action) {
             state.help_scroll = (state.help_scroll as isize + step).clamp(0, max) as usize;
             if matches!(action, Action::Escape | Action::Back) {
                 state.help = false;
+            }
+        }
+        Action::Links if state.links.is_some() => state.links = None,
+        Action::Links => match state.reader.as_ref().map(LinksMenu::of) {
+            Some(Some(menu)) => state.links = Some(menu),
+            Some(None) => state.status = Some(Status::info("no links in this article")),
+            None => state.status = Some(Status::info("open an article first")),
+        },
+        _ if state.links.is_some() => {
+            let Some(menu) = state.links.as_mut() else {
+                return;
+            };
+            let last = menu.urls.len() - 1;
+            let step = match action {
+                Action::Move(d) => d,
+                Action::Page(d) => d * 10,
+                Action::Top => isize::MIN / 2,
+                Action::Bottom => isize::MAX / 2,
+                _ => 0,
+            };
+            menu.sel = (menu.sel as isize + step).clamp(0, last as isize) as usize;
+            let url = menu.urls[menu.sel].clone();
+            match action {
+                Action::Open => {
+                    state.links = None;
+                    state.effects.push(Effect::OpenLink { url });
+                }
+                Action::Copy { .. } => {
+                    state.links = None;
+                    state.effects.push(Effect::Copy {
+                        text: url,
+                        what: "link".into(),
+                    });
+                }
+                Action::Escape | Action::Back => state.links = None,
+                _ => {}
             }
         }
         Action::InputChar(c) => state.edit_input(|l| {

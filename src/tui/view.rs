@@ -15,7 +15,7 @@ use super::geometry::Focus;
 use super::reader::{one_line, LayoutOpts, ReaderLine};
 use super::sidebar::SideRow;
 use super::source::EntityKind;
-use super::state::{Row, Severity, State};
+use super::state::{LinksMenu, Row, Severity, State};
 use super::theme::Theme;
 use crate::corpus::{Mark, MarkKinds};
 use crate::layout::terminal_safe;
@@ -135,6 +135,8 @@ pub fn draw(state: &State, frame: &mut Frame) {
     }
     if state.help {
         draw_help(state, buf, size);
+    } else if let Some(menu) = &state.links {
+        draw_links(state, menu, buf, size);
     } else if let Some(c) = input_cursor.or(cursor) {
         // The real cursor sits on the selected row (or the input), for screen readers.
         frame.set_cursor_position(c);
@@ -768,6 +770,58 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
     };
     draw_text(buf, r.x, r.y, r.width, &msg, st, state.layout);
     None
+}
+
+/// The links menu (`L`): the article's addresses, numbered, the selected one reversed.
+fn draw_links(state: &State, menu: &LinksMenu, buf: &mut Buffer, size: Rect) {
+    let t = &state.theme;
+    let w = size.width.min(100);
+    let h = (menu.urls.len() as u16 + 2).min(size.height);
+    let area = Rect::new(
+        size.x + (size.width - w) / 2,
+        size.y + (size.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(area, buf);
+    let footer = " Enter open · y copy · Esc close ";
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.style("border_focused"))
+        .title(format!(" Links ({}) ", menu.urls.len()));
+    if w as usize > footer.len() + 2 {
+        block = block.title_bottom(Span::styled(footer, t.style("dim")));
+    }
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let rows = inner.height as usize;
+    let first = (menu.sel + 1).saturating_sub(rows);
+    for (i, url) in menu.urls.iter().enumerate().skip(first).take(rows) {
+        let y = inner.y + (i - first) as u16;
+        let style = if i == menu.sel {
+            t.style("selection")
+        } else {
+            t.style("text")
+        };
+        buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
+        // The number right-aligned in 3 columns, the address after it (the layout collapses
+        // spaces inside one text, so they are drawn apart).
+        let n = (i + 1).to_string();
+        let num_x = inner.x + 3u16.saturating_sub(n.len() as u16);
+        draw_text(
+            buf,
+            num_x,
+            y,
+            inner.width,
+            &n,
+            t.style("dim").patch(style),
+            state.layout,
+        );
+        let url_x = inner.x + 5;
+        if inner.width > 5 {
+            draw_text(buf, url_x, y, inner.width - 5, url, style, state.layout);
+        }
+    }
 }
 
 fn draw_help(state: &State, buf: &mut Buffer, size: Rect) {
