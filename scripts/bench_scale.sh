@@ -221,8 +221,11 @@ $util keys "$work"/probe/warm*.json > "$work/keys.out"
 key() { awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$work/keys.out"; }
 read -r rss_med _ rss_max _ <<< "$($util stats "${rss[@]}")"
 
-# less on the first article of `qari list --json`, for the bytes of a one-line scroll.
-first=$(q "$cache" list --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["path"])')
+# less on the article the reader opened (the first of the list sorted newest first: the latest
+# full date, the first such in path order), for the bytes of a one-line scroll.
+first=$(q "$cache" list --json 2>/dev/null | python3 -c 'import json,sys
+dated = [a for a in json.load(sys.stdin) if (a["date"] or "")[:4].isdigit()]
+print(max(dated, key=lambda a: a["date"][:10])["path"])')
 probe "$work/probe/less.json" --keys "wait:300 j j j j j j j j j j q" -- env -u LESS less "$first"
 less_b=$(python3 -c 'import json,sys
 d=json.load(open(sys.argv[1])); b=sorted(k["bytes"] for k in d["keys"] if k["key"] == "j")
