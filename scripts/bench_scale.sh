@@ -133,6 +133,7 @@ if [ "$mode" = growth ]; then
     search_rss "$cache" "$work/sr"
     scale_bench "$cache"
     idx=$(index_of "$cache")
+    [ -n "$idx" ] || { say "no index was built; see $log"; exit 1; }
     printf "| %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s / %s |\n" \
       "$(fig files)" "$(echo "$(bytes_of "$corpus") / 1000000" | bc -l)" "$tb_s" "$(mb "$tb_k")" \
       "$(echo "$(bytes_of "$idx/tantivy") / 1000000" | bc -l)" "$(cat "$work/ep.inner")" "$(mb "$ep_k")" \
@@ -171,6 +172,7 @@ for i in $(seq "$pairs"); do
   echo "pair $i: qari $qs s $qk KiB; tantivy-cli ${ts:-} s ${tk:-} KiB" >> "$log"
 done
 idx=$(index_of "$cache")
+[ -n "$idx" ] || { say "no index was built; see $log"; exit 1; }
 text_index_bytes=$(bytes_of "$idx/tantivy")
 
 # 2. Launch while the entity pass starts (text index only: each run quits long before the pass
