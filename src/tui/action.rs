@@ -58,6 +58,8 @@ pub enum Action {
     },
     /// `L`: the open article's links, in a menu (Enter opens one, `y` copies it).
     Links,
+    /// `z`: the reader alone, full width, or back to all panes.
+    ToggleZoom,
     /// `?` / `F1`.
     ToggleHelp,
     /// `/`: search the corpus (from the list) or find in the article (from the reader).

@@ -48,6 +48,8 @@ pub struct Panes {
     /// The list's width beside an open article, as the user set it (`<`/`>`, `list_width`);
     /// `None`: three tenths of the screen.
     pub list_width: Option<u16>,
+    /// `z`: the reader alone, full width (with the reader focused and an article open).
+    pub zoom: bool,
 }
 
 /// Narrowest list beside an open article.
@@ -78,6 +80,9 @@ pub struct Areas {
     pub list_inner: Option<Rect>,
     /// Reader pane.
     pub reader: Option<Rect>,
+    /// The reader is alone on screen without a border (`z`): nothing but text on its rows, so a
+    /// one-line scroll moves whole terminal rows.
+    pub zoomed: bool,
     /// Text area of the reader.
     pub reader_inner: Option<Rect>,
     /// Sidebar pane.
@@ -121,6 +126,10 @@ pub fn areas(size: Rect, panes: Panes) -> Areas {
     if !panes.reader_open {
         // Nothing to read yet: the list has the whole screen, titles whole.
         a.list = Some(main);
+    } else if panes.zoom && panes.focus == Focus::Reader {
+        // Whole rows scroll with the terminal (`super::scroll`): a line costs tens of bytes.
+        a.reader = Some(main);
+        a.zoomed = true;
     } else if a.narrow {
         match panes.focus {
             Focus::Reader if panes.reader_open => a.reader = Some(main),
@@ -148,7 +157,13 @@ pub fn areas(size: Rect, panes: Panes) -> Areas {
         }
     }
     a.list_inner = a.list.map(inner);
-    a.reader_inner = a.reader.map(reader_text_area);
+    a.reader_inner = if a.zoomed {
+        // No border: one blank column each side.
+        a.reader
+            .map(|r| Rect::new(r.x + 1, r.y, r.width.saturating_sub(2), r.height))
+    } else {
+        a.reader.map(reader_text_area)
+    };
     a.sidebar_inner = a.sidebar.map(inner);
     a
 }

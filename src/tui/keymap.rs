@@ -157,6 +157,9 @@ pub enum Command {
     /// The open article's web addresses, to open or copy.
     #[strum(message = "the article's links: Enter opens, y copies")]
     Links,
+    /// The reader alone, full width.
+    #[strum(message = "the reader alone, full width")]
+    Zoom,
     /// A narrower list beside the article.
     #[strum(message = "narrower list")]
     NarrowList,
@@ -241,6 +244,7 @@ impl Command {
             Command::Pager => Action::HandOff { editor: false },
             Command::Editor => Action::HandOff { editor: true },
             Command::Links => Action::Links,
+            Command::Zoom => Action::ToggleZoom,
             Command::NarrowList => Action::ResizeList(-1),
             Command::WidenList => Action::ResizeList(1),
             Command::ToggleHelp => Action::ToggleHelp,
@@ -321,6 +325,7 @@ pub const DEFAULT: &[(Context, &str, Command)] = &[
     (X::Normal, "y", C::CopyParagraph),
     (X::Normal, "Y", C::CopyArticle),
     (X::Normal, "L", C::Links),
+    (X::Normal, "z", C::Zoom),
     (X::Normal, "o", C::Pager),
     (X::Normal, "O", C::Editor),
     (X::Normal, "<", C::NarrowList),
@@ -416,6 +421,11 @@ const HELP_ROWS: &[(&[Context], &[Command], &str)] = &[
         "the article in $PAGER / $EDITOR",
     ),
     (&[X::Normal], &[C::Links], "links: Enter opens, y copies"),
+    (
+        &[X::Normal],
+        &[C::Zoom],
+        "the reader alone, full width (z again: all panes)",
+    ),
     (
         &[X::Normal],
         &[C::NarrowList, C::WidenList],

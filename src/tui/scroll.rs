@@ -126,6 +126,8 @@ pub(crate) fn sequence(s: Scroll) -> String {
 pub struct ScrollBackend<B> {
     inner: B,
     shadow: Buffer,
+    /// The cursor is known to be shown: ratatui shows it on every frame, six bytes each time.
+    cursor_shown: bool,
 }
 
 impl<B: Backend + Write> ScrollBackend<B> {
@@ -140,6 +142,7 @@ impl<B: Backend + Write> ScrollBackend<B> {
         ScrollBackend {
             inner,
             shadow: Buffer::empty(Rect::new(0, 0, size.width, size.height)),
+            cursor_shown: false,
         }
     }
 
@@ -149,6 +152,8 @@ impl<B: Backend + Write> ScrollBackend<B> {
     }
 
     fn reset_shadow(&mut self) -> io::Result<()> {
+        // After a clear (and a program that had the terminal) nothing is known of the cursor.
+        self.cursor_shown = false;
         let size = self.inner.size()?;
         self.shadow = Buffer::empty(Rect::new(0, 0, size.width, size.height));
         Ok(())
@@ -197,10 +202,15 @@ impl<B: Backend + Write> Backend for ScrollBackend<B> {
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
+        self.cursor_shown = false;
         self.inner.hide_cursor()
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_shown {
+            return Ok(());
+        }
+        self.cursor_shown = true;
         self.inner.show_cursor()
     }
 

@@ -431,6 +431,8 @@ pub struct State {
     pub sidebar: SidebarPref,
     /// The list's width beside an open article, when set (config, `<`/`>`).
     pub list_width: Option<u16>,
+    /// `z`: the reader alone on screen, full width; ends when focus leaves the reader.
+    pub zoom: bool,
     /// Open article.
     pub reader: Option<Reader>,
     /// Corpus search.
@@ -481,6 +483,7 @@ impl State {
             focus: Focus::List,
             sidebar: SidebarPref::Auto,
             list_width: None,
+            zoom: false,
             reader: None,
             search: None,
             find: None,
@@ -546,6 +549,7 @@ impl State {
                 reader_open,
                 sidebar: self.sidebar,
                 list_width: self.list_width,
+                zoom: self.zoom,
             },
         )
     }

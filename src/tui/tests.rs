@@ -599,10 +599,18 @@ fn bytes_per_scroll_line() {
     keys(&mut n, "\n");
     let narrow_plain = measure(&mut n, "j", false);
     let narrow = measure(&mut n, "j", true);
+    // Zoomed (`z`), the reader alone at 120x24 scrolls with the terminal too.
+    let mut z = loaded(120, 24);
+    keys(&mut z, "\nz");
+    assert!(z.areas().zoomed);
+    let zoom_plain = measure(&mut z, "j", false);
+    let zoom = measure(&mut z, "j", true);
     eprintln!(
         "bytes per j: list {list}; reader 120x40 {reader} (plain diff {plain}); \
-         reader 60x20 {narrow} (plain diff {narrow_plain})"
+         reader 60x20 {narrow} (plain diff {narrow_plain}); zoomed 120x24 {zoom} (plain diff \
+         {zoom_plain})"
     );
+    assert!(zoom * 4 < zoom_plain, "{zoom} vs {zoom_plain}");
     assert!(list < 2000, "list j wrote {list} bytes");
     assert!(reader <= plain);
     // Alone on screen the reader scrolls with the terminal: one new line, not the pane.
@@ -1242,4 +1250,27 @@ fn links_menu_opens_and_copies_the_selected_address() {
     keys(&mut s, "\nL");
     assert!(s.links.is_none());
     assert_eq!(s.status.as_ref().unwrap().text, "no links in this article");
+}
+
+/// Issue 13, item 2: `z` shows the reader alone, full width and without a border (its place on
+/// the status line); `z` again, Tab or closing the article give the panes back.
+#[test]
+fn zoom_shows_the_reader_alone_until_focus_leaves_it() {
+    let mut s = loaded(80, 24);
+    keys(&mut s, "z");
+    assert!(!s.zoom);
+    assert_eq!(s.status.as_ref().unwrap().text, "open an article first");
+    keys(&mut s, "\nz");
+    let a = s.areas();
+    assert!(a.zoomed && a.list.is_none() && a.sidebar.is_none());
+    assert_eq!(a.reader_inner.unwrap().width, 78);
+    insta::assert_snapshot!("zoom_80x24", screen(&s));
+    keys(&mut s, "z");
+    assert!(!s.areas().zoomed && s.areas().list.is_some());
+    keys(&mut s, "z\t");
+    assert!(!s.zoom && s.areas().list.is_some());
+    keys(&mut s, "\tz");
+    assert!(s.zoom);
+    keys(&mut s, "q");
+    assert!(!s.zoom);
 }

@@ -831,6 +831,14 @@ pub fn update(state: &mut State, action: Action) {
             }
         }
         Action::ResizeList(step) => state.resize_list(step),
+        Action::ToggleZoom => {
+            if state.reader.is_none() {
+                state.status = Some(Status::info("open an article first"));
+            } else {
+                state.zoom = !state.zoom;
+                state.focus = Focus::Reader;
+            }
+        }
         Action::CycleView => {
             state.view = state.view.next();
             state.refresh_list();
@@ -869,6 +877,10 @@ pub fn update(state: &mut State, action: Action) {
         Action::PrevMatch => state.step_match(-1),
         Action::MouseScroll { col, row, delta } => state.wheel(col, row, delta),
         Action::MouseClick { col, row } => state.click(col, row),
+    }
+    // Zoom is the reader alone: it ends when focus leaves the reader or the article closes.
+    if state.focus != Focus::Reader || state.reader.is_none() {
+        state.zoom = false;
     }
     // Geometry may have changed: keep the reader laid out for its pane and selections visible.
     let w = state.reader_width();

@@ -449,11 +449,15 @@ fn draw_reader(state: &State, buf: &mut Buffer, outer: Rect, r: Rect) -> Option<
     let last = (rd.scroll + h).min(total);
     let pct = if total <= h { 100 } else { last * 100 / total };
     let pos = format!(" {}-{}/{} {}% ", rd.scroll + 1, last, total, pct);
-    let mut block = pane_block(state, " Reader ".into(), focused);
-    if outer.width as usize > pos.len() + 12 {
-        block = block.title_bottom(Line::from(Span::styled(pos, t.style("dim"))).right_aligned());
+    // Zoomed, the reader has no border: its position is on the status line.
+    if !state.areas().zoomed {
+        let mut block = pane_block(state, " Reader ".into(), focused);
+        if outer.width as usize > pos.len() + 12 {
+            block =
+                block.title_bottom(Line::from(Span::styled(pos, t.style("dim"))).right_aligned());
+        }
+        block.render(outer, buf);
     }
-    block.render(outer, buf);
     let m = t.style("search_match");
     let cur = t.style("search_current");
     let current = rd.highlights.get(rd.current).cloned();
@@ -539,6 +543,19 @@ fn mark_style(t: &Theme, marks: &[Mark], cell: &Range<usize>) -> Option<Style> {
         }
     }
     Some(st)
+}
+
+/// The status line of the zoomed reader: where the reader is, as a percentage (it changes less
+/// often than a row count, so a one-line scroll rarely rewrites it).
+fn zoom_status(state: &State) -> String {
+    let Some(rd) = &state.reader else {
+        return String::new();
+    };
+    let h = state.areas().reader_inner.map_or(1, |r| r.height as usize);
+    let total = rd.rows.len();
+    let last = (rd.scroll + h).min(total);
+    let pct = if total <= h { 100 } else { last * 100 / total };
+    format!("qari — {pct}% · z: all panes")
 }
 
 fn entity_style(state: &State, k: EntityKind) -> Style {
@@ -755,6 +772,7 @@ fn draw_status(state: &State, buf: &mut Buffer, r: Rect) -> Option<Position> {
     let (msg, severity) = match &state.status {
         Some(s) => (s.text.clone(), s.severity),
         None if state.source.is_none() => ("qari — indexing…".to_string(), Severity::Info),
+        None if state.areas().zoomed => (zoom_status(state), Severity::Info),
         None => (
             match state.articles.len() {
                 1 => "qari — 1 article".to_string(),
