@@ -421,11 +421,7 @@ const HELP_ROWS: &[(&[Context], &[Command], &str)] = &[
         "the article in $PAGER / $EDITOR",
     ),
     (&[X::Normal], &[C::Links], "links: Enter opens, y copies"),
-    (
-        &[X::Normal],
-        &[C::Zoom],
-        "the reader alone, full width (z again: all panes)",
-    ),
+    (&[X::Normal], &[C::Zoom], "the reader alone, full width"),
     (
         &[X::Normal],
         &[C::NarrowList, C::WidenList],
