@@ -87,6 +87,12 @@ impl LibrarySource {
     /// Full freshness check plus the entity pass, then swaps the result in. Runs on a background
     /// thread; readers keep the old index until then.
     pub fn refresh(&self) -> Result<(), String> {
+        self.refresh_with(&mut |_| {})
+    }
+
+    /// [`refresh`](Self::refresh), reporting its progress. It holds no lock the UI's calls
+    /// take until the final swap (a test parks it in `progress` and reads meanwhile).
+    fn refresh_with(&self, progress: &mut dyn FnMut(Progress)) -> Result<(), String> {
         let corpus = self.current().corpus().to_path_buf();
         // One worker: the other core stays with the UI while the corpus is tagged.
         let options = OpenOptions {
@@ -94,7 +100,7 @@ impl LibrarySource {
             threads: 1,
             ..OpenOptions::default()
         };
-        let (lib, _) = Library::open(&corpus, &self.cache_dir, options, &mut |_: Progress| {})
+        let (lib, _) = Library::open(&corpus, &self.cache_dir, options, progress)
             .map_err(|e| e.to_string())?;
         *self.lib.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(lib);
         Ok(())
@@ -134,5 +140,72 @@ fn as_you_type(limit: usize) -> SearchOptions {
     SearchOptions {
         prefix_last: true,
         ..SearchOptions::limit(limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// Issue 13: while the background refresh (full check and entity pass) runs, the UI's calls
+    /// (the list, an article, a search) never wait for it. The pass is parked inside its own
+    /// progress callback; the calls must all return before it is let go.
+    #[test]
+    fn the_ui_never_waits_on_the_background_pass() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let cache = tempfile::tempdir().unwrap();
+        // As the reader opens it: the quick check, no entity pass yet.
+        let quick = OpenOptions {
+            entities: false,
+            ..OpenOptions::default()
+        };
+        let (lib, _) = Library::open(&corpus, cache.path(), quick, &mut |_| {}).unwrap();
+        let src = Arc::new(LibrarySource::new(lib, cache.path().to_path_buf()));
+        let (parked_tx, parked) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel::<()>();
+        let pass = {
+            let src = src.clone();
+            std::thread::spawn(move || {
+                let mut once = Some((parked_tx, release_rx));
+                src.refresh_with(&mut |p| {
+                    if matches!(p, Progress::Tagging { .. }) {
+                        if let Some((tx, rx)) = once.take() {
+                            tx.send(()).unwrap();
+                            let _ = rx.recv();
+                        }
+                    }
+                })
+            })
+        };
+        // A generous bound: it only keeps a broken build from hanging the test run.
+        let bound = Duration::from_secs(120);
+        parked
+            .recv_timeout(bound)
+            .expect("the entity pass never started");
+        let (done_tx, done) = mpsc::channel();
+        {
+            let src = src.clone();
+            std::thread::spawn(move || {
+                let list = src.articles().unwrap();
+                let id = list.get(0).unwrap().id.to_string();
+                let open = src.article(&id).unwrap();
+                let hits = src.search("موسكو", 5).unwrap();
+                done_tx
+                    .send((list.len(), open.text.len(), hits.total))
+                    .unwrap();
+            });
+        }
+        let answer = done.recv_timeout(bound);
+        release.send(()).unwrap();
+        let (n, text, total) = answer.expect("a UI call waited on the background pass");
+        assert!(n == 5 && text > 0 && total > 0, "{n} {text} {total}");
+        pass.join().unwrap().unwrap();
+        // The fresh library (with its entity index) is in place now.
+        assert!(!src
+            .articles_naming(EntityKind::Place, "موسكو")
+            .unwrap()
+            .is_empty());
     }
 }
