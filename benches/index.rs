@@ -13,38 +13,9 @@ use std::time::{Duration, Instant};
 
 use qari::index::{Library, OpenOptions, SearchOptions};
 
-const QUERIES: &[&str] = &[
-    "موسكو",
-    "الرئيس",
-    "بوتين",
-    "واشنطن",
-    "العراق",
-    "وزير الخارجية",
-    "قره باغ",
-    "الأمم المتحدة",
-    "وقف إطلاق النار",
-    "مجلس الأمن",
-    "الاتحاد الأوروبي",
-    "بغداد",
-    "الولايات المتحدة",
-    "النفط",
-    "الانتخابات",
-    "رئيس الوزراء",
-    "الشرطة",
-    "باشينيان",
-    "لبنان",
-    "الحكومة العراقية",
-    "أرمينيا",
-    "الرئيس الأمريكي",
-    "فلسطين",
-    "كرة القدم",
-    "الجيش",
-    "السلام",
-    "مصر",
-    "إسرائيل",
-    "علييف",
-    "شركة",
-];
+#[path = "common/queries.rs"]
+mod queries;
+use queries::QUERIES;
 
 /// Names as users type them, each with the spelling the corpus uses: as the corpus spells them,
 /// and misspelled (a vowel letter dropped or added, g as غ or ج, one letter wrong). Names of

@@ -22,39 +22,9 @@ use std::time::{Duration, Instant};
 
 use qari::index::{Library, OpenOptions, SearchOptions};
 
-/// The queries of `benches/index.rs`, so the growth figures compare with its p50/p99.
-const QUERIES: &[&str] = &[
-    "موسكو",
-    "الرئيس",
-    "بوتين",
-    "واشنطن",
-    "العراق",
-    "وزير الخارجية",
-    "قره باغ",
-    "الأمم المتحدة",
-    "وقف إطلاق النار",
-    "مجلس الأمن",
-    "الاتحاد الأوروبي",
-    "بغداد",
-    "الولايات المتحدة",
-    "النفط",
-    "الانتخابات",
-    "رئيس الوزراء",
-    "الشرطة",
-    "باشينيان",
-    "لبنان",
-    "الحكومة العراقية",
-    "أرمينيا",
-    "الرئيس الأمريكي",
-    "فلسطين",
-    "كرة القدم",
-    "الجيش",
-    "السلام",
-    "مصر",
-    "إسرائيل",
-    "علييف",
-    "شركة",
-];
+#[path = "common/queries.rs"]
+mod queries;
+use queries::QUERIES;
 
 /// Folder of the 1,000 added files (sorted after the corpus's own numbered folders).
 const ADDED: &str = "zz-scale-bench-added";

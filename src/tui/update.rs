@@ -623,6 +623,18 @@ impl State {
     }
 }
 
+/// How far a move key takes an overlay (the help, the links menu): lines, pages of 10, or to an
+/// end (clamped by the caller).
+fn overlay_step(action: &Action) -> isize {
+    match *action {
+        Action::Move(d) => d,
+        Action::Page(d) => d * 10,
+        Action::Top => isize::MIN / 2,
+        Action::Bottom => isize::MAX / 2,
+        _ => 0,
+    }
+}
+
 /// Applies one action to the state. Pure apart from calling the [`Source`] for an article, its
 /// match ranges and entity filters (cheap); corpus search goes out as an [`Effect`].
 pub fn update(state: &mut State, action: Action) {
@@ -688,13 +700,7 @@ pub fn update(state: &mut State, action: Action) {
             state.help_scroll = 0;
         }
         _ if state.help => {
-            let step = match action {
-                Action::Move(d) => d,
-                Action::Page(d) => d * 10,
-                Action::Top => isize::MIN / 2,
-                Action::Bottom => isize::MAX / 2,
-                _ => 0,
-            };
+            let step = overlay_step(&action);
             let max = state.help_max_scroll() as isize;
             state.help_scroll = (state.help_scroll as isize + step).clamp(0, max) as usize;
             if matches!(action, Action::Escape | Action::Back) {
@@ -712,13 +718,7 @@ pub fn update(state: &mut State, action: Action) {
                 return;
             };
             let last = menu.urls.len() - 1;
-            let step = match action {
-                Action::Move(d) => d,
-                Action::Page(d) => d * 10,
-                Action::Top => isize::MIN / 2,
-                Action::Bottom => isize::MAX / 2,
-                _ => 0,
-            };
+            let step = overlay_step(&action);
             menu.sel = (menu.sel as isize + step).clamp(0, last as isize) as usize;
             let url = menu.urls[menu.sel].clone();
             match action {
