@@ -140,25 +140,26 @@ fn mark_sgr(kinds: MarkKinds) -> String {
 /// `row`'s text with SGR codes: the title bold, `marks` (sorted, disjoint) styled.
 fn styled(row: &DisplayLine, marks: &[Mark]) -> String {
     let mut text = String::with_capacity(row.text.len() + 16);
-    let mut on = String::new();
+    // The style of the cells written last: bold for the title, else the kinds of their mark.
+    let mut on = MarkKinds::default();
     for cell in &row.cells {
-        let code = if row.para == 0 {
-            "1".to_string()
+        let kinds = if row.para == 0 {
+            MarkKinds::STRONG
         } else {
             let i = marks.partition_point(|m| m.range.end <= cell.logical.start);
             marks
                 .get(i)
                 .filter(|m| m.range.start < cell.logical.end)
-                .map_or_else(String::new, |m| mark_sgr(m.kinds))
+                .map_or_else(MarkKinds::default, |m| m.kinds)
         };
-        if code != on {
+        if kinds != on {
             if !on.is_empty() {
                 text.push_str("\x1b[0m");
             }
-            if !code.is_empty() {
-                text.push_str(&format!("\x1b[{code}m"));
+            if !kinds.is_empty() {
+                text.push_str(&format!("\x1b[{}m", mark_sgr(kinds)));
             }
-            on = code;
+            on = kinds;
         }
         text.push_str(row.cell_text(cell));
     }
@@ -174,21 +175,10 @@ mod tests {
 
     #[test]
     fn colour_styles_the_title_and_the_marks_only_when_asked() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.md");
-        std::fs::write(
-            &path,
+        let article = crate::corpus::load_text(
+            "a.md",
             "# Title\n\nsay **bold** and [link](https://x.example)",
-        )
-        .unwrap();
-        let entry = crate::corpus::FileEntry {
-            size: 0,
-            path: path.clone(),
-            rel: "a.md".into(),
-            id: "a".into(),
-            mtime_ns: 0,
-        };
-        let article = crate::corpus::load_file(&entry).0.remove(0);
+        );
         let mut opts = ShowOptions::defaults(false, None);
         let mut plain = Vec::new();
         show(&article, &opts, &mut plain).unwrap();

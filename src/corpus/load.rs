@@ -320,6 +320,22 @@ pub fn mtime_ns(path: &Path) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
+/// The first article of a file named `name` holding `text`, read as the loader reads it (tests).
+#[cfg(test)]
+pub(crate) fn load_text(name: &str, text: &str) -> Article {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let entry = FileEntry {
+        size: 0,
+        path,
+        rel: name.into(),
+        id: name.split('.').next().unwrap_or(name).into(),
+        mtime_ns: 0,
+    };
+    load_file(&entry).0.remove(0)
+}
+
 /// Reads one corpus file: its articles, warnings, and the file's bytes hash (for change
 /// detection), or a warning when nothing could be read.
 pub fn load_file(entry: &FileEntry) -> (Vec<Article>, Vec<Warning>, u64) {

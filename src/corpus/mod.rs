@@ -57,6 +57,8 @@ mod parse;
 
 pub use decode::{decode, Decoded};
 pub use ids::{resolve_sorted, IdError};
+#[cfg(test)]
+pub(crate) use load::load_text;
 pub use load::{
     file_id_of, load_dir, load_file, mtime_ns, resolve_rel, scan_dir, CorpusError, FileEntry,
     Loaded, Scan, Warning, MAX_FILE_BYTES,

@@ -1126,18 +1126,7 @@ fn marks_stars_views_and_space_to_the_next_unread() {
 
 /// A Markdown article as the loader reads it, tagged.
 fn markdown_article(md: &str) -> super::source::OpenArticle {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("md.md");
-    std::fs::write(&path, md).unwrap();
-    let entry = crate::corpus::FileEntry {
-        size: 0,
-        path: path.clone(),
-        rel: "md.md".into(),
-        id: "md".into(),
-        mtime_ns: 0,
-    };
-    let article = crate::corpus::load_file(&entry).0.remove(0);
-    super::source::OpenArticle::tagged(article).unwrap()
+    super::source::OpenArticle::tagged(crate::corpus::load_text("md.md", md)).unwrap()
 }
 
 #[test]
