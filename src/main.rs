@@ -610,7 +610,10 @@ fn run_tui(cli: &Cli, settings: Settings) -> Result<ExitCode> {
             }
             let source = std::sync::Arc::new(LibrarySource::new(lib, cache));
             let background = source.clone();
-            std::thread::spawn(move || background.refresh());
+            std::thread::spawn(move || {
+                qari::index::lower_thread_priority();
+                background.refresh()
+            });
             Ok(source as std::sync::Arc<dyn tui::source::Source>)
         },
         options,

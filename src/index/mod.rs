@@ -22,6 +22,7 @@ mod expand;
 mod fault;
 mod manifest;
 mod pool;
+pub use pool::lower_thread_priority;
 mod query;
 mod read_only;
 mod search;

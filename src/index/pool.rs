@@ -12,6 +12,19 @@ use std::time::{Duration, Instant};
 
 use super::IndexError;
 
+/// Lowers the calling thread's scheduling priority to nice 19, for work in the background of
+/// the reader (the refresh of the index and its entity pass): threads it starts inherit it, so
+/// on two busy cores the UI thread gets the CPU as soon as a key arrives. Linux only (there
+/// the nice value is per thread); elsewhere a no-op. Failure is harmless and ignored.
+pub fn lower_thread_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id; no memory is shared.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+    }
+}
+
 /// Shortest time between two progress reports (a report per file would flood the TUI's channel).
 const REPORT_EVERY: Duration = Duration::from_millis(30);
 
@@ -78,6 +91,26 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_background_thread_and_its_workers_run_at_nice_19_and_the_caller_does_not() {
+        // SAFETY: getpriority on a thread id of this process.
+        let nice = || unsafe {
+            *libc::__errno_location() = 0;
+            libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t)
+        };
+        let before = nice();
+        let (own, worker) = std::thread::spawn(move || {
+            lower_thread_priority();
+            let worker = std::thread::spawn(nice).join().unwrap();
+            (nice(), worker)
+        })
+        .join()
+        .unwrap();
+        assert_eq!((own, worker), (19, 19));
+        assert_eq!(nice(), before);
+    }
 
     #[test]
     fn every_item_once_and_the_first_error_stops() {

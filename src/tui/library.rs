@@ -66,6 +66,7 @@ impl LibrarySource {
             let corpus = self.current().corpus().to_path_buf();
             let cache = self.cache_dir.clone();
             std::thread::spawn(move || {
+                crate::index::lower_thread_priority();
                 let options = OpenOptions {
                     rebuild: true,
                     entities: true,

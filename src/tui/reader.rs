@@ -60,7 +60,7 @@ impl ReaderLine {
 }
 
 /// How text is laid out: from the bidi mode and shaping options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct LayoutOpts {
     /// Who reorders: qari (`app`, cells in visual order), the terminal (`terminal`, logical order,
     /// right-to-left lines right-aligned), or nobody (`off`).
@@ -131,7 +131,62 @@ pub fn layout_paragraph(
 
 /// One line of at most `width` columns for a title, name or snippet: the first display line of
 /// `text`, with an ellipsis where it was cut (its logical end: the left of a visual RTL line).
+///
+/// Lines are kept between frames ([`LINES`]): the list, the search hits and the sidebar draw the
+/// same few dozen titles, sources and names on every key, and laying them out again was most of
+/// a frame's CPU (perf of `j` in the reader at 100k: layout ~60% of the UI thread's samples).
 pub fn one_line(text: &str, width: u16, opts: LayoutOpts) -> ReaderLine {
+    LINES.with_borrow_mut(|c| c.get(text, width, opts))
+}
+
+/// How many laid-out lines [`LINES`] keeps before it starts afresh: a screen shows fewer than
+/// 200 (titles, sources, names, snippets), so a key never lays out what the last frame drew.
+const LINE_CACHE_SIZE: usize = 1024;
+
+thread_local! {
+    /// The laid-out lines of [`one_line`], per thread (the UI draws on one).
+    static LINES: std::cell::RefCell<LineCache> = std::cell::RefCell::default();
+}
+
+/// One entry of [`LineCache`]: the text, the width and options it was laid out for, the line.
+type CachedLine = (Box<str>, u16, LayoutOpts, ReaderLine);
+
+/// Laid-out one-line texts by (text, width, options): the text compared in full, so a hit is
+/// always the line [`one_line_uncached`] would give.
+#[derive(Default)]
+struct LineCache {
+    /// Entries by the text's hash.
+    map: rustc_hash::FxHashMap<u64, Vec<CachedLine>>,
+    len: usize,
+}
+
+impl LineCache {
+    fn get(&mut self, text: &str, width: u16, opts: LayoutOpts) -> ReaderLine {
+        let h = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        if let Some(v) = self.map.get(&h) {
+            if let Some(e) = v
+                .iter()
+                .find(|e| e.1 == width && e.2 == opts && &*e.0 == text)
+            {
+                return e.3.clone();
+            }
+        }
+        let line = one_line_uncached(text, width, opts);
+        if self.len >= LINE_CACHE_SIZE {
+            self.map.clear();
+            self.len = 0;
+        }
+        self.map
+            .entry(h)
+            .or_default()
+            .push((text.into(), width, opts, line.clone()));
+        self.len += 1;
+        line
+    }
+}
+
+/// [`one_line`] laid out afresh.
+fn one_line_uncached(text: &str, width: u16, opts: LayoutOpts) -> ReaderLine {
     if width == 0 {
         return ReaderLine::default();
     }
@@ -220,6 +275,31 @@ mod tests {
             .map(|l| l.cells.iter().map(|c| c.sym.as_str()).collect())
             .collect();
         assert_eq!(syms, vec!["ab", "cd."]);
+    }
+
+    proptest::proptest! {
+        /// A cached line is the line laid out afresh, whatever came before it (repeats, other
+        /// widths, the cache starting afresh when full).
+        #[test]
+        fn cached_lines_are_the_lines_laid_out_afresh(
+            texts in proptest::collection::vec(
+                "[a-z ا-ي0-9\u{200f}\u{202b}\u{1b}.،-]{0,60}", 1..12),
+            widths in proptest::collection::vec(0u16..50, 1..6),
+            shape in proptest::bool::ANY,
+        ) {
+            let mut cache = LineCache::default();
+            for round in 0..3 {
+                for t in &texts {
+                    for &w in &widths {
+                        let opts = LayoutOpts { mode: BidiMode::App, shape: shape ^ (round == 2) };
+                        proptest::prop_assert_eq!(cache.get(t, w, opts), one_line_uncached(t, w, opts));
+                    }
+                }
+                if round == 1 {
+                    cache.len = LINE_CACHE_SIZE; // the next miss starts afresh
+                }
+            }
+        }
     }
 
     #[test]

@@ -920,9 +920,35 @@ fn the_list_shows_titles_and_the_sidebar_tells_names_apart() {
     let row = screen(&s).lines().nth(1).unwrap().to_string();
     assert!(row.contains(" │ "), "{row}");
 
-    // Two organisations that share their first words.
-    let name_a = "منظمة الأمن والتعاون في أوروبا";
-    let name_b = "منظمة الأمن والتعاون في آسيا";
+    // Two organisations that share their first words, at two sizes; the second pair's last
+    // word has a lam-alef, one column to unicode-width and two cells as laid out.
+    for (name_a, name_b, cols, rows) in [
+        (
+            "منظمة الأمن والتعاون في أوروبا",
+            "منظمة الأمن والتعاون في آسيا",
+            120,
+            40,
+        ),
+        ("وزارة الدفاع الأرمينية", "وزارة الدفاع الروسية", 100, 20),
+    ] {
+        let rows = sidebar_cut_rows(name_a, name_b, cols, rows);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_ne!(rows[0], rows[1]);
+        for r in &rows {
+            assert_eq!(r.matches('…').count(), 1, "{rows:?}");
+        }
+        let last = |n: &str| visual(n.rsplit(' ').next().unwrap());
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(&last(name_a)) || r.contains(&last(name_b))),
+            "{rows:?}"
+        );
+    }
+}
+
+/// The sidebar rows with an ellipsis when two organisations `name_a` and `name_b` are listed at
+/// `cols`×`rows`.
+fn sidebar_cut_rows(name_a: &str, name_b: &str, cols: u16, rows: u16) -> Vec<String> {
     let body = format!("{name_a} و{name_b}.");
     let text_all = format!("عنوان\n\n{body}");
     let at = |n: &str| {
@@ -949,27 +975,19 @@ fn the_list_shows_titles_and_the_sidebar_tells_names_apart() {
         },
         vec![ent(name_a), ent(name_b)],
     );
-    let mut s = loaded_with(120, 40, MemorySource::new(vec![a]), Saved::default());
+    let mut s = loaded_with(cols, rows, MemorySource::new(vec![a]), Saved::default());
     keys(&mut s, "\n");
     let side = s.areas().sidebar_inner.unwrap();
-    let rows: Vec<String> = {
-        let t = render(&s);
-        let buf = t.backend().buffer().clone();
-        (side.y..side.y + side.height)
-            .map(|y| {
-                (side.x..side.x + side.width)
-                    .map(|x| buf[(x, y)].symbol().to_string())
-                    .collect::<String>()
-            })
-            .filter(|r| r.contains('…'))
-            .collect()
-    };
-    assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_ne!(rows[0], rows[1]);
-    assert!(
-        rows.iter().any(|r| r.contains(&visual("أوروبا"))),
-        "{rows:?}"
-    );
+    let t = render(&s);
+    let buf = t.backend().buffer().clone();
+    (side.y..side.y + side.height)
+        .map(|y| {
+            (side.x..side.x + side.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .filter(|r| r.contains('…'))
+        .collect()
 }
 
 /// Issue 12, item 5: the search box edits like a line editor, Up/Down walk the queries kept

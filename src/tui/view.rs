@@ -45,9 +45,27 @@ fn draw_line(
             Some(h) => style.patch(h),
             None => style,
         };
-        buf.set_stringn(x, y, &c.sym, w as usize, st);
+        if w == 1 && x < buf.area.right() && plain_narrow(&c.sym) {
+            // What set_stringn does for one narrow grapheme, without segmenting it again
+            // (grapheme segmentation and width look-ups were ~20% of a frame's CPU).
+            buf[(x, y)].set_symbol(&c.sym).set_style(st);
+        } else {
+            buf.set_stringn(x, y, &c.sym, w as usize, st);
+        }
         x += w;
     }
+}
+
+/// True when `sym` is one character that `Buffer::set_stringn` would draw as one column:
+/// printable ASCII or an Arabic letter, digit or presentation form (not a combining mark).
+fn plain_narrow(sym: &str) -> bool {
+    let mut it = sym.chars();
+    let (Some(c), None) = (it.next(), it.next()) else {
+        return false;
+    };
+    matches!(c, ' '..='~')
+        || (matches!(c, '\u{0621}'..='\u{064A}' | '\u{0660}'..='\u{0669}' | '\u{0671}'..='\u{06D3}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
+            && unicode_width::UnicodeWidthChar::width(c) == Some(1))
 }
 
 /// Writes plain (sanitised) text on one row, cut to `max_w` columns.
@@ -673,25 +691,22 @@ fn sidebar_name(rd: &super::state::Reader, pos: usize, width: u16, opts: LayoutO
     if !alike || words.len() < 2 {
         return line;
     }
-    // The first words that fit beside ` … ` and the last word.
+    // The first words that fit beside ` … ` and the last word, measured as laid out (Arabic
+    // lam-alef is one column to unicode-width but two cells here).
     let last = words[words.len() - 1];
-    let budget = (width as usize).saturating_sub(unicode_width::UnicodeWidthStr::width(last) + 3);
-    let mut head = String::new();
-    for w in &words[..words.len() - 1] {
-        let more = if head.is_empty() {
-            w.to_string()
-        } else {
-            format!("{head} {w}")
-        };
-        if unicode_width::UnicodeWidthStr::width(more.as_str()) > budget {
+    let fits = |s: &str| one_line(s, u16::MAX, opts).width() <= width as usize;
+    let mut best = None;
+    for k in 1..words.len() {
+        let cand = format!("{} … {last}", words[..k].join(" "));
+        if !fits(&cand) {
             break;
         }
-        head = more;
+        best = Some(cand);
     }
-    if head.is_empty() {
-        return line;
+    match best {
+        Some(b) => one_line(&b, width, opts),
+        None => line,
     }
-    one_line(&format!("{head} … {last}"), width, opts)
 }
 
 /// The column of the input's cursor (byte `cursor` of `text`) on its laid-out `line` drawn at
@@ -889,4 +904,30 @@ fn draw_help(state: &State, buf: &mut Buffer, size: Rect) {
         .style(t.style("text"))
         .block(block)
         .render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_narrow_fast_path_draws_what_set_stringn_draws() {
+        // Every character the fast path takes, written both ways over a dirty row.
+        let area = Rect::new(0, 0, 4, 1);
+        let st = Style::default().fg(ratatui::style::Color::Red);
+        let mut taken = 0;
+        for c in (0u32..0x1_0000).filter_map(char::from_u32) {
+            let sym = c.to_string();
+            if !plain_narrow(&sym) {
+                continue;
+            }
+            taken += 1;
+            let mut a = Buffer::filled(area, ratatui::buffer::Cell::new("x"));
+            let mut b = a.clone();
+            a.set_stringn(1, 0, &sym, 1, st);
+            b[(1, 0)].set_symbol(&sym).set_style(st);
+            assert_eq!(a, b, "U+{:04X}", c as u32);
+        }
+        assert!(taken > 500, "{taken}");
+    }
 }
