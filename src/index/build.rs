@@ -224,7 +224,7 @@ fn create(dir: &Path, corpus: &Path) -> Result<Index, IndexError> {
     let index = Index::create_in_dir(&tv, schema).map_err(tv_err(&tv))?;
     register_analyzer(&index);
     manifest::write(dir, FILES, &Files::new())?;
-    manifest::write(dir, ARTICLES, &Catalog::default())?;
+    manifest::write_catalog(dir, &Catalog::default())?;
     manifest::write::<[(String, u128)]>(dir, DIRS, &[])?;
     std::fs::write(dir.join("corpus.txt"), format!("{}\n", corpus.display()))
         .map_err(write_err(dir))?;
@@ -538,7 +538,7 @@ pub(super) fn open(
             files.insert(r.rel, r.record);
         }
         stats.removed = removed.len();
-        manifest::write(&dir, ARTICLES, &catalog)?;
+        manifest::write_catalog(&dir, &catalog)?;
         super::fault::point("catalog");
         manifest::write(&dir, FILES, &files)?;
         (files, Some(catalog))

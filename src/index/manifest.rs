@@ -83,28 +83,53 @@ pub(crate) fn write<T: Serialize + ?Sized>(
     name: &str,
     value: &T,
 ) -> Result<(), IndexError> {
+    let body = postcard::to_stdvec(value).map_err(|e| IndexError::Write {
+        path: dir.join(name),
+        error: std::io::Error::other(e),
+    })?;
+    write_body(dir, name, &body)
+}
+
+/// Writes `body` and its checksum to the manifest `name` in `dir`, atomically.
+fn write_body(dir: &Path, name: &str, body: &[u8]) -> Result<(), IndexError> {
     let path = dir.join(name);
-    let write_err = |error| IndexError::Write {
+    let sum = xxhash_rust::xxh3::xxh3_64(body).to_le_bytes();
+    write_atomic(&path, |w| {
+        w.write_all(body)?;
+        w.write_all(&sum)
+    })
+    .map_err(|error| IndexError::Write {
+        path: path.clone(),
+        error,
+    })
+}
+
+/// Writes the catalog (its own flat layout, see [`Catalog`]) and its checksum.
+pub(crate) fn write_catalog(dir: &Path, catalog: &Catalog) -> Result<(), IndexError> {
+    write_body(dir, ARTICLES, catalog.as_bytes())
+}
+
+/// Reads and checks the catalog: the file is mapped, not read, so opening 100k articles costs
+/// its checksum and a check of its entries, not a copy and a decode.
+pub(crate) fn read_catalog(dir: &Path) -> Result<Catalog, IndexError> {
+    let path = dir.join(ARTICLES);
+    let read_err = |error| IndexError::Read {
         path: path.clone(),
         error,
     };
-    let body = postcard::to_stdvec(value).map_err(|e| write_err(std::io::Error::other(e)))?;
-    let sum = xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes();
-    write_atomic(&path, |w| {
-        w.write_all(&body)?;
-        w.write_all(&sum)
-    })
-    .map_err(write_err)
-}
-
-/// Reads and checks the catalog.
-pub(crate) fn read_catalog(dir: &Path) -> Result<Catalog, IndexError> {
-    let catalog: Catalog = read(dir, ARTICLES)?;
-    catalog.validate().map_err(|e| IndexError::Read {
-        path: dir.join(ARTICLES),
-        error: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-    })?;
-    Ok(catalog)
+    let file = std::fs::File::open(&path).map_err(read_err)?;
+    let len = file.metadata().map_err(read_err)?.len() as usize;
+    let Some(split) = len.checked_sub(8) else {
+        return Err(damaged(&path, "truncated"));
+    };
+    // SAFETY: index files are replaced by renaming a new file over them (`write_atomic`), never
+    // written in place, so the mapped bytes do not change under the map.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(read_err)?;
+    let (body, sum) = map.split_at(split.min(map.len()));
+    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
+        return Err(damaged(&path, "checksum mismatch"));
+    }
+    Catalog::from_map(map, split).map_err(|e| damaged(&path, &e.to_string()))
 }
 
 #[cfg(test)]

@@ -6,14 +6,15 @@
 //! <cache>/index-v<SCHEMA>/<xxh3 of the corpus path>/
 //!     corpus.txt     the corpus path (tells a foreign index apart)
 //!     files.bin      per corpus file: size, mtime, content hash, the id it was named from
-//!     articles.bin   the catalog: every article's id, title, date, source, file, sorted by id
+//!     articles.bin   the catalog: every article's id, title, date, source, file, sorted by id,
+//!                    and the list's newest-first order (a flat layout, mapped: see `catalog.rs`)
 //!     dirs.bin       every folder's mtime at the last full scan (the quick check)
 //!     lock           held while building or updating, so two qari processes take turns
 //!     tantivy/       the index itself
 //!     entities-<fingerprint>/   the entity index (tantivy/ and tagged.bin)
 //! ```
-//! The manifests are checksummed `postcard` values (see `manifest.rs`); the catalog is read at
-//! most once per open and held by the [`Library`], so listing and opening articles read it once.
+//! The other manifests are checksummed `postcard` values (see `manifest.rs`); the catalog is read
+//! at most once per open and held by the [`Library`], so listing and opening articles read it once.
 
 mod build;
 mod catalog;
@@ -47,7 +48,7 @@ use crate::text::analyzer::{text_analyzer, ANALYZER_NAME};
 /// (an article's date and source, read by `corpus::extract_metadata`) changes: an index of
 /// another version is rebuilt. 8: sources from closing lines, days with a prefix (`الـ15`).
 /// 9: Markdown read as text (no markup in titles and bodies; front matter dates and sources).
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]

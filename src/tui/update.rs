@@ -41,46 +41,46 @@ impl State {
         let keep = self.list_item(self.list_sel).map(|a| a.id.to_string());
         let arts = self.articles.clone();
         let view = self.view;
-        let mut idx: Vec<usize> = (0..self.articles.len())
-            .filter(|&i| {
-                let Some(a) = arts.get(i) else { return false };
-                let shown = match view {
-                    ListView::All => true,
-                    ListView::Unread => !self.is_read(a.id),
-                    ListView::Starred => self.is_starred(a.id),
-                };
-                shown && self.filter.as_ref().is_none_or(|f| f.ids.contains(a.id))
-            })
-            .collect();
-        // Dates with a year first; yearless (`--05-14`) and undated last. Keys are computed once:
-        // this sorts 100,000 articles when a large corpus opens.
-        // Packed into integers: comparing strings scattered over the heap cost ~100 ms here.
-        let keys: Vec<(u8, u32)> = arts
-            .iter()
-            .map(|a| match a.date {
-                Some(d) if d.year.is_some() => (0, d.pack()),
-                Some(d) => (1, d.pack()),
-                None => (2, 0),
-            })
-            .collect();
+        let everything = view == ListView::All && self.filter.is_none();
+        let wanted = |i: usize| {
+            if everything {
+                return true;
+            }
+            let Some(a) = arts.get(i) else { return false };
+            let shown = match view {
+                ListView::All => true,
+                ListView::Unread => !self.is_read(a.id),
+                ListView::Starred => self.is_starred(a.id),
+            };
+            shown && self.filter.as_ref().is_none_or(|f| f.ids.contains(a.id))
+        };
         // Ties keep the source's order (the index lists articles by id): comparing positions is
         // as stable as comparing ids and far cheaper.
         let by_id = |a: usize, b: usize| a.cmp(&b);
-        match self.sort {
-            Sort::Newest => idx.sort_unstable_by(|&a, &b| {
-                let (ka, kb) = (keys[a], keys[b]);
-                ka.0.cmp(&kb.0)
-                    .then_with(|| kb.1.cmp(&ka.1))
-                    .then_with(|| by_id(a, b))
-            }),
+        let idx: Vec<usize> = match self.sort {
+            // The catalog stores this order: no sort when a large corpus opens.
+            Sort::Newest => arts.newest_first().filter(|&i| wanted(i)).collect(),
             Sort::Oldest => {
-                idx.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| by_id(a, b)))
+                // Dates with a year first, then yearless (`--05-14`), then undated; packed
+                // into integers, computed once.
+                let keys: Vec<(u8, u32)> = (0..arts.len())
+                    .map(|i| match arts.date(i) {
+                        Some(d) if d.year.is_some() => (0, d.pack()),
+                        Some(d) => (1, d.pack()),
+                        None => (2, 0),
+                    })
+                    .collect();
+                let mut idx: Vec<usize> = (0..arts.len()).filter(|&i| wanted(i)).collect();
+                idx.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| by_id(a, b)));
+                idx
             }
             Sort::Title => {
                 let titles: Vec<&str> = arts.iter().map(|a| a.title).collect();
-                idx.sort_unstable_by(|&a, &b| titles[a].cmp(titles[b]).then_with(|| by_id(a, b)))
+                let mut idx: Vec<usize> = (0..arts.len()).filter(|&i| wanted(i)).collect();
+                idx.sort_unstable_by(|&a, &b| titles[a].cmp(titles[b]).then_with(|| by_id(a, b)));
+                idx
             }
-        }
+        };
         self.list = idx;
         self.list_sel = keep
             .and_then(|id| {
