@@ -129,7 +129,9 @@ pub(crate) fn read_catalog(dir: &Path) -> Result<Catalog, IndexError> {
     if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
         return Err(damaged(&path, "checksum mismatch"));
     }
-    Catalog::from_map(map, split).map_err(|e| damaged(&path, &e.to_string()))
+    let catalog = Catalog::from_map(map, split).map_err(|e| damaged(&path, &e.to_string()))?;
+    catalog.release_pages();
+    Ok(catalog)
 }
 
 #[cfg(test)]

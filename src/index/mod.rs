@@ -340,6 +340,25 @@ impl Library {
         &self.dir
     }
 
+    /// After a refresh (`stats`): takes the catalog `older` (an earlier open of the same index)
+    /// holds when this open changed nothing, so the reader keeps one catalog and not a second
+    /// copy of the same file; else lets go of the pages this open's own pass read through.
+    pub fn keep_catalog_of(&mut self, older: &Library, stats: &UpdateStats) {
+        let unchanged = stats.reindexed == 0
+            && stats.removed == 0
+            && !stats.built
+            && stats.rebuilt.is_none()
+            && older.dir == self.dir;
+        match older.catalog.get() {
+            Some(c) if unchanged => self.catalog = OnceLock::from(c.clone()),
+            _ => {
+                if let Some(c) = self.catalog.get() {
+                    c.release_pages();
+                }
+            }
+        }
+    }
+
     /// Every article's list entry, as the last update saw it, sorted by id. Read from the index
     /// on first use (a damaged catalog is an error here; `qari index` rebuilds it), then held.
     pub fn articles(&self) -> Result<&Arc<Catalog>, IndexError> {
@@ -450,6 +469,18 @@ mod tests {
         let (lib, stats) = open().unwrap();
         assert!(stats.rebuilt.is_some(), "{stats:?}");
         assert_eq!(lib.articles().unwrap().len(), 42);
+        // A refresh that changes nothing keeps the catalog already held, not a second copy;
+        // one that changed something keeps its own.
+        let held = lib.articles().unwrap().clone();
+        let (mut again, stats) = open().unwrap();
+        assert_eq!((stats.reindexed, stats.removed), (0, 0), "{stats:?}");
+        again.keep_catalog_of(&lib, &stats);
+        assert!(Arc::ptr_eq(again.articles().unwrap(), &held));
+        std::fs::write(corpus.path().join("new.txt"), "جديد\n\nنص جديد").unwrap();
+        let (mut changed, stats) = open().unwrap();
+        assert_eq!(stats.reindexed, 1, "{stats:?}");
+        changed.keep_catalog_of(&lib, &stats);
+        assert_eq!(changed.articles().unwrap().len(), 43);
     }
 
     #[test]

@@ -101,8 +101,9 @@ impl LibrarySource {
             threads: 1,
             ..OpenOptions::default()
         };
-        let (lib, _) = Library::open(&corpus, &self.cache_dir, options, progress)
+        let (mut lib, stats) = Library::open(&corpus, &self.cache_dir, options, progress)
             .map_err(|e| e.to_string())?;
+        lib.keep_catalog_of(&self.current(), &stats);
         *self.lib.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(lib);
         Ok(())
     }
