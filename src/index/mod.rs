@@ -32,6 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 pub use build::{OpenOptions, Progress, UpdateStats};
+pub(crate) use catalog::newest_key;
 pub use catalog::{ArticleMeta, Catalog};
 pub use entities::EntityStats;
 pub use search::{Hit, QueryError, SearchOptions, SearchResults, MAX_QUERY_DEPTH};
@@ -342,20 +343,15 @@ impl Library {
 
     /// After a refresh (`stats`): takes the catalog `older` (an earlier open of the same index)
     /// holds when this open changed nothing, so the reader keeps one catalog and not a second
-    /// copy of the same file; else lets go of the pages this open's own pass read through.
+    /// copy of the same file.
     pub fn keep_catalog_of(&mut self, older: &Library, stats: &UpdateStats) {
         let unchanged = stats.reindexed == 0
             && stats.removed == 0
             && !stats.built
             && stats.rebuilt.is_none()
             && older.dir == self.dir;
-        match older.catalog.get() {
-            Some(c) if unchanged => self.catalog = OnceLock::from(c.clone()),
-            _ => {
-                if let Some(c) = self.catalog.get() {
-                    c.release_pages();
-                }
-            }
+        if let (true, Some(c)) = (unchanged, older.catalog.get()) {
+            self.catalog = OnceLock::from(c.clone());
         }
     }
 

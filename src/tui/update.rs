@@ -12,6 +12,7 @@ use super::state::{
     CorpusSearch, Filter, HighlightOrigin, LinksMenu, ListView, Reader, Sort, State, Status,
 };
 use crate::entities::entity_key;
+use crate::index::newest_key;
 
 impl State {
     /// One level back: reader → list, search results → list, filtered → whole list, an open
@@ -61,13 +62,12 @@ impl State {
             // The catalog stores this order: no sort when a large corpus opens.
             Sort::Newest => arts.newest_first().filter(|&i| wanted(i)).collect(),
             Sort::Oldest => {
-                // Dates with a year first, then yearless (`--05-14`), then undated; packed
-                // into integers, computed once.
+                // The classes of the newest-first order (dated, yearless, undated), each oldest
+                // first; packed into integers, computed once.
                 let keys: Vec<(u8, u32)> = (0..arts.len())
-                    .map(|i| match arts.date(i) {
-                        Some(d) if d.year.is_some() => (0, d.pack()),
-                        Some(d) => (1, d.pack()),
-                        None => (2, 0),
+                    .map(|i| {
+                        let (class, std::cmp::Reverse(date)) = newest_key(arts.date(i));
+                        (class, date)
                     })
                     .collect();
                 let mut idx: Vec<usize> = (0..arts.len()).filter(|&i| wanted(i)).collect();
