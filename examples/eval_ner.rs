@@ -6,7 +6,9 @@
 //! two passes, sentences within `DOC_WINDOW` of each other as one document).
 //!
 //! usage: cargo run --release --example eval_ner -- [TRAIN.txt] [--epochs N] [--seeds N]
+//!   [--crf C2] [--eta X] [--o-penalty X] [--perceptron] [--prune X] [--dropout X]
 //! `--seeds N`: accuracy only, the mean over N training orders (a change must beat that noise).
+//! The perceptron as shipped until 12-02: `--perceptron --epochs 24 --o-penalty 0`.
 //! `QARI_NER_ERRORS=1` prints the missed gold names; `QARI_NER_DUMP=FILE` writes token, gold and
 //! predicted tag per line.
 
@@ -45,6 +47,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 opts.word_dropout = args.get(i).ok_or("--dropout X")?.parse()?;
             }
             "--speed-only" => speed_only = true,
+            "--crf" => {
+                i += 1;
+                let c2 = args.get(i).ok_or("--crf C2")?.parse()?;
+                let eta0 = match opts.learner {
+                    tagger::Learner::Crf { eta0, .. } => eta0,
+                    tagger::Learner::Perceptron => 0.1,
+                };
+                opts.learner = tagger::Learner::Crf { c2, eta0 };
+            }
+            "--o-penalty" => {
+                i += 1;
+                opts.o_penalty = args.get(i).ok_or("--o-penalty X")?.parse()?;
+            }
+            "--perceptron" => opts.learner = tagger::Learner::Perceptron,
+            "--eta" => {
+                i += 1;
+                let eta0 = args.get(i).ok_or("--eta X")?.parse()?;
+                let c2 = match opts.learner {
+                    tagger::Learner::Crf { c2, .. } => c2,
+                    tagger::Learner::Perceptron => 1.0,
+                };
+                opts.learner = tagger::Learner::Crf { c2, eta0 };
+            }
             "--seeds" => {
                 i += 1;
                 seeds = args.get(i).ok_or("--seeds N")?.parse()?;

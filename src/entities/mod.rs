@@ -1,8 +1,8 @@
 //! Named entities of an article: who, where, which organisation, and when.
 //!
 //! The pipeline: [`ner_tokens`] cuts the text into ANERcorp-style tokens (whitespace words with
-//! their clitics, punctuation on its own) and sentences; the built-in [`Tagger`] (an averaged
-//! perceptron trained on ANERcorp, two passes over the article) tags them PERS/LOC/ORG/MISC in
+//! their clitics, punctuation on its own) and sentences; the built-in [`Tagger`] (a linear-chain
+//! CRF trained on ANERcorp, two passes over the article) tags them PERS/LOC/ORG/MISC in
 //! BIO; dates come from the one
 //! date parser, [`crate::text::dates::find_dates`]. A sentence with no Arabic letter (an English
 //! or French paragraph) is not tagged, and Latin words inside an Arabic sentence get no tag. The

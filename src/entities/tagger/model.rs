@@ -371,7 +371,7 @@ pub(crate) const MODEL_VERSION: u32 = 3;
 
 /// The attribution every shipped model carries (ANERcorp is CC BY-SA 4.0).
 pub(crate) const ATTRIBUTION: &str =
-    "Averaged-perceptron Arabic NER model for qari, trained on the ANERcorp \
+    "Linear-chain CRF Arabic NER model for qari, trained on the ANERcorp \
 CAMeL Lab train split (Benajiba, Rosso & Benedi Ruiz, ANERsys, CICLing 2007; Obeid et al., \
 CAMeL Tools, LREC 2020). Licence: Creative Commons Attribution-ShareAlike 4.0 \
 (https://creativecommons.org/licenses/by-sa/4.0/). This model is a derivative of ANERcorp and is \
