@@ -12,6 +12,9 @@
 //!   written through);
 //! - `added1000_ms`: the same after 1,000 new files in a new folder (removed again afterwards).
 //!
+//! Each refresh also prints, on stderr, when each of its phases began (from its progress
+//! reports), to show where a refresh's time goes.
+//!
 //! ```sh
 //! QARI_BENCH_CORPUS=/tmp/qari-bench/corpus100k QARI_BENCH_CACHE=/tmp/qari-bench/cache \
 //!   cargo bench --bench scale
@@ -20,7 +23,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use qari::index::{Library, OpenOptions, SearchOptions};
+use qari::index::{Library, OpenOptions, Progress, SearchOptions};
 
 #[path = "common/queries.rs"]
 mod queries;
@@ -45,8 +48,33 @@ fn refresh(corpus: &Path, cache: &Path) -> (Duration, qari::index::UpdateStats) 
         ..OpenOptions::default()
     };
     let t = Instant::now();
-    let (_, stats) = Library::open(corpus, cache, options, &mut |_| {}).expect("refresh");
-    (t.elapsed(), stats)
+    // When each phase began (the first progress report of each kind), for the phases line.
+    let mut phases: Vec<(&'static str, Duration)> = Vec::new();
+    let (_, stats) = Library::open(corpus, cache, options, &mut |p| {
+        let name = match p {
+            Progress::Waiting => "waiting",
+            Progress::Rebuilding(_) => "rebuilding",
+            Progress::Scanning => "scanning",
+            Progress::Indexing { .. } => "indexing",
+            Progress::Tagging { .. } => "tagging",
+            Progress::Committing => "committing",
+        };
+        if phases.last().is_none_or(|l| l.0 != name) {
+            phases.push((name, t.elapsed()));
+        }
+    })
+    .expect("refresh");
+    let total = t.elapsed();
+    let line: Vec<String> = phases
+        .iter()
+        .map(|(n, at)| format!("{n}@{:.0}", ms(*at)))
+        .collect();
+    eprintln!(
+        "scale: refresh phases (ms from the start; end {:.0}): {}",
+        ms(total),
+        line.join(" ")
+    );
+    (total, stats)
 }
 
 /// Writes `bytes` to `path` through a new file renamed over it (a new inode: a hard-linked

@@ -187,3 +187,43 @@ fn sidebar_cli_entity_index_and_highlights_give_one_answer_per_article() {
         }
     }
 }
+
+/// The entity index made afresh (no deletes queued) and then kept in step: an article changed
+/// to name other places loses the old ones (its documents are deleted before it is re-added).
+#[test]
+fn a_changed_article_leaves_the_entity_index_of_its_old_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (corpus, cache) = (dir.path().join("corpus"), dir.path().join("cache"));
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    std::fs::write(corpus.join("a.txt"), MADE_UP[2].1).expect("write");
+    std::fs::write(corpus.join("b.txt"), MADE_UP[1].1).expect("write");
+    let options = OpenOptions {
+        entities: true,
+        ..OpenOptions::default()
+    };
+    let ids = |q: &str| -> Vec<String> {
+        let (lib, _) = Library::open(&corpus, &cache, options, &mut |_| {}).expect("index");
+        // A name no article has is an error that says so: no article, here.
+        let mut ids: Vec<String> = match lib.search(q, SearchOptions::limit(100)) {
+            Ok(found) => found.hits.into_iter().map(|h| h.id).collect(),
+            Err(e) if e.to_string().contains("no place named") => Vec::new(),
+            Err(e) => panic!("{q}: {e}"),
+        };
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids("place:موسكو"), ["a"], "the fresh pass");
+    assert_eq!(ids("place:كسلا"), ["b"]);
+    // a.txt now tells b's story: موسكو is gone from it, كسلا is in both.
+    std::fs::write(
+        corpus.join("a.txt"),
+        MADE_UP[1].1.replace("فيضانات", "سيول"),
+    )
+    .expect("write");
+    assert_eq!(
+        ids("place:موسكو"),
+        Vec::<String>::new(),
+        "the old names are deleted"
+    );
+    assert_eq!(ids("place:كسلا"), ["a", "b"]);
+}
