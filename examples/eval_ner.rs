@@ -29,6 +29,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut input = "../shared/data/anercorp/train.txt".to_string();
     let mut opts = tagger::TrainOptions::default();
+    // The CRF's c2 and eta0 (`--crf`, `--eta`), from the shipped settings.
+    let mut crf = match opts.learner {
+        tagger::Learner::Crf { c2, eta0 } => (c2, eta0),
+        tagger::Learner::Perceptron => (3.0, 0.1),
+    };
     let mut speed_only = false;
     let mut seeds = 0usize;
     let mut i = 0;
@@ -49,27 +54,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--speed-only" => speed_only = true,
             "--crf" => {
                 i += 1;
-                let c2 = args.get(i).ok_or("--crf C2")?.parse()?;
-                let eta0 = match opts.learner {
-                    tagger::Learner::Crf { eta0, .. } => eta0,
-                    tagger::Learner::Perceptron => 0.1,
-                };
-                opts.learner = tagger::Learner::Crf { c2, eta0 };
+                crf.0 = args.get(i).ok_or("--crf C2")?.parse()?;
+            }
+            "--eta" => {
+                i += 1;
+                crf.1 = args.get(i).ok_or("--eta X")?.parse()?;
             }
             "--o-penalty" => {
                 i += 1;
                 opts.o_penalty = args.get(i).ok_or("--o-penalty X")?.parse()?;
             }
             "--perceptron" => opts.learner = tagger::Learner::Perceptron,
-            "--eta" => {
-                i += 1;
-                let eta0 = args.get(i).ok_or("--eta X")?.parse()?;
-                let c2 = match opts.learner {
-                    tagger::Learner::Crf { c2, .. } => c2,
-                    tagger::Learner::Perceptron => 1.0,
-                };
-                opts.learner = tagger::Learner::Crf { c2, eta0 };
-            }
             "--seeds" => {
                 i += 1;
                 seeds = args.get(i).ok_or("--seeds N")?.parse()?;
@@ -77,6 +72,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             a => input = a.to_string(),
         }
         i += 1;
+    }
+    if let tagger::Learner::Crf { .. } = opts.learner {
+        opts.learner = tagger::Learner::Crf {
+            c2: crf.0,
+            eta0: crf.1,
+        };
     }
     let text = std::fs::read_to_string(&input).map_err(|e| format!("{input}: {e}"))?;
     let all = conll::parse_anercorp(&text);

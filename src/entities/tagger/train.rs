@@ -158,30 +158,15 @@ fn fit_weights(
     let mut ts: Vec<[u32; N_TAGS]> = Vec::new();
     let mut step: u32 = 0;
     let mut order: Vec<usize> = (0..statics.len()).collect();
-    let mut rng = opts.seed | 1;
+    let mut rng = Lcg(opts.seed | 1);
     let mut feats = Vec::with_capacity(48);
     for _epoch in 0..opts.epochs {
-        // Fisher–Yates with a fixed 64-bit LCG: same seed, same order, on every machine.
-        for i in (1..order.len()).rev() {
-            rng = rng
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let j = ((rng >> 33) % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
+        rng.shuffle(&mut order);
         for &si in &order {
             let gold = golds[si];
             let st = statics[si];
             step += 1;
-            let drops: Vec<bool> = st
-                .iter()
-                .map(|_| {
-                    rng = rng
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    ((rng >> 40) as f32 / (1u64 << 24) as f32) < opts.word_dropout
-                })
-                .collect();
+            let drops = rng.drops(st.len(), opts.word_dropout);
             let look = |f: u64, scores: &mut [f32; N_TAGS]| {
                 if let Some(&row) = index.get(&f) {
                     let r = &w[row as usize];
@@ -264,6 +249,35 @@ fn fit_weights(
         .collect()
 }
 
+/// The fixed 64-bit LCG of training: the same seed gives the same shuffles and word dropouts
+/// on every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0
+    }
+
+    /// Fisher–Yates.
+    fn shuffle(&mut self, order: &mut [usize]) {
+        for i in (1..order.len()).rev() {
+            let j = ((self.next() >> 33) % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+    }
+
+    /// One draw per token: whether its word features are hidden (probability `p`).
+    fn drops(&mut self, n: usize, p: f32) -> Vec<bool> {
+        (0..n)
+            .map(|_| ((self.next() >> 40) as f32 / (1u64 << 24) as f32) < p)
+            .collect()
+    }
+}
+
 /// `ln(Σ exp(x))` of scores some of which may be −∞.
 fn log_sum_exp(xs: impl Iterator<Item = f64> + Clone) -> f64 {
     let m = xs.clone().fold(f64::NEG_INFINITY, f64::max);
@@ -342,7 +356,7 @@ fn fit_crf(
     let eta0 = f64::from(eta0);
     let mut t = 0f64;
     let mut order: Vec<usize> = (0..statics.len()).collect();
-    let mut rng = opts.seed | 1;
+    let mut rng = Lcg(opts.seed | 1);
     let mut tf = Vec::with_capacity(4);
     let mut sum: Vec<[f64; N_TAGS]> = Vec::new();
     let mut n_avg = 0f64;
@@ -359,13 +373,7 @@ fn fit_crf(
         if epoch > opts.epochs / 2 {
             add_to_sum(&mut sum, &v, scale);
         }
-        for i in (1..order.len()).rev() {
-            rng = rng
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let j = ((rng >> 33) % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
+        rng.shuffle(&mut order);
         for &si in &order {
             let gold = golds[si];
             let st = statics[si];
@@ -373,15 +381,7 @@ fn fit_crf(
             if n == 0 {
                 continue;
             }
-            let drops: Vec<bool> = st
-                .iter()
-                .map(|_| {
-                    rng = rng
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    ((rng >> 40) as f32 / (1u64 << 24) as f32) < opts.word_dropout
-                })
-                .collect();
+            let drops = rng.drops(st.len(), opts.word_dropout);
             let look = |f: u64, s: &mut [f64; N_TAGS]| {
                 if let Some(&row) = index.get(&f) {
                     for (x, y) in s.iter_mut().zip(&v[row as usize]) {
