@@ -91,7 +91,8 @@ pub(super) fn make_mention(
         toks = &toks[leading_titles(&words)..];
     }
     let first = &text[toks[0].start..toks[0].end];
-    let (cut, add_alef) = clitic_cut(first, attested);
+    let second = toks.get(1).map(|t| &text[t.start..t.end]);
+    let (cut, add_alef) = clitic_cut(first, second, attested);
     let start = toks[0].start + skip_letters(first, cut);
     let end = toks[toks.len() - 1].end;
     let mut display = String::new();

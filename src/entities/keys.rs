@@ -82,9 +82,20 @@ fn article_chains() -> &'static [&'static str] {
 /// Returns how many leading letters to drop and whether to put back an ا (لل → ال).
 ///
 /// The chains tried, longest first, are the [`PROCLITICS`] marked for names (the bare article is
-/// not among them: a name keeps its ال).
-pub(super) fn clitic_cut(first: &str, attested: &super::Attested) -> (usize, bool) {
+/// not among them: a name keeps its ال). A word that is itself a place of the gazetteer is never
+/// cut (كسلا stays, though ك + سلا is a place too), and `second`, the name's next word, lets a
+/// two-word place show the bare form (وإسلام آباد → إسلام آباد).
+pub(super) fn clitic_cut(
+    first: &str,
+    second: Option<&str>,
+    attested: &super::Attested,
+) -> (usize, bool) {
     let n = normalize(first);
+    let places = &gazetteer().plain;
+    if places.contains(&n) {
+        return (0, false);
+    }
+    let second = second.map(normalize);
     for p in PROCLITICS.iter().filter(|p| p.name).map(|p| p.form) {
         let Some(rest) = n.strip_prefix(p) else {
             continue;
@@ -104,7 +115,10 @@ pub(super) fn clitic_cut(first: &str, attested: &super::Attested) -> (usize, boo
         }
         if rest.chars().count() >= 3
             && (attested.contains(rest)
-                || gazetteer().plain.contains(rest)
+                || places.contains(rest)
+                || second
+                    .as_ref()
+                    .is_some_and(|w| places.contains(&format!("{rest} {w}")))
                 || lexicon::org_heads_plain().contains(rest))
         {
             return (plen, false);
@@ -157,12 +171,29 @@ mod tests {
     }
 
     #[test]
+    fn places_keep_their_own_letters_and_two_word_places_lose_their_proclitics() {
+        let att = crate::entities::Attested::default();
+        // كسلا is a place, and so is سلا: the word as written wins.
+        assert_eq!(clitic_cut("كسلا", None, &att), (0, false));
+        assert_eq!(clitic_cut("وكسلا", None, &att), (1, false));
+        // إسلام alone is no place; إسلام آباد is.
+        assert_eq!(clitic_cut("وإسلام", None, &att), (0, false));
+        assert_eq!(clitic_cut("وإسلام", Some("آباد"), &att), (1, false));
+        let text = "وقال إن موسكو وإسلام آباد شريكتان";
+        let s = ner_tokens(text);
+        let mut names = super::super::group::Names::default();
+        let m =
+            make_mention(text, EntityKind::Place, &s[0][3..5], &att, &mut names).expect("mention");
+        assert_eq!(names.get(m.display), "إسلام آباد");
+    }
+
+    #[test]
     fn organisation_heads_lose_their_proclitics_but_keep_their_own_letters() {
         let att = crate::entities::Attested::default();
-        assert_eq!(clitic_cut("لمنظمة", &att), (1, false));
-        assert_eq!(clitic_cut("ومنظمة", &att), (1, false));
-        assert_eq!(clitic_cut("وزارة", &att), (0, false));
-        assert_eq!(clitic_cut("وكالة", &att), (0, false));
+        assert_eq!(clitic_cut("لمنظمة", None, &att), (1, false));
+        assert_eq!(clitic_cut("ومنظمة", None, &att), (1, false));
+        assert_eq!(clitic_cut("وزارة", None, &att), (0, false));
+        assert_eq!(clitic_cut("وكالة", None, &att), (0, false));
         let text = "دعا المؤتمر لمنظمة التجارة العالمية";
         let s = ner_tokens(text);
         let mut names = super::super::group::Names::default();
