@@ -29,8 +29,8 @@ use super::group::{make_mention, Mention, Names};
 use super::keys::is_nisba;
 use super::kind::EntityKind;
 use super::lexicon::{
-    alias_kinds, aliases, data_lines, fold_word, gazetteer, is_function_word, longest_phrases,
-    triggers, Trigger,
+    alias_kinds, aliases, data_lines, fold_phrase, fold_word, gazetteer, is_function_word,
+    longest_phrases, person_names, triggers, Trigger,
 };
 use super::tagger::{EntType, Tag};
 use super::tokens::Span;
@@ -80,6 +80,53 @@ fn is_conjoined_name(word: &str, attested: &super::Attested) -> bool {
     rest.chars().count() >= 3 && (attested.contains(rest) || gazetteer().plain.contains(rest))
 }
 
+/// A token `ل+NAME` inside a person chunk where NAME occurs on its own in the article and the
+/// token is not itself a listed name (لابيد, لادن): the preposition starts a second person
+/// (بوتين لخان: "Putin to Khan").
+fn is_addressed_name(word: &str, attested: &super::Attested) -> bool {
+    let n = normalize(word);
+    let Some(rest) = n.strip_prefix('ل') else {
+        return false;
+    };
+    !rest.starts_with('ل')
+        && rest.chars().count() >= 3
+        && attested.contains(rest)
+        && !person_names().contains(&n)
+}
+
+/// How many of a place chunk's words to keep: all, unless its first words are a gazetteer place
+/// and every word after them is an indefinite word that is not a place (إسلام آباد شريكتان, the
+/// predicate glued on). A definite word after the place may be its adjective (كوريا الشمالية);
+/// after a one-word place only a verb is cut (موسكو تؤكد), since short places begin longer
+/// ones the list may lack (خان يونس).
+fn place_prefix(words: &[&str]) -> usize {
+    let n = words.len();
+    if n < 2 {
+        return n;
+    }
+    let phrases = &gazetteer().phrases;
+    if phrases.contains(&fold_phrase(&words.join(" "))) {
+        return n;
+    }
+    let Some(k) = (1..n)
+        .rev()
+        .find(|&k| phrases.contains(&fold_phrase(&words[..k].join(" "))))
+    else {
+        return n;
+    };
+    let plain = words[k..].iter().all(|w| {
+        !is_definite(&normalize(w))
+            && !is_place_word(w)
+            && !is_punct_word(w)
+            && (k >= 2 || is_verb_word(w))
+    });
+    if plain {
+        k
+    } else {
+        n
+    }
+}
+
 /// A one-word gazetteer place, as written or without its proclitics.
 fn is_place_word(word: &str) -> bool {
     let g = gazetteer();
@@ -121,13 +168,20 @@ pub(super) fn refine_chunks(
         }
         if matches!(ty, EntType::Pers | EntType::Loc) {
             for (k, w) in words.iter().enumerate().take(b).skip(start + 1) {
-                if is_conjoined_name(w, attested) {
+                let joins = is_conjoined_name(w, attested)
+                    || (ty == EntType::Pers && is_addressed_name(w, attested));
+                if joins {
                     out.push((ty, start, k));
                     start = k;
                 }
             }
         }
-        out.push((ty, start, b));
+        let end = if ty == EntType::Loc {
+            start + place_prefix(&words[start..b])
+        } else {
+            b
+        };
+        out.push((ty, start, end));
     }
     // Title + place + unknown word (رئيس جمهورية أذربيجان إلهام …): the word right after the
     // place is the title-holder's name, not a second place.
@@ -740,6 +794,59 @@ mod tests {
             !ents.iter().any(|e| e.name.contains("القاهرة ودمشق")),
             "{ents:?}"
         );
+    }
+
+    #[test]
+    fn a_preposition_inside_a_person_chunk_starts_the_second_person() {
+        // "Putin to Khan": خان occurs on its own in the article.
+        let words = ["وجه", "بوتين", "لخان", "دعوة"];
+        let tags = tags_of(&["O", "B-PERS", "I-PERS", "O"]);
+        let mut att = crate::entities::Attested::default();
+        att.insert(&normalize("خان"));
+        let ch = refine_chunks(&words, &tags, &att);
+        assert_eq!(ch, vec![(EntType::Pers, 1, 2), (EntType::Pers, 2, 3)]);
+        // Without خان on its own, or when the word is a listed first name, one person.
+        let none = crate::entities::Attested::default();
+        assert_eq!(
+            refine_chunks(&words, &tags, &none),
+            vec![(EntType::Pers, 1, 3)]
+        );
+        let words = ["قال", "يائير", "لابيد", "إن"];
+        let mut att = crate::entities::Attested::default();
+        att.insert(&normalize("ابيد"));
+        assert_eq!(
+            refine_chunks(&words, &tags, &att),
+            vec![(EntType::Pers, 1, 3)]
+        );
+        // End to end: two people, neither with the preposition.
+        let text = "قال عمران خان إن الزيارة مهمة. ووجه بوتين لخان دعوة لزيارة موسكو.";
+        let ents = extract_with(builtin(), text, None);
+        assert!(!ents.iter().any(|e| e.name.contains("لخان")), "{ents:?}");
+    }
+
+    #[test]
+    fn a_predicate_glued_to_a_known_place_is_cut_off() {
+        let none = crate::entities::Attested::default();
+        let words = ["إسلام", "آباد", "شريكتان"];
+        let tags = tags_of(&["B-LOC", "I-LOC", "I-LOC"]);
+        assert_eq!(
+            refine_chunks(&words, &tags, &none),
+            vec![(EntType::Loc, 0, 2)]
+        );
+        // A definite adjective stays (كوريا الشمالية); so does a noun after a one-word place
+        // (the list may lack a longer place it begins), but not a verb.
+        for (words, keep) in [
+            (["كوريا", "الشمالية"], 2),
+            (["موسكو", "تؤكد"], 1),
+            (["خان", "يونس"], 2),
+        ] {
+            let tags = tags_of(&["B-LOC", "I-LOC"]);
+            assert_eq!(
+                refine_chunks(&words, &tags, &none),
+                vec![(EntType::Loc, 0, keep)],
+                "{words:?}"
+            );
+        }
     }
 
     #[test]
