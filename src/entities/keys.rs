@@ -21,8 +21,14 @@ pub fn entity_key(kind: EntityKind, name: &str) -> String {
             .map(|d| d.date.iso())
             .unwrap_or_else(|| normalize(name.trim()));
     }
+    // A period glued to a word of three letters or more is a stray sentence end inside the name
+    // (إلهام. علييف), not part of it; a shorter word keeps it (د. is an abbreviation).
     let words: Vec<&str> = name
         .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .map(|w| match w.strip_suffix('.') {
+            Some(rest) if rest.chars().count() >= 3 => rest,
+            _ => w,
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let words = if kind == EntityKind::Person {
@@ -168,6 +174,12 @@ mod tests {
         );
         assert_ne!(entity_key(per, "فلاديمير بوتين"), entity_key(per, "بوتين"));
         assert_eq!(entity_key(EntityKind::Date, "9 نوفمبر 2020"), "2020-11-09");
+        // A stray period inside a name is not part of its key; an abbreviation keeps its own.
+        assert_eq!(
+            entity_key(per, "إلهام. علييف"),
+            entity_key(per, "إلهام علييف")
+        );
+        assert_ne!(entity_key(per, "د. محمد"), entity_key(per, "د محمد"));
     }
 
     #[test]

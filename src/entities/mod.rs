@@ -54,8 +54,10 @@ pub fn alias_spellings(whole: &str) -> Vec<String> {
 
 use crate::text::dates::PartialDate;
 use group::{group, make_mention, Mention, Names};
-use lexicon::{fold_word, gazetteer};
-use rules::{alias_spans, latin_out, leading_conjunction, org_spans, propagate, refine_chunks};
+use rules::{
+    alias_spans, continues_name, is_place_word, latin_out, leading_conjunction, org_spans,
+    propagate, refine_chunks,
+};
 
 /// The entities of `text` using the built-in model. `article_date` is the article's own date,
 /// which supplies the year of a day+month date that has none. Fails only when the
@@ -206,6 +208,21 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         alias_spans(&folded, &mut tags);
         org_spans(&words, &mut tags);
         let chunks = refine_chunks(&words, &tags, attested);
+        // The name before a stray period and the untagged surname after it (إلهام. علييف).
+        if let Some((prev, tok)) = dangling {
+            let untagged = chunks.first().is_none_or(|c| c.1 > 0);
+            if untagged && continues_name(&text[tok.start..tok.end], words[0]) {
+                let toks = [tok, s[0]];
+                if let Some(joined) =
+                    make_mention(text, EntityKind::Person, &toks, attested, &mut names)
+                {
+                    if let Some(pi) = prev {
+                        mentions[pi].words = 0; // removed below
+                    }
+                    mentions.push(joined);
+                }
+            }
+        }
         let mut next_dangling = None;
         for (ci, &(ty, a, b)) in chunks.iter().enumerate() {
             let Some(kind) = EntityKind::of(ty) else {
@@ -239,7 +256,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
                 && matches!(ty, EntType::Pers | EntType::Loc)
                 && &text[s[b].start..s[b].end] == "."
                 && s[b].start == s[a].end
-                && !gazetteer().phrases.contains(&fold_word(words[a]))
+                && !is_place_word(words[a])
             {
                 next_dangling = Some((idx, s[a]));
             }

@@ -128,7 +128,7 @@ fn place_prefix(words: &[&str]) -> usize {
 }
 
 /// A one-word gazetteer place, as written or without its proclitics.
-fn is_place_word(word: &str) -> bool {
+pub(super) fn is_place_word(word: &str) -> bool {
     let g = gazetteer();
     let n = normalize(word);
     if g.plain.contains(&n) {
@@ -230,7 +230,53 @@ pub(super) fn refine_chunks(
         }
         !(c.2 == c.1 + 1 && listed(words[c.1]))
     });
+    // A first name and the surname after it, untagged or tagged as a name of its own, are one
+    // person (إلهام علييف), also when the model took the first name for a place it is not.
+    let one_name = |c: &(EntType, usize, usize)| {
+        c.2 == c.1 + 1
+            && (c.0 == EntType::Pers || (c.0 == EntType::Loc && !is_place_word(words[c.1])))
+    };
+    let mut joined: Vec<(EntType, usize, usize)> = Vec::with_capacity(out.len());
+    for c in out {
+        if let Some(p) = joined.last_mut() {
+            if one_name(p) && one_name(&c) && c.1 == p.2 && continues_name(words[p.1], words[c.1]) {
+                *p = (EntType::Pers, p.1, c.2);
+                continue;
+            }
+        }
+        joined.push(c);
+    }
+    let mut out = joined;
+    let starts: FxHashSet<usize> = out.iter().map(|c| c.1).collect();
+    for c in &mut out {
+        if one_name(c)
+            && c.2 < words.len()
+            && !starts.contains(&c.2)
+            && continues_name(words[c.1], words[c.2])
+        {
+            *c = (EntType::Pers, c.1, c.2 + 1);
+        }
+    }
     out
+}
+
+/// Is `next` the surname of the one-word name `first`: both in the person-name list
+/// (`data/gazetteer_per.tsv`, a proclitic on `first` looked through: وإلهام), and `next` a word
+/// the Arabic dictionary does not know (so not كريم or سعيد, names that are also words).
+pub(super) fn continues_name(first: &str, next: &str) -> bool {
+    let names = person_names();
+    let first = normalize(first);
+    let next = normalize(next);
+    let listed = |w: &str| {
+        names.contains(w) || {
+            let mut cs = w.chars();
+            cs.next().is_some_and(is_proclitic_letter) && names.contains(cs.as_str())
+        }
+    };
+    listed(&first)
+        && names.contains(&next)
+        && next.chars().all(crate::text::is_arabic_letter)
+        && !crate::text::variants::is_dictionary_word(&next)
 }
 
 /// Is the one-word name at `k` where an article names its source: a dateline or closing bracket
@@ -822,6 +868,32 @@ mod tests {
         let text = "قال عمران خان إن الزيارة مهمة. ووجه بوتين لخان دعوة لزيارة موسكو.";
         let ents = extract_with(builtin(), text, None);
         assert!(!ents.iter().any(|e| e.name.contains("لخان")), "{ents:?}");
+    }
+
+    #[test]
+    fn a_first_name_takes_the_untagged_surname_after_it() {
+        let none = crate::entities::Attested::default();
+        let words = ["باشينيان", "وإلهام", "علييف", "وزارتي"];
+        for spec in [
+            ["B-PERS", "B-PERS", "O", "O"],
+            ["B-PERS", "B-PERS", "B-PERS", "O"],
+            ["B-PERS", "B-LOC", "O", "O"],
+        ] {
+            assert_eq!(
+                refine_chunks(&words, &tags_of(&spec), &none),
+                vec![(EntType::Pers, 0, 1), (EntType::Pers, 1, 3)],
+                "{spec:?}"
+            );
+        }
+        // Not a word that is also a name in the dictionary, nor a word after a surname.
+        for (first, next) in [("محمد", "سعيد"), ("بيسكوف", "وقال"), ("إلهام", "الرئيس")]
+        {
+            assert!(!continues_name(first, next), "{first} {next}");
+        }
+        // End to end, across a stray period: one person, not إلهام alone.
+        let text = "وقال رئيس جمهورية أذربيجان إلهام. علييف إن المحادثات مستمرة.";
+        let ents = extract_with(builtin(), text, None);
+        assert!(ents.iter().any(|e| e.name == "إلهام علييف"), "{ents:?}");
     }
 
     #[test]
