@@ -8,10 +8,12 @@
 //!   مجلس التعاون لدول الخليج العربية), one coordination with في + place (منظمة الأمن والتعاون
 //!   في أوروبا), a head before a tagged name (مجموعة مينسك is the group, not the city); bounded,
 //!   stopping at punctuation, function and stop words, verbs and other names;
-//! - [`refine_chunks`]: split at a conjunction joining two names; a title holder after a place; a
-//!   name after an organisation head, and a one-word place in a source slot (`(الأناضول)`,
-//!   `المصدر: X`, وكالة X) is an organisation; a verb at the front of a person's name is cut
-//!   off ([`is_verb_word`]: يلتقي بن سلمان → بن سلمان);
+//! - [`refine_chunks`]: split at a conjunction joining two names, or at ل before a person's name
+//!   (بوتين لخان); a predicate glued to a known place cut off (إسلام آباد شريكتان); a title holder
+//!   after a place; a name after an organisation head, and a one-word place in a source slot
+//!   (`(الأناضول)`, `المصدر: X`, وكالة X) is an organisation; a verb at the front of a person's
+//!   name is cut off ([`is_verb_word`]: يلتقي بن سلمان → بن سلمان); a first name takes the
+//!   surname after it ([`continues_name`]: إلهام علييف);
 //! - [`leading_conjunction`]: a و that is the conjunction is cut from the front of a name
 //!   (سيونيك وجغاركونيك → جغاركونيك);
 //! - [`propagate`]: one sense per article.
