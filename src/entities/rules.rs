@@ -107,13 +107,11 @@ fn place_prefix(words: &[&str]) -> usize {
         return n;
     }
     let phrases = &gazetteer().phrases;
-    if phrases.contains(&fold_phrase(&words.join(" "))) {
-        return n;
-    }
-    let Some(k) = (1..n)
+    // The longest run of first words that is a place: the whole chunk keeps all of it.
+    let k = (1..=n)
         .rev()
-        .find(|&k| phrases.contains(&fold_phrase(&words[..k].join(" "))))
-    else {
+        .find(|&k| phrases.contains(&fold_phrase(&words[..k].join(" "))));
+    let Some(k) = k.filter(|&k| k < n) else {
         return n;
     };
     let plain = words[k..].iter().all(|w| {
