@@ -8,7 +8,8 @@
 //!   مجلس التعاون لدول الخليج العربية), one coordination with في + place (منظمة الأمن والتعاون
 //!   في أوروبا), a head before a tagged name (مجموعة مينسك is the group, not the city); bounded,
 //!   stopping at punctuation, function and stop words, verbs and other names;
-//! - [`refine_chunks`]: split at a conjunction joining two names, or at ل before a person's name
+//! - [`refine_chunks`]: two names after a dual place word are two places (منطقتي سيونيك
+//!   وجغاركونيك); split at a conjunction joining two names, or at ل before a person's name
 //!   (بوتين لخان); a predicate glued to a known place cut off (إسلام آباد شريكتان); a title holder
 //!   after a place; a name after an organisation head, and a one-word place in a source slot
 //!   (`(الأناضول)`, `المصدر: X`, وكالة X) is an organisation; a verb at the front of a person's
@@ -17,7 +18,7 @@
 //!   وزير الخارجية جيخون بايراموف, not the place بايراموف); a first name takes the surname after
 //!   it ([`continues_name`]: إلهام علييف);
 //! - [`leading_conjunction`]: a و that is the conjunction is cut from the front of a name
-//!   (سيونيك وجغاركونيك → جغاركونيك);
+//!   (X وجغاركونيك → جغاركونيك);
 //! - [`propagate`]: one sense per article.
 //!
 //! `measure_on_anercorp` (an ignored test) measures the verb, organisation and title-holder rules
@@ -164,6 +165,17 @@ pub(super) fn refine_chunks(
                 continue;
             }
         }
+        // "The two regions X and Y" (منطقتي سيونيك وجغاركونيك): two places, whatever the
+        // chunk's type.
+        if b == a + 2
+            && a > 0
+            && is_dual_place_head(words[a - 1])
+            && normalize(words[a + 1]).starts_with('و')
+        {
+            out.push((EntType::Loc, a, a + 1));
+            out.push((EntType::Loc, a + 1, b));
+            continue;
+        }
         let mut start = a;
         // A known place at the front of a longer person chunk is the leader's country, not part
         // of the name (قادة روسيا فلاديمير بوتين وأذربيجان إلهام علييف).
@@ -264,6 +276,17 @@ pub(super) fn refine_chunks(
         }
     }
     out
+}
+
+/// The dual of a place word of `data/triggers.tsv` that ends in ة (منطقتي، محافظتين، مدينتي
+/// for منطقة، محافظة، مدينة), possibly after a proclitic: two places are named after it.
+fn is_dual_place_head(word: &str) -> bool {
+    let n = normalize(word);
+    ["تي", "تين"].iter().any(|s| {
+        n.strip_suffix(s).is_some_and(|stem| {
+            triggers().get(&fold_word(&format!("{stem}ة"))) == Some(&Trigger::Loc)
+        })
+    })
 }
 
 /// A name the Arabic dictionary does not know, right after a title and its adjectives, is the
@@ -997,6 +1020,39 @@ mod tests {
         let text = "وقال رئيس جمهورية أذربيجان إلهام. علييف إن المحادثات مستمرة.";
         let ents = extract_with(builtin(), text, None);
         assert!(ents.iter().any(|e| e.name == "إلهام علييف"), "{ents:?}");
+    }
+
+    #[test]
+    fn two_names_after_a_dual_place_word_are_two_places() {
+        let none = crate::entities::Attested::default();
+        let words = ["في", "منطقتيّ", "سيونيك", "وجغاركونيك", "في", "أرمينيا"];
+        for first in ["B-ORG", "B-LOC", "B-PERS"] {
+            let tags = tags_of(&["O", "O", first, &format!("I-{}", &first[2..]), "O", "B-LOC"]);
+            assert_eq!(
+                refine_chunks(&words, &tags, &none),
+                vec![
+                    (EntType::Loc, 2, 3),
+                    (EntType::Loc, 3, 4),
+                    (EntType::Loc, 5, 6)
+                ],
+                "{first}"
+            );
+        }
+        assert!(is_dual_place_head("محافظتين") && is_dual_place_head("بمدينتي"));
+        // Not a word that only ends like a dual, nor a place word's singular.
+        for w in ["منطقة", "حكومتي", "الشركتين", "وزارتي"] {
+            assert!(!is_dual_place_head(w), "{w}");
+        }
+        // End to end: the conjunction is not part of the second name.
+        let text = "تصاعد التوتر في منطقتي سيونيك وجغاركونيك في أرمينيا على الحدود مع أذربيجان.";
+        let ents = extract_with(builtin(), text, None);
+        for name in ["سيونيك", "جغاركونيك"] {
+            assert!(
+                ents.iter()
+                    .any(|e| e.name == name && e.kind == EntityKind::Place),
+                "{name}: {ents:?}"
+            );
+        }
     }
 
     #[test]
