@@ -6,7 +6,8 @@
 //! two passes, sentences within `DOC_WINDOW` of each other as one document).
 //!
 //! usage: cargo run --release --example eval_ner -- [TRAIN.txt] [--epochs N] [--seeds N]
-//!   [--crf C2] [--eta X] [--o-penalty X] [--perceptron] [--prune X] [--dropout X]
+//!   [--crf C2] [--eta X] [--o-penalty X] [--b-bonus X] [--hide-in-context] [--perceptron]
+//!   [--prune X] [--dropout X]
 //! `--seeds N`: accuracy only, the mean over N training orders (a change must beat that noise).
 //! The perceptron as shipped until 12-02: `--perceptron --epochs 24 --o-penalty 0`.
 //! `QARI_NER_ERRORS=1` prints the missed gold names; `QARI_NER_DUMP=FILE` writes token, gold and
@@ -64,6 +65,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 i += 1;
                 opts.o_penalty = args.get(i).ok_or("--o-penalty X")?.parse()?;
             }
+            "--b-bonus" => {
+                i += 1;
+                opts.b_bonus = args.get(i).ok_or("--b-bonus X")?.parse()?;
+            }
+            "--hide-in-context" => opts.hide_in_context = true,
             "--perceptron" => opts.learner = tagger::Learner::Perceptron,
             "--seeds" => {
                 i += 1;

@@ -635,6 +635,50 @@ pub(super) const NEAR: [(u64, bool); 8] = [
     (203, false),
 ];
 
+/// The keys at token `i` of `st` that name a neighbouring word hidden by word dropout
+/// (`drops`): the word at −2…+2, the bigrams with it, the unknown-word block's neighbours.
+/// Hiding a word only from its own token leaves its neighbours to learn it: the word before a
+/// known surname then learned B-PERS from the first name that stood there in training.
+pub(super) fn hidden_in_context(st: &Statics, i: usize, drops: &[bool], out: &mut Vec<u64>) {
+    out.clear();
+    let n = st.len() as isize;
+    let ii = i as isize;
+    let dropped = |j: isize| j >= 0 && j < n && drops[j as usize];
+    let word = |j: isize, k: usize| -> u64 {
+        if j < 0 || j >= n {
+            pad(j)
+        } else {
+            st[j as usize][k]
+        }
+    };
+    let (nw, sw) = (|j| word(j, 0), |j| word(j, 1));
+    if dropped(ii - 2) {
+        out.push(mix(40, nw(ii - 2)));
+    }
+    if dropped(ii - 2) || dropped(ii - 1) {
+        out.push(mix(52, mix(sw(ii - 2), sw(ii - 1))));
+    }
+    if dropped(ii - 1) {
+        out.extend([
+            mix(41, nw(ii - 1)),
+            mix(44, sw(ii - 1)),
+            mix(50, mix(nw(ii - 1), nw(ii))),
+            mix(202, nw(ii - 1)),
+        ]);
+    }
+    if dropped(ii + 1) {
+        out.extend([
+            mix(42, nw(ii + 1)),
+            mix(45, sw(ii + 1)),
+            mix(51, mix(nw(ii), nw(ii + 1))),
+            mix(203, nw(ii + 1)),
+        ]);
+    }
+    if dropped(ii + 2) {
+        out.push(mix(43, nw(ii + 2)));
+    }
+}
+
 /// Padding hash of the word at `j` outside a sentence of `n` tokens, as [`static_features_into`]
 /// gives it.
 #[inline]
@@ -735,6 +779,33 @@ pub(super) fn active(st: &[u64], unknown: bool) -> &[u64] {
 mod tests {
     use super::*;
     use crate::entities::EntType;
+
+    #[test]
+    fn a_hidden_word_is_hidden_from_its_neighbours_features() {
+        let words = ["قال", "الرئيس", "صامويل", "إيتو", "أمس", "في", "لندن"];
+        let infos = token_infos(&words);
+        let st = static_features(&infos);
+        let mut drops = vec![false; words.len()];
+        drops[3] = true; // إيتو
+        let mut hidden = Vec::new();
+        for i in 0..words.len() {
+            hidden_in_context(&st, i, &drops, &mut hidden);
+            // Every hidden key is one the token has, and names إيتو: none when it is 3 away
+            // or more, or the token itself (its own word features go by `active`).
+            assert!(hidden.iter().all(|k| st[i].contains(k)), "token {i}");
+            let expect = match i.abs_diff(3) {
+                0 | 3.. => 0,
+                1 if i < 3 => 4, // −1: the word at +1 (normalised, stripped), bigram, unknown block
+                1 => 5,          // +1: the same at −1, and the stripped pair (−2, −1)
+                _ if i < 3 => 1, // −2: the word at +2
+                _ => 2,          // +2: the word at −2, the stripped pair
+            };
+            assert_eq!(hidden.len(), expect, "token {i}: {hidden:?}");
+        }
+        // Nothing hidden when nothing is dropped.
+        hidden_in_context(&st, 2, &[false; 7], &mut hidden);
+        assert!(hidden.is_empty());
+    }
 
     #[test]
     fn no_two_list_entries_share_a_hash() {
