@@ -55,8 +55,8 @@ pub fn alias_spellings(whole: &str) -> Vec<String> {
 use crate::text::dates::PartialDate;
 use group::{group, make_mention, Mention, Names};
 use rules::{
-    alias_spans, continues_name, is_place_word, latin_out, leading_conjunction, org_spans,
-    propagate, refine_chunks,
+    alias_spans, continues_name, is_place_word, latin_out, leading_conjunction, mark_source,
+    org_spans, propagate, refine_chunks,
 };
 
 /// The entities of `text` using the built-in model. `article_date` is the article's own date,
@@ -183,6 +183,12 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         }
     };
     let attested = &attested_words;
+    // The source a closing line names (المصدر: تاس), as the corpus reads it: the last lines
+    // are enough.
+    let closing: Vec<String> = text.lines().rev().take(12).map(str::to_string).collect();
+    let closing: Vec<String> = closing.into_iter().rev().collect();
+    let source =
+        crate::corpus::closing_source(&closing).filter(|s| !s.contains(char::is_whitespace));
     let mut mentions: Vec<Mention> = Vec::new();
     let mut names = Names::default();
     // A one-word PERS/LOC mention that ended the previous sentence right before a period glued to
@@ -207,7 +213,10 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         latin_out(&words, &mut tags);
         alias_spans(&folded, &mut tags);
         org_spans(&words, &mut tags);
-        let chunks = refine_chunks(&words, &tags, attested);
+        let mut chunks = refine_chunks(&words, &tags, attested);
+        if let Some(source) = &source {
+            mark_source(&words, &mut chunks, source);
+        }
         // The name before a stray period and the untagged surname after it (إلهام. علييف).
         if let Some((prev, tok)) = dangling {
             let untagged = chunks.first().is_none_or(|c| c.1 > 0);

@@ -17,6 +17,8 @@
 //!   not know right after a title and its adjectives are the title holder ([`title_holders`]:
 //!   وزير الخارجية جيخون بايراموف, not the place بايراموف); a first name takes the surname after
 //!   it ([`continues_name`]: إلهام علييف);
+//! - [`mark_source`]: the one-word source a closing line names (المصدر: تاس), left untagged, is
+//!   an organisation (`extract_with` reads the source as the corpus does);
 //! - [`leading_conjunction`]: a و that is the conjunction is cut from the front of a name
 //!   (X وجغاركونيك → جغاركونيك);
 //! - [`propagate`]: one sense per article.
@@ -432,6 +434,25 @@ fn is_source_slot(words: &[&str], k: usize) -> bool {
         && matches!(words[k - 1], ":" | "：")
         && name_rules().agency.contains(&normalize(words[k - 2]));
     bracketed || labelled
+}
+
+/// The article's source (`source`, as the closing line names it: [`closing_source`]) where
+/// the model left it untagged in a source slot (المصدر: تاس): an organisation, as the corpus
+/// already takes it for the article's source. One word only; longer names go by their head
+/// (وكالة الأنباء الألمانية).
+///
+/// [`closing_source`]: crate::corpus::closing_source
+pub(super) fn mark_source(words: &[&str], chunks: &mut Vec<(EntType, usize, usize)>, source: &str) {
+    let source = normalize(source);
+    for k in 1..words.len() {
+        if normalize(words[k]) == source
+            && is_source_slot(words, k)
+            && !chunks.iter().any(|c| c.1 <= k && k < c.2)
+        {
+            chunks.push((EntType::Org, k, k + 1));
+            chunks.sort_by_key(|c| c.1);
+        }
+    }
 }
 
 /// The embedded word lists of the whole-name rules (heads, adjectives, stop words, verbs).
@@ -1038,6 +1059,37 @@ mod tests {
         let text = "وقال رئيس جمهورية أذربيجان إلهام. علييف إن المحادثات مستمرة.";
         let ents = extract_with(builtin(), text, None);
         assert!(ents.iter().any(|e| e.name == "إلهام علييف"), "{ents:?}");
+    }
+
+    #[test]
+    fn the_source_a_closing_line_names_is_an_organisation() {
+        let words = ["المصدر", ":", "تاس"];
+        let mut chunks = Vec::new();
+        mark_source(&words, &mut chunks, "تاس");
+        assert_eq!(chunks, vec![(EntType::Org, 2, 3)]);
+        // Not another word, not outside a source slot, not over what the model tagged.
+        for (words, source) in [
+            (["المصدر", ":", "تاس"], "رويترز"),
+            (["قال", "مراسل", "تاس"], "تاس"),
+        ] {
+            let mut chunks = Vec::new();
+            mark_source(&words, &mut chunks, source);
+            assert!(chunks.is_empty(), "{words:?}");
+        }
+        let mut chunks = vec![(EntType::Loc, 2, 3)];
+        mark_source(&["المصدر", ":", "تاس"], &mut chunks, "تاس");
+        assert_eq!(chunks, vec![(EntType::Loc, 2, 3)]);
+        // End to end: listed, and only when the closing line names it.
+        let text = "قال الكرملين إن اللقاء مهم.\n\nالمصدر: تاس\n";
+        let ents = extract_with(builtin(), text, None);
+        assert!(
+            ents.iter()
+                .any(|e| e.name == "تاس" && e.kind == EntityKind::Org),
+            "{ents:?}"
+        );
+        let text = "قال الكرملين إن اللقاء مهم وإن المصدر: تاس هو ما نقل الخبر عنه في تقرير طويل جدا عن اللقاء والمحادثات التي جرت أمس في موسكو بين الوفدين.";
+        let ents = extract_with(builtin(), text, None);
+        assert!(!ents.iter().any(|e| e.name == "تاس"), "{ents:?}");
     }
 
     #[test]
