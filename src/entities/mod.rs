@@ -56,7 +56,7 @@ use crate::text::dates::PartialDate;
 use group::{group, make_mention, Mention, Names};
 use rules::{
     alias_spans, continues_name, is_place_word, latin_out, leading_conjunction, mark_source,
-    org_spans, propagate, refine_chunks,
+    org_spans, propagate, refine_chunks, title_holders,
 };
 
 /// The entities of `text` using the built-in model. `article_date` is the article's own date,
@@ -196,6 +196,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
     let mut dangling: Option<(Option<usize>, Span)> = None;
     // Reused from sentence to sentence.
     let mut words: Vec<&str> = Vec::new();
+    let mut titles: Vec<bool> = Vec::new();
     for ((si, s), mut tags) in sents.iter().enumerate().zip(all_tags) {
         words.clear();
         words.extend(s.iter().map(|t| &text[t.start..t.end]));
@@ -214,6 +215,9 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         alias_spans(&folded, &mut tags);
         org_spans(&words, &mut tags);
         let mut chunks = refine_chunks(&words, &tags, attested);
+        titles.clear();
+        titles.extend(inf.iter().map(|t| t.is_title()));
+        title_holders(&words, &titles, &mut chunks);
         if let Some(source) = &source {
             mark_source(&words, &mut chunks, source);
         }

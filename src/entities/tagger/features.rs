@@ -75,6 +75,12 @@ impl TokInfo {
         &self.norm[self.strip_at..]
     }
 
+    /// Is the word a title of `data/triggers.tsv` (وزير, الرئيس, نظيره), proclitics looked
+    /// through?
+    pub(crate) fn is_title(&self) -> bool {
+        self.trig == 1
+    }
+
     /// The proclitic part of `norm` that was stripped (و, ال, وال, بال, …), or "".
     #[inline]
     fn clitic(&self) -> &str {
