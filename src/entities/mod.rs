@@ -185,8 +185,8 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
     let attested = &attested_words;
     // The source a closing line names (المصدر: تاس), as the corpus reads it: the last lines
     // are enough.
-    let closing: Vec<String> = text.lines().rev().take(12).map(str::to_string).collect();
-    let closing: Vec<String> = closing.into_iter().rev().collect();
+    let mut closing: Vec<String> = text.lines().rev().take(12).map(str::to_string).collect();
+    closing.reverse();
     let source =
         crate::corpus::closing_source(&closing).filter(|s| !s.contains(char::is_whitespace));
     let mut mentions: Vec<Mention> = Vec::new();

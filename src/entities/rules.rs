@@ -399,14 +399,9 @@ fn title_holder_at(
     // After a definite title (الرئيس), only nisba adjectives: الرئيس الروسي، not the
     // predicate of الرئيس السابق للمجلس.
     let definite_title = title && may_be_definite(words[k - 1]);
-    if !words[k..k + adjectives]
-        .iter()
-        .all(|w| *w == "،" || *w == "," || is_definite(&normalize(w)))
-        || (definite_title
-            && !words[k..k + adjectives]
-                .iter()
-                .filter(|w| !matches!(**w, "،" | ","))
-                .all(|w| is_nisba(w)))
+    let adjs = &words[k..k + adjectives];
+    if !adjs.iter().all(|w| is_definite(&normalize(w)))
+        || (definite_title && !adjs.iter().all(|w| is_nisba(w)))
     {
         return None;
     }
@@ -1012,6 +1007,11 @@ mod tests {
             .collect()
     }
 
+    /// [`refine_with_titles`] of `words` the model left untagged.
+    fn untagged_with_titles(words: &[&str]) -> Vec<(EntType, usize, usize)> {
+        refine_with_titles(words, &vec![Tag::O; words.len()])
+    }
+
     /// [`refine_chunks`], then [`title_holders`], as `extract_with` runs them.
     fn refine_with_titles(words: &[&str], tags: &[Tag]) -> Vec<(EntType, usize, usize)> {
         let mut out = refine_chunks(words, tags, &crate::entities::Attested::default());
@@ -1234,9 +1234,8 @@ mod tests {
             ["رئيس", "الوزراء", "الروسي", "موسكو", "أمس"],
             ["رئيس", "السلطة", "الانتقالية", "سيشارك", "غدا"],
         ] {
-            let tags = vec![Tag::O; words.len()];
             assert!(
-                !refine_with_titles(&words, &tags)
+                !untagged_with_titles(&words)
                     .iter()
                     .any(|c| c.0 == EntType::Pers),
                 "{words:?}"
@@ -1263,17 +1262,12 @@ mod tests {
         );
         // A definite title takes nisba adjectives only, and no name behind a preposition.
         let words = ["قال", "الرئيس", "الأذربيجاني", "،", "جيخون", "بايراموف", "،"];
-        let tags = vec![Tag::O; words.len()];
-        assert_eq!(
-            refine_with_titles(&words, &tags),
-            vec![(EntType::Pers, 4, 6)]
-        );
+        assert_eq!(untagged_with_titles(&words), vec![(EntType::Pers, 4, 6)]);
         for words in [
             ["منصب", "الرئيس", "السابق", "جيخون", "بايراموف"],
             ["منصب", "الرئيس", "التنفيذي", "لكيوتل", "أمس"],
         ] {
-            let tags = vec![Tag::O; words.len()];
-            assert!(refine_with_titles(&words, &tags).is_empty(), "{words:?}");
+            assert!(untagged_with_titles(&words).is_empty(), "{words:?}");
         }
         assert!(may_be_definite("الرئيس") && may_be_definite("والأرمني") && may_be_definite("للأمم"));
         assert!(!may_be_definite("وزير") && !may_be_definite("ليل") && !may_be_definite("أمس"));

@@ -627,18 +627,19 @@ pub(super) fn own_features_into(info: &TokInfo, known: bool, f: &mut Vec<u64>) {
     }
 }
 
-/// The features a word gives its neighbours: `(template, stripped form?)` of
-/// `mix(template, hash of the word)` in [`static_features_into`] (40–43 the word at −2, −1, +1, +2
-/// as normalised, 44/45 at −1/+1 stripped, 202/203 at −1/+1 in the unknown-word block).
-pub(super) const NEAR: [(u64, bool); 8] = [
-    (40, false),
-    (41, false),
-    (42, false),
-    (43, false),
-    (44, true),
-    (45, true),
-    (202, false),
-    (203, false),
+/// The features a word gives its neighbours: `(template, stripped form?, offset)` of
+/// `mix(template, hash of the word)` in [`static_features_into`], the word at `offset` from the
+/// token that reads it (40–43 the word at −2, −1, +1, +2 as normalised, 44/45 at −1/+1
+/// stripped, 202/203 at −1/+1 in the unknown-word block).
+pub(super) const NEAR: [(u64, bool, isize); 8] = [
+    (40, false, -2),
+    (41, false, -1),
+    (42, false, 1),
+    (43, false, 2),
+    (44, true, -1),
+    (45, true, 1),
+    (202, false, -1),
+    (203, false, 1),
 ];
 
 /// The keys at token `i` of `st` that name a neighbouring word hidden by word dropout
@@ -658,30 +659,23 @@ pub(super) fn hidden_in_context(st: &Statics, i: usize, drops: &[bool], out: &mu
         }
     };
     let (nw, sw) = (|j| word(j, 0), |j| word(j, 1));
-    if dropped(ii - 2) {
-        out.push(mix(40, nw(ii - 2)));
+    for &(template, stripped, d) in &NEAR {
+        if dropped(ii + d) {
+            out.push(mix(
+                template,
+                if stripped { sw(ii + d) } else { nw(ii + d) },
+            ));
+        }
+    }
+    // The word pairs (50, 51, 52 in `static_features_into`).
+    if dropped(ii - 1) {
+        out.push(mix(50, mix(nw(ii - 1), nw(ii))));
+    }
+    if dropped(ii + 1) {
+        out.push(mix(51, mix(nw(ii), nw(ii + 1))));
     }
     if dropped(ii - 2) || dropped(ii - 1) {
         out.push(mix(52, mix(sw(ii - 2), sw(ii - 1))));
-    }
-    if dropped(ii - 1) {
-        out.extend([
-            mix(41, nw(ii - 1)),
-            mix(44, sw(ii - 1)),
-            mix(50, mix(nw(ii - 1), nw(ii))),
-            mix(202, nw(ii - 1)),
-        ]);
-    }
-    if dropped(ii + 1) {
-        out.extend([
-            mix(42, nw(ii + 1)),
-            mix(45, sw(ii + 1)),
-            mix(51, mix(nw(ii), nw(ii + 1))),
-            mix(203, nw(ii + 1)),
-        ]);
-    }
-    if dropped(ii + 2) {
-        out.push(mix(43, nw(ii + 2)));
     }
 }
 

@@ -304,7 +304,7 @@ impl WordCache {
             self.mats.push(scaled(&rows, t.scale));
             (self.mats.len() - 1) as u32
         };
-        for (k, &(template, stripped)) in NEAR.iter().enumerate() {
+        for (k, &(template, stripped, _)) in NEAR.iter().enumerate() {
             let h = if stripped { info.h_strip } else { info.h_norm };
             t.add(mix(template, h), &mut r[ROW_NEAR + k]);
         }
@@ -747,7 +747,7 @@ impl Tagger {
                 pair(0, &mut a);
                 pair(1, &mut a);
             }
-            for (k, d) in [-2isize, -1, 1, 2, -1, 1].into_iter().enumerate() {
+            for (k, &(_, _, d)) in NEAR[..6].iter().enumerate() {
                 near(ii + d, k, &mut a);
             }
             pair(2, &mut a);
@@ -783,8 +783,8 @@ impl Tagger {
             self.small(const { slot(315) }, per(ii), gaz(ii), &mut a);
             if !known {
                 self.small(const { slot(201) }, 0, trig(ii - 1), &mut a);
-                near(ii - 1, 6, &mut a);
-                near(ii + 1, 7, &mut a);
+                near(ii + NEAR[6].2, 6, &mut a);
+                near(ii + NEAR[7].2, 7, &mut a);
             }
             acc.push(a);
         }
