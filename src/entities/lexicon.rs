@@ -124,6 +124,18 @@ impl Gazetteer {
     }
 }
 
+/// The full names of the person-name list (the entries of two words or more, from Arabic
+/// Wikipedia via arwikicats), folded as [`fold_phrase`].
+pub(crate) fn person_full_names() -> &'static FxHashSet<String> {
+    static P: OnceLock<FxHashSet<String>> = OnceLock::new();
+    P.get_or_init(|| {
+        data_lines(PERSON_TSV)
+            .filter(|cols| cols[0].contains(' '))
+            .map(|cols| fold_phrase(cols[0]))
+            .collect()
+    })
+}
+
 /// One-word personal names (`data/gazetteer_per.tsv`), normalised: a feature of the tagger.
 pub(crate) fn person_names() -> &'static FxHashSet<String> {
     static P: OnceLock<FxHashSet<String>> = OnceLock::new();
@@ -323,15 +335,22 @@ pub(crate) fn longest_phrases<T>(
 }
 
 /// A 64-bit fingerprint of the embedded lists the tagger's features read (places, triggers,
-/// organisations, person names, sport words). The model records the one
+/// organisations, person names, sport words, word classes). The model records the one
 /// it was trained with, so a model and lists that drifted apart are caught at load time.
 pub(crate) fn lists_fingerprint() -> u64 {
-    [GAZETTEER_TSV, TRIGGERS_TSV, ORG_TSV, PERSON_TSV, SPORT_TSV]
-        .iter()
-        .enumerate()
-        .fold(0u64, |h, (i, tsv)| {
-            h ^ xxhash_rust::xxh3::xxh3_64(tsv.as_bytes()).rotate_left(17 * i as u32)
-        })
+    [
+        GAZETTEER_TSV,
+        TRIGGERS_TSV,
+        ORG_TSV,
+        PERSON_TSV,
+        SPORT_TSV,
+        crate::entities::word_classes::WORD_CLASSES_TSV,
+    ]
+    .iter()
+    .enumerate()
+    .fold(0u64, |h, (i, tsv)| {
+        h ^ xxhash_rust::xxh3::xxh3_64(tsv.as_bytes()).rotate_left(17 * i as u32)
+    })
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ mod lexicon;
 mod rules;
 pub mod tagger;
 mod tokens;
+pub mod word_classes;
 
 pub use keys::entity_key;
 pub use kind::{Entity, EntityKind};
@@ -55,8 +56,8 @@ pub fn alias_spellings(whole: &str) -> Vec<String> {
 use crate::text::dates::PartialDate;
 use group::{group, make_mention, Mention, Names};
 use rules::{
-    alias_spans, continues_name, is_place_word, latin_out, leading_conjunction, mark_source,
-    org_spans, propagate, refine_chunks, title_holders,
+    alias_spans, continues_name, is_place_word, latin_out, leading_conjunction, listed_full_names,
+    mark_source, org_spans, propagate, refine_chunks, title_holders, title_words_out,
 };
 
 /// The entities of `text` using the built-in model. `article_date` is the article's own date,
@@ -197,6 +198,7 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
     // Reused from sentence to sentence.
     let mut words: Vec<&str> = Vec::new();
     let mut titles: Vec<bool> = Vec::new();
+    let mut common: Vec<bool> = Vec::new();
     for ((si, s), mut tags) in sents.iter().enumerate().zip(all_tags) {
         words.clear();
         words.extend(s.iter().map(|t| &text[t.start..t.end]));
@@ -218,6 +220,10 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
         titles.clear();
         titles.extend(inf.iter().map(|t| t.is_title()));
         title_holders(&words, &titles, &mut chunks);
+        common.clear();
+        common.extend(inf.iter().map(|t| t.is_common()));
+        title_words_out(&words, &titles, &common, &mut chunks);
+        listed_full_names(&words, &mut chunks);
         if let Some(source) = &source {
             mark_source(&words, &mut chunks, source);
         }

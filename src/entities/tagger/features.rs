@@ -1,5 +1,5 @@
 //! What the tagger knows about each token ([`TokInfo`]: normalised and stripped forms, shape,
-//! gazetteer and trigger classes) and the hashed feature keys built from it: static features of
+//! gazetteer, trigger and word classes) and the hashed feature keys built from it: static features of
 //! every token, and transition features given the previous tag.
 //!
 //! The keys are the model: the shipped `models/ner.bin` stores weights under these hashes, so
@@ -17,6 +17,7 @@ use crate::entities::lexicon::{
     gazetteer, org_gazetteer, person_names, sport_words, strip_normalised, triggers, Gazetteer,
     Trigger, MAX_GAZ_WORDS,
 };
+use crate::entities::word_classes;
 use crate::text::{is_arabic_letter, normalize};
 
 /// Mixes two hashes into one (splitmix64 finaliser over a rotation), for conjoined features.
@@ -66,6 +67,9 @@ pub(crate) struct TokInfo {
     /// 1 when the sentences around are a sports report (three sport words or more), else 0:
     /// there a city's name is often its club.
     pub(crate) sport: u8,
+    /// What general Arabic text says of the word ([`crate::entities::word_classes`]): how
+    /// common, how often with ال and with a pronoun suffix.
+    pub(super) wc: u8,
 }
 
 impl TokInfo {
@@ -79,6 +83,12 @@ impl TokInfo {
     /// through?
     pub(crate) fn is_title(&self) -> bool {
         self.trig == 1
+    }
+
+    /// Is the word among the most common of general Arabic text (the first frequency bucket of
+    /// [`crate::entities::word_classes`])?
+    pub(crate) fn is_common(&self) -> bool {
+        word_classes::freq_of(self.wc) == 0
     }
 
     /// The proclitic part of `norm` that was stripped (و, ال, وال, بال, …), or "".
@@ -141,6 +151,8 @@ struct HashedLists {
     /// What the lists above say of a stripped word, under its `h_strip`: one look-up per token
     /// instead of four (a test checks it agrees with them).
     by_strip: FxHashMap<u64, StripClasses>,
+    /// [`crate::entities::word_classes`] of a normalised word, under `hs(2, word)` (`h_norm`).
+    word_class: FxHashMap<u64, u8>,
 }
 
 /// The classes of a stripped word in the lists, as [`HashedLists::by_strip`] keeps them.
@@ -232,6 +244,15 @@ fn hashed_lists_apart() -> HashedLists {
         orgs: HashedGazetteer::of(org_gazetteer()),
         sport: sport_words().iter().map(|w| hs(3, w)).collect(),
         by_strip: FxHashMap::default(),
+        word_class: {
+            // Sized once: growing a 98k-entry table rehashes it several times.
+            let mut m = FxHashMap::with_capacity_and_hasher(
+                word_classes::WORD_CLASSES_TSV.len() / 12,
+                Default::default(),
+            );
+            m.extend(word_classes::entries().map(|(w, c)| (hs(2, w), c)));
+            m
+        },
     }
 }
 
@@ -248,7 +269,13 @@ pub(crate) fn token_infos(tokens: &[&str]) -> Vec<TokInfo> {
             let classes = lists.by_strip.get(&h_strip).copied().unwrap_or_default();
             let trig = classes.trig;
             let per = u8::from(lists.per_norm.contains(&h_norm) || classes.per);
+            let wc = lists
+                .word_class
+                .get(&h_norm)
+                .copied()
+                .unwrap_or(word_classes::ABSENT);
             TokInfo {
+                wc,
                 per,
                 ogaz: 0,
                 doc: 0,
@@ -442,13 +469,14 @@ pub(super) fn static_features(infos: &[TokInfo]) -> Statics {
     st
 }
 
-/// The keys of the five features that read a document class ([`TokInfo::doc`]: the token's
+/// The keys of the seven features that read a document class ([`TokInfo::doc`]: the token's
 /// own, its neighbours'), in the order [`static_features`] puts them: the sport × class
-/// feature, then the class at −1, 0, +1 and the class × place-list feature. With `first`, as
+/// feature, then the class at −1, 0, +1, the class × place-list feature and the class at −1 and
+/// +1 × the word's frequency bucket. With `first`, as
 /// the first pass makes them (every class 0): the second pass changes a token's features only
 /// through these, so it re-scores a token only when they differ.
 #[inline]
-pub(super) fn doc_keys(infos: &[TokInfo], i: usize, first: bool) -> [u64; 5] {
+pub(super) fn doc_keys(infos: &[TokInfo], i: usize, first: bool) -> [u64; 7] {
     let doc = |j: isize| -> u64 {
         if j < 0 || j as usize >= infos.len() {
             99
@@ -467,6 +495,15 @@ pub(super) fn doc_keys(infos: &[TokInfo], i: usize, first: bool) -> [u64; 5] {
         mix(401, doc(ii)),
         mix(402, doc(ii + 1)),
         mix(403, (doc(ii) << 8) | u64::from(info.gaz)),
+        // A name elsewhere beside a common word: the word is seldom part of it (فوز صالح).
+        mix(
+            404,
+            (doc(ii - 1) << 8) | u64::from(word_classes::freq_of(info.wc)),
+        ),
+        mix(
+            405,
+            (doc(ii + 1) << 8) | u64::from(word_classes::freq_of(info.wc)),
+        ),
     ]
 }
 
@@ -583,6 +620,15 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
             315,
             (small_at(ii, |x| x.per) << 8) | small_at(ii, |x| x.gaz),
         ));
+        // What general Arabic text says of the word (the class and its parts, the frequency with
+        // the person list) and of its neighbours: how common, how often with ال.
+        word_class_keys(info, f);
+        for (t, d) in [(531u64, -1isize), (533, 1)] {
+            f.push(mix(t, small_at(ii + d, |x| word_classes::freq_of(x.wc))));
+        }
+        for (t, d) in [(534u64, -1isize), (536, 1)] {
+            f.push(mix(t, small_at(ii + d, |x| word_classes::article_of(x.wc))));
+        }
         let len = info.stripped().chars().count().min(8) as u64;
         f.push(mix(90, len));
         // The unknown-word block (used only when the word itself is unknown: dropped in
@@ -621,10 +667,22 @@ pub(super) fn own_features_into(info: &TokInfo, known: bool, f: &mut Vec<u64>) {
     f.push(mix(82, u64::from(info.trig)));
     trigram_and_affix_keys(info, f);
     f.push(mix(311, u64::from(info.per)));
+    word_class_keys(info, f);
     f.push(mix(90, info.stripped().chars().count().min(8) as u64));
     if !known {
         f.push(mix(200, 0));
     }
+}
+
+/// The token's own word-class features: the class, its three parts, and its frequency with the
+/// person-name list (a listed name that is also a common word: صالح، جمعة).
+fn word_class_keys(info: &TokInfo, f: &mut Vec<u64>) {
+    let freq = u64::from(word_classes::freq_of(info.wc));
+    f.push(mix(530, u64::from(info.wc)));
+    f.push(mix(532, freq));
+    f.push(mix(535, u64::from(word_classes::article_of(info.wc))));
+    f.push(mix(537, u64::from(word_classes::suffix_of(info.wc))));
+    f.push(mix(538, (u64::from(info.per) << 8) | freq));
 }
 
 /// The features a word gives its neighbours: `(template, stripped form?, offset)` of

@@ -8,7 +8,9 @@
 //! on the other three). Besides the word, its affixes and context, the features read name lists
 //! from open sources (`data/gazetteer_loc.tsv` places, `data/gazetteer_per.tsv` person names,
 //! `data/gazetteer_org.tsv` sports clubs; each made by a script in `scripts/`), trigger words
-//! (`data/triggers.tsv`) and sport words (`data/sport_words.tsv`).
+//! (`data/triggers.tsv`), sport words (`data/sport_words.tsv`) and what general Arabic text says
+//! of each word and its neighbours (`data/word_classes.tsv`: how common, how often with ال or a
+//! pronoun suffix, from the `wordfreq` frequencies; [`crate::entities::word_classes`]).
 //!
 //! Why this design: it trains in under a minute, tags megabytes a second on one core and fits in
 //! a few megabytes. The weights are fitted as a CRF (log-likelihood, L2, SGD with averaging):

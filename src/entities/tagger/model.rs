@@ -16,6 +16,7 @@ use super::features::{
 };
 use super::{ModelError, Tag, N_TAGS};
 use crate::entities::lexicon::lists_fingerprint;
+use crate::entities::word_classes;
 
 /// First-order Viterbi over BIO: `emit[i][k]` is the history-free score of tag `k` at token `i`,
 /// `trans(i, p)` the extra scores of every tag at `i` after tag `p`. Only valid BIO paths are
@@ -137,7 +138,7 @@ fn filter_bit(key: u64) -> usize {
 /// `(template, shift)` of the key `mix(template, hi << shift | lo)` in `static_features_into`.
 /// Their weights sit in a small dense table (L1/L2-resident) instead of the big hash table:
 /// about thirty of a token's sixty lookups.
-const SMALL: [(u64, u32); 29] = [
+const SMALL: [(u64, u32); 35] = [
     (60, 0),
     (62, 0),
     (63, 8),
@@ -167,6 +168,12 @@ const SMALL: [(u64, u32); 29] = [
     (314, 8),
     (315, 8),
     (201, 0),
+    (531, 0),
+    (533, 0),
+    (534, 0),
+    (536, 0),
+    (404, 8),
+    (405, 8),
 ];
 
 /// The slot of `template` in [`SMALL`] (evaluated at compile time).
@@ -619,7 +626,7 @@ impl Tagger {
     /// only the sentences where that says something.
     ///
     /// The second pass gives the same tags as scoring every feature again, at a fraction of the
-    /// cost: a token's features differ from the first pass only in the five that read a
+    /// cost: a token's features differ from the first pass only in the seven that read a
     /// document class (its own or a neighbour's, `doc_keys`), so its first-pass score is kept
     /// and only those are swapped (integer weights: the sums are exact).
     pub(crate) fn tag_document(&self, infos: &mut [Vec<TokInfo>], window: usize) -> Vec<Vec<Tag>> {
@@ -781,6 +788,12 @@ impl Tagger {
             self.small(const { slot(313) }, trig(ii - 1), per(ii), &mut a);
             self.small(const { slot(314) }, per(ii - 1), per(ii), &mut a);
             self.small(const { slot(315) }, per(ii), gaz(ii), &mut a);
+            let freq = |j: isize| small_at(j, |x| word_classes::freq_of(x.wc));
+            let article = |j: isize| small_at(j, |x| word_classes::article_of(x.wc));
+            self.small(const { slot(531) }, 0, freq(ii - 1), &mut a);
+            self.small(const { slot(533) }, 0, freq(ii + 1), &mut a);
+            self.small(const { slot(534) }, 0, article(ii - 1), &mut a);
+            self.small(const { slot(536) }, 0, article(ii + 1), &mut a);
             if !known {
                 self.small(const { slot(201) }, 0, trig(ii - 1), &mut a);
                 near(ii + NEAR[6].2, 6, &mut a);
@@ -790,7 +803,7 @@ impl Tagger {
         }
     }
 
-    /// Adds the weights of the five features of token `i` that read a document class (the keys
+    /// Adds the weights of the seven features of token `i` that read a document class (the keys
     /// of `doc_keys`), every class 0 when `first` (the first pass).
     #[inline]
     fn doc_sums(&self, infos: &[TokInfo], i: usize, first: bool, acc: &mut [i32; N_TAGS]) {
@@ -806,6 +819,9 @@ impl Tagger {
         self.small(const { slot(401) }, 0, doc(i), acc);
         self.small(const { slot(402) }, 0, doc(i + 1), acc);
         self.small(const { slot(403) }, doc(i), u64::from(info.gaz), acc);
+        let freq = u64::from(word_classes::freq_of(info.wc));
+        self.small(const { slot(404) }, doc(i.wrapping_sub(1)), freq, acc);
+        self.small(const { slot(405) }, doc(i + 1), freq, acc);
     }
 
     /// Viterbi over a sentence whose emission sums are `acc`; the transition rows of its words
