@@ -5,9 +5,9 @@
 //! The dev sixth is tagged as the CLI tags a stream of sentences (`Tagger::tag_sentences`:
 //! two passes, sentences within `DOC_WINDOW` of each other as one document).
 //!
-//! usage: cargo run --release --example eval_ner -- [TRAIN.txt] [--epochs N] [--seeds N] [--first-seed K]
-//!   [--crf C2] [--eta X] [--o-penalty X] [--b-bonus X] [--hide-in-context] [--perceptron]
-//!   [--prune X] [--dropout X]
+//! usage: cargo run --release --example eval_ner -- [TRAIN.txt] [--epochs N] [--seeds N]
+//!   [--first-seed K] [--crf C2] [--eta X] [--o-penalty X] [--b-bonus X] [--hide-in-context]
+//!   [--perceptron] [--prune X] [--dropout X]
 //! `--seeds N`: accuracy only, the mean over N training orders (a change must beat that noise);
 //! `--first-seed K` starts at order K, so that more orders can be added to a comparison.
 //! The perceptron as shipped until 12-02: `--perceptron --epochs 24 --o-penalty 0`.

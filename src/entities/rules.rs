@@ -337,11 +337,11 @@ pub(super) fn title_holders(
 }
 
 /// Title words are not names (`titles` and `common` come from the tagger's token classes): a
-/// one-word person that is a title, or a title's dual (وزيري), is dropped, and so is a one-word organisation right
-/// after a title when it is a definite word that general Arabic text uses very often
-/// (`word_classes`, the most common bucket): a portfolio, as in وزير الدفاع. On ANERcorp train,
-/// such words after a title are 299 times outside any name and once a one-word organisation
-/// (زعيم القاعدة).
+/// one-word person that is a title, or a title's dual (وزيري), is dropped, and so is a one-word
+/// organisation right after a title when it is a definite word that general Arabic text uses
+/// very often (`word_classes`, the most common bucket): a portfolio, as in وزير الدفاع. On
+/// ANERcorp train, such words after a title are 299 times outside any name and once a one-word
+/// organisation (زعيم القاعدة).
 pub(super) fn title_words_out(
     words: &[&str],
     titles: &[bool],

@@ -1,6 +1,6 @@
 //! What the tagger knows about each token ([`TokInfo`]: normalised and stripped forms, shape,
-//! gazetteer, trigger and word classes) and the hashed feature keys built from it: static features of
-//! every token, and transition features given the previous tag.
+//! gazetteer, trigger and word classes) and the hashed feature keys built from it: static
+//! features of every token, and transition features given the previous tag.
 //!
 //! The keys are the model: the shipped `models/ner.bin` stores weights under these hashes, so
 //! changing a template number, a feature string or the order of the word features silently
