@@ -345,6 +345,8 @@ pub(crate) fn lists_fingerprint() -> u64 {
         PERSON_TSV,
         SPORT_TSV,
         crate::entities::word_classes::WORD_CLASSES_TSV,
+        crate::entities::word_classes::ARABIC_VERBS_TSV,
+        crate::text::variants::WORDS,
     ]
     .iter()
     .enumerate()

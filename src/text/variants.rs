@@ -17,7 +17,7 @@
 //! BENCHMARKS.md.
 
 /// The dictionary's words, normalised, one per line, sorted (`examples/gen_dictionary.rs`).
-const WORDS: &str = include_str!("../../data/arabic_words.txt");
+pub(crate) const WORDS: &str = include_str!("../../data/arabic_words.txt");
 
 /// Is the normalised word `word` a dictionary word, give or take the article (and its chains)
 /// and one common suffix (المسؤولون → مسؤول)?

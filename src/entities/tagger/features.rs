@@ -69,7 +69,7 @@ pub(crate) struct TokInfo {
     pub(crate) sport: u8,
     /// What general Arabic text says of the word ([`crate::entities::word_classes`]): how
     /// common, how often with ال and with a pronoun suffix.
-    pub(super) wc: u8,
+    pub(super) wc: u16,
 }
 
 impl TokInfo {
@@ -155,7 +155,7 @@ struct HashedLists {
     /// `hs(2, word)` ([`word_class_key`] of `h_norm`): 8 bytes an entry instead of 16, so the
     /// 98k-entry table takes 1 MB of cache, not 2. A word outside the table answers for one
     /// inside with odds of about 2·10⁻⁵.
-    word_class: FxHashMap<u32, u8>,
+    word_class: FxHashMap<u32, u16>,
 }
 
 /// The classes of a stripped word in the lists, as [`HashedLists::by_strip`] keeps them.
@@ -259,7 +259,12 @@ fn hashed_lists_apart() -> HashedLists {
                 word_classes::WORD_CLASSES_TSV.len() / 12,
                 Default::default(),
             );
-            m.extend(word_classes::entries().map(|(w, c)| (word_class_key(hs(2, w)), c)));
+            // The dictionary's verbs and nouns join the frequencies here, once per table word.
+            let pos = word_classes::PartsOfSpeech::embedded();
+            m.extend(word_classes::entries().map(|(w, c)| {
+                let class = word_classes::with_pos(c, pos.of_word(w));
+                (word_class_key(hs(2, w)), class)
+            }));
             m
         },
     }
@@ -638,6 +643,10 @@ pub(super) fn static_features_into(infos: &[TokInfo], out: &mut Statics) {
         for (t, d) in [(534u64, -1isize), (536, 1)] {
             f.push(mix(t, small_at(ii + d, |x| word_classes::article_of(x.wc))));
         }
+        // Whether the dictionary knows the neighbours as verbs: a verb is never part of a name.
+        for (t, d) in [(541u64, -1isize), (542, 1)] {
+            f.push(mix(t, small_at(ii + d, |x| word_classes::pos_of(x.wc))));
+        }
         let len = info.stripped().chars().count().min(8) as u64;
         f.push(mix(90, len));
         // The unknown-word block (used only when the word itself is unknown: dropped in
@@ -687,7 +696,8 @@ pub(super) fn own_features_into(info: &TokInfo, known: bool, f: &mut Vec<u64>) {
 /// person-name list (a listed name that is also a common word: صالح، جمعة).
 fn word_class_keys(info: &TokInfo, f: &mut Vec<u64>) {
     let freq = u64::from(word_classes::freq_of(info.wc));
-    f.push(mix(530, u64::from(info.wc)));
+    f.push(mix(530, u64::from(word_classes::usage_of(info.wc))));
+    f.push(mix(539, u64::from(word_classes::pos_of(info.wc))));
     f.push(mix(532, freq));
     f.push(mix(535, u64::from(word_classes::article_of(info.wc))));
     f.push(mix(537, u64::from(word_classes::suffix_of(info.wc))));

@@ -10,7 +10,8 @@
 //! `data/gazetteer_org.tsv` sports clubs; each made by a script in `scripts/`), trigger words
 //! (`data/triggers.tsv`), sport words (`data/sport_words.tsv`) and what general Arabic text says
 //! of each word and its neighbours (`data/word_classes.tsv`: how common, how often with ال or a
-//! pronoun suffix, from the `wordfreq` frequencies; [`crate::entities::word_classes`]).
+//! pronoun suffix, from the `wordfreq` frequencies; and whether the Ayaspell dictionary has it as
+//! a verb or a noun, `data/arabic_verbs.tsv`; [`crate::entities::word_classes`]).
 //!
 //! Why this design: it trains in under a minute, tags megabytes a second on one core and fits in
 //! a few megabytes. The weights are fitted as a CRF (log-likelihood, L2, SGD with averaging):

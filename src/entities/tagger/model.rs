@@ -138,7 +138,7 @@ fn filter_bit(key: u64) -> usize {
 /// `(template, shift)` of the key `mix(template, hi << shift | lo)` in `static_features_into`.
 /// Their weights sit in a small dense table (L1/L2-resident) instead of the big hash table:
 /// about thirty of a token's sixty lookups.
-const SMALL: [(u64, u32); 35] = [
+const SMALL: [(u64, u32); 37] = [
     (60, 0),
     (62, 0),
     (63, 8),
@@ -174,6 +174,8 @@ const SMALL: [(u64, u32); 35] = [
     (536, 0),
     (404, 8),
     (405, 8),
+    (541, 0),
+    (542, 0),
 ];
 
 /// The slot of `template` in [`SMALL`] (evaluated at compile time).
@@ -794,6 +796,9 @@ impl Tagger {
             self.small(const { slot(533) }, 0, freq(ii + 1), &mut a);
             self.small(const { slot(534) }, 0, article(ii - 1), &mut a);
             self.small(const { slot(536) }, 0, article(ii + 1), &mut a);
+            let pos = |j: isize| small_at(j, |x| word_classes::pos_of(x.wc));
+            self.small(const { slot(541) }, 0, pos(ii - 1), &mut a);
+            self.small(const { slot(542) }, 0, pos(ii + 1), &mut a);
             if !known {
                 self.small(const { slot(201) }, 0, trig(ii - 1), &mut a);
                 near(ii + NEAR[6].2, 6, &mut a);
