@@ -1,12 +1,18 @@
 //! Article date and source. The date and source come from the dateline:
 //! `(سبوتنيك - 21 اكتوبر 2020)`, `موسكو، 14 ماي - (سبوتنيك)`, or a date standing alone near the
 //! top (`٠٧ يوليو ٢٠٢١`). When the dateline names no source, the closing line may:
-//! `المصدر: تاس`, `Source: Reuters`, `(رويترز)`, `— الأناضول`.
+//! `المصدر: تاس`, `Source: Reuters`, `(رويترز)`, `— الأناضول`. A dateline may credit several
+//! agencies (`( أردو بوینت نتورك ۔ / سبوتنيك)`): the last is the source, and the entity pass
+//! takes each for an organisation ([`dateline_agencies`]).
 
 use crate::text::dates::{find_dates, DateMention, PartialDate};
 
 /// How far into the body a dateline may sit (bytes of the first paragraphs).
 const DATELINE_WINDOW: usize = 400;
+/// How far into its paragraph a dateline's date may start, when the paragraphs are raw text's
+/// lines ([`dateline_agencies`]): `(پاکستان پوائنٹ نیوز / سبوتنيك - 21 اكتوبر 2020ء)` starts
+/// its date at byte 75.
+const DATELINE_START: usize = 200;
 
 /// The article's date and source, read from the title, the first paragraphs and the last.
 ///
@@ -18,12 +24,12 @@ pub fn extract_metadata(
     title: &str,
     paragraphs: &[String],
 ) -> (Option<PartialDate>, Option<String>) {
-    let (date, source) = dateline(title, paragraphs);
-    (date, source.or_else(|| closing_source(paragraphs)))
+    let (date, mut agencies) = dateline(title, paragraphs);
+    (date, agencies.pop().or_else(|| closing_source(paragraphs)))
 }
 
-/// The date and source of the dateline (or of the title, which gives no source).
-fn dateline(title: &str, paragraphs: &[String]) -> (Option<PartialDate>, Option<String>) {
+/// The date and the agencies of the dateline (or of the title, which names no agency).
+fn dateline(title: &str, paragraphs: &[String]) -> (Option<PartialDate>, Vec<String>) {
     let mut offset = 0;
     for p in paragraphs {
         if offset > DATELINE_WINDOW {
@@ -35,7 +41,7 @@ fn dateline(title: &str, paragraphs: &[String]) -> (Option<PartialDate>, Option<
             .find(|d| d.date.month.is_some() || d.date.year.is_some())
         {
             if d.date.month.is_some() {
-                return (Some(d.date), source_near(p, &d));
+                return (Some(d.date), agencies_near(p, &d));
             }
         }
         offset += p.len();
@@ -44,7 +50,30 @@ fn dateline(title: &str, paragraphs: &[String]) -> (Option<PartialDate>, Option<
     let d = find_dates(title)
         .into_iter()
         .find(|d| d.date.month.is_some());
-    (d.map(|d| d.date), None)
+    (d.map(|d| d.date), Vec::new())
+}
+
+/// Every agency the dateline's brackets name, in order: `( أردو بوینت نتورك ۔ / سبوتنيك)` gives
+/// both, the last being the article's source. The entity pass takes each for an organisation,
+/// whole (agencies are organisations, and a wire credit names one agency after another). It
+/// reads raw text, where a title (or the title twice) may come first: the first of the first
+/// three paragraphs that has brackets by a dated dateline.
+pub fn dateline_agencies(paragraphs: &[String]) -> Vec<String> {
+    paragraphs
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .take(3)
+        .find_map(|p| {
+            let window = &p[..floor_boundary(p, DATELINE_WINDOW)];
+            // A dateline opens its paragraph: a date further in is the story's own.
+            let d = find_dates(window)
+                .into_iter()
+                .find(|d| d.date.month.is_some())
+                .filter(|d| d.start <= DATELINE_START)?;
+            let agencies = agencies_near(p, &d);
+            (!agencies.is_empty()).then_some(agencies)
+        })
+        .unwrap_or_default()
 }
 
 fn floor_boundary(s: &str, i: usize) -> usize {
@@ -55,28 +84,27 @@ fn floor_boundary(s: &str, i: usize) -> usize {
     i
 }
 
-/// The agency in the brackets around or right after a dateline date.
-fn source_near(p: &str, d: &DateMention) -> Option<String> {
+/// The agencies in the brackets around or right after a dateline date, `/` between them.
+fn agencies_near(p: &str, d: &DateMention) -> Vec<String> {
+    let split = |s: &str| s.split('/').filter_map(clean_source).collect();
     // `(SOURCE - DATE)`: an opening bracket before the date on the same stretch.
     let before = &p[..d.start];
     if let Some(open) = before.rfind('(') {
         let inside = &before[open + 1..];
-        if let Some(name) = inside
+        if let Some(names) = inside
             .trim()
             .strip_suffix('-')
             .or_else(|| inside.trim().strip_suffix('،'))
         {
-            return clean_source(name.rsplit('/').next().unwrap_or(name));
+            return split(names);
         }
     }
     // `CITY، DATE - (A / SOURCE)`: a bracket right after the date.
     let after = p[d.end..].trim_start_matches(|c: char| !c.is_alphabetic() && c != '(' && c != ')');
     if let Some(inner) = after.strip_prefix('(') {
-        let inner = inner.split(')').next().unwrap_or("");
-        let last = inner.rsplit('/').next().unwrap_or(inner);
-        return clean_source(last);
+        return split(inner.split(')').next().unwrap_or(""));
     }
-    None
+    Vec::new()
 }
 
 /// Labels of a closing source line: `المصدر: X`, `Source: X` (compared normalised, lowercase).
@@ -158,6 +186,27 @@ mod tests {
     fn meta(p: &str) -> (Option<String>, Option<String>) {
         let (d, s) = extract_metadata("عنوان", &[p.to_string()]);
         (d.map(|d| d.iso()), s)
+    }
+
+    #[test]
+    fn every_agency_of_the_dateline() {
+        let agencies = |p: &str| dateline_agencies(&[p.to_string()]);
+        assert_eq!(
+            agencies("موسكو، 14 ماي - ( أردو بوینت نتورك ۔ / سبوتنيك) - بحث"),
+            ["أردو بوینت نتورك", "سبوتنيك"]
+        );
+        assert_eq!(
+            agencies("(پاکستان پوائنٹ نیوز / سبوتنيك - 21 اكتوبر 2020ء) بحث"),
+            ["پاکستان پوائنٹ نیوز", "سبوتنيك"]
+        );
+        assert_eq!(agencies("القاهرة (د ب أ - 3 مارس 2021) قال"), ["د ب أ"]);
+        assert!(agencies("٠٧ يوليو ٢٠٢١ قال الوزير (في بيان)").is_empty());
+        assert!(agencies("قال الوزير إن الجيش (سبوتنيك)").is_empty());
+        // A month's other name in brackets is part of the date, and a date deep in a
+        // paragraph is no dateline.
+        assert!(agencies("تزوج في 6 كانون الثاني (يناير) 1903 ورزق").is_empty());
+        let deep = format!("{} موسكو، 14 ماي - (تاس) - بحث", "كلام ".repeat(40));
+        assert!(agencies(&deep).is_empty());
     }
 
     #[test]

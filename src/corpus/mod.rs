@@ -64,7 +64,7 @@ pub use load::{
     Loaded, Scan, Warning, MAX_FILE_BYTES,
 };
 pub use markdown::{Mark, MarkKinds};
-pub use metadata::{closing_source, extract_metadata};
+pub use metadata::{closing_source, dateline_agencies, extract_metadata};
 
 #[cfg(test)]
 pub(crate) use load::FILES_READ;

@@ -58,6 +58,28 @@ pub(super) fn make_mention(
     attested: &super::Attested,
     names: &mut Names,
 ) -> Option<Mention> {
+    mention_of(text, kind, toks, attested, names, false)
+}
+
+/// [`make_mention`] for an agency the dateline names: its name may be written in Persian or
+/// Urdu letters (`أردو بوینت نتورك`), which a name the model found may not.
+pub(super) fn make_agency_mention(
+    text: &str,
+    toks: &[Span],
+    attested: &super::Attested,
+    names: &mut Names,
+) -> Option<Mention> {
+    mention_of(text, EntityKind::Org, toks, attested, names, true)
+}
+
+fn mention_of(
+    text: &str,
+    kind: EntityKind,
+    toks: &[Span],
+    attested: &super::Attested,
+    names: &mut Names,
+    given: bool,
+) -> Option<Mention> {
     let mut toks = toks;
     // Punctuation at the edges is never part of a name.
     while let Some(t) = toks.first() {
@@ -118,7 +140,7 @@ pub(super) fn make_mention(
         return None;
     }
     // Persian/Urdu-script runs (a source line in Urdu) are outside what the Arabic model knows.
-    if display.chars().any(|c| "پچژگکیٹڈںےۓھ".contains(c)) {
+    if !given && display.chars().any(|c| "پچژگکیٹڈںےۓھ".contains(c)) {
         return None;
     }
     if toks.len() == 1 && is_function_word(first) {

@@ -23,7 +23,7 @@ use crate::corpus::{load_file, FileEntry, Warning};
 use crate::entities::{entity_key, extract_with, EntityKind, Tagger};
 
 /// Bumped when extraction or keying changes in a way the model fingerprint does not show.
-const ENTITY_INDEX_VERSION: u64 = 3;
+const ENTITY_INDEX_VERSION: u64 = 4;
 
 /// Tokenizer of the entity fields: keys are already folded, so split on spaces only.
 pub(super) const ENTITY_ANALYZER: &str = "qari_entity";

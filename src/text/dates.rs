@@ -272,18 +272,29 @@ fn month_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(u8
     table.get(&norm[i]).map(|&m| (m, 1))
 }
 
-/// A month, optionally paired with its other-system name after a slash (`تشرين الثاني/نوفمبر`).
-/// When the pair disagree, the Gregorian-transliterated name (the second system) wins.
-fn month_group(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(u8, usize)> {
+/// A month, optionally paired with its other-system name after a slash (`تشرين الثاني/نوفمبر`)
+/// or in brackets (`كانون الثاني (يناير)`). When the pair disagree, the Gregorian-transliterated
+/// name (the second system) wins. Returns the month, the tokens used and whether the pair ends
+/// in a closing bracket (which [`year_after`] then steps over).
+fn month_group(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(u8, usize, bool)> {
     let (m, used) = month_at(text, toks, norm, i)?;
     let j = i + used;
-    if j < toks.len() && text[toks[j - 1].end..toks[j].start].contains('/') {
-        if let Some((m2, used2)) = month_at(text, toks, norm, j) {
-            let pick = if is_levantine(&norm[i]) { m2 } else { m };
-            return Some((pick, used + used2));
+    if j < toks.len() {
+        let gap = &text[toks[j - 1].end..toks[j].start];
+        let bracket = gap.trim() == "(";
+        if gap.contains('/') || bracket {
+            if let Some((m2, used2)) = month_at(text, toks, norm, j) {
+                let closed = text[toks[j + used2 - 1].end..]
+                    .trim_start()
+                    .starts_with(')');
+                if !bracket || closed {
+                    let pick = if is_levantine(&norm[i]) { m2 } else { m };
+                    return Some((pick, used + used2, bracket));
+                }
+            }
         }
     }
-    Some((m, used))
+    Some((m, used, false))
 }
 
 fn is_levantine(first_word: &str) -> bool {
@@ -491,38 +502,51 @@ fn relative_phrase(norm: &[String], k: usize) -> Option<i32> {
     }
 }
 
-/// The year token at `j`, if it follows `prev` closely, skipping one `عام`/`سنة` between them.
+/// The year token at `j`, if it follows `prev` closely, skipping one `عام`/`سنة` between them;
+/// after a bracketed month (`closed`), the first gap holds its closing bracket.
 fn year_after(
     text: &str,
     toks: &[Token],
     norm: &[String],
     prev: usize,
+    closed: bool,
 ) -> Option<(u16, usize, usize)> {
     let mut j = prev + 1;
+    let gap_ok = |a: &Token, b: &Token, sep_ok: bool| {
+        if closed && a.end == toks[prev].end {
+            let gap = &text[a.end..b.start];
+            gap.trim() == ")"
+                || gap.trim_start().strip_prefix(')').is_some_and(|g| {
+                    g.trim().is_empty() || (sep_ok && matches!(g.trim(), "/" | "-"))
+                })
+        } else {
+            gap_ok(text, a, b, sep_ok)
+        }
+    };
     // `من عام 2019`: the من only together with a year word.
     if j + 1 < toks.len()
         && norm[j] == "من"
         && YEAR_WORDS.contains(&norm[j + 1].as_str())
-        && gap_ok(text, &toks[prev], &toks[j], false)
-        && gap_ok(text, &toks[j], &toks[j + 1], false)
+        && gap_ok(&toks[prev], &toks[j], false)
+        && gap_ok(&toks[j], &toks[j + 1], false)
     {
         j += 1;
-        if j + 1 < toks.len() && gap_ok(text, &toks[j], &toks[j + 1], false) {
+        if j + 1 < toks.len() && gap_ok(&toks[j], &toks[j + 1], false) {
             return as_year(&toks[j + 1]).map(|(y, end)| (y, end, j + 1));
         }
         return None;
     }
     if j < toks.len()
         && YEAR_WORDS.contains(&norm[j].as_str())
-        && gap_ok(text, &toks[prev], &toks[j], true)
+        && gap_ok(&toks[prev], &toks[j], true)
     {
         j += 1;
-        if j < toks.len() && gap_ok(text, &toks[j - 1], &toks[j], false) {
+        if j < toks.len() && gap_ok(&toks[j - 1], &toks[j], false) {
             return as_year(&toks[j]).map(|(y, end)| (y, end, j));
         }
         return None;
     }
-    if j < toks.len() && gap_ok(text, &toks[prev], &toks[j], true) {
+    if j < toks.len() && gap_ok(&toks[prev], &toks[j], true) {
         return as_year(&toks[j]).map(|(y, end)| (y, end, j));
     }
     None
@@ -543,7 +567,7 @@ fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(Da
             }
         }
         if k < toks.len() && gap_ok(text, &toks[k - 1], &toks[k], false) {
-            if let Some((month, used)) = month_group(text, toks, norm, k) {
+            if let Some((month, used, closed)) = month_group(text, toks, norm, k) {
                 let last = k + used - 1;
                 let date = PartialDate {
                     year: None,
@@ -551,7 +575,7 @@ fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(Da
                     day: Some(day),
                 };
                 let start = day_start;
-                if let Some((y, end, j)) = year_after(text, toks, norm, last) {
+                if let Some((y, end, j)) = year_after(text, toks, norm, last, closed) {
                     let date = PartialDate {
                         year: Some(y),
                         ..date
@@ -587,9 +611,9 @@ fn match_at(text: &str, toks: &[Token], norm: &[String], i: usize) -> Option<(Da
         }
     }
     // Month name(s) then year: `نوفمبر 2020`, `تشرين الأول/أكتوبر عام 2020`.
-    if let Some((month, used)) = month_group(text, toks, norm, i) {
+    if let Some((month, used, closed)) = month_group(text, toks, norm, i) {
         let last = i + used - 1;
-        if let Some((y, end, j)) = year_after(text, toks, norm, last) {
+        if let Some((y, end, j)) = year_after(text, toks, norm, last, closed) {
             let date = PartialDate {
                 year: Some(y),
                 month: Some(month),
@@ -739,6 +763,24 @@ mod tests {
         assert_eq!(iso_all("(سبوتنيك - 21 اكتوبر 2020ء) بحث"), ["2020-10-21"]);
         assert_eq!(iso_all("في 5 جويلية 2019"), ["2019-07-05"]);
         assert_eq!(iso_all("في 12 شتنبر 2018"), ["2018-09-12"]);
+    }
+
+    #[test]
+    fn a_month_named_again_in_brackets_is_one_month() {
+        assert_eq!(
+            iso_all("تزوج في 6 كانون الثاني (يناير) 1903 ورزق"),
+            ["1903-01-06"]
+        );
+        assert_eq!(iso_all("في 14 من أيار (مايو) عام 1904."), ["1904-05-14"]);
+        assert_eq!(iso_all("في 7 تشرين الثاني ( نوفمبر ) 1919"), ["1919-11-07"]);
+        assert_eq!(iso_all("منذ تموز (يوليو) 2006 حتى"), ["2006-07"]);
+        let text = "بدأ في 3 آذار (مارس) ثم";
+        let d = find_dates(text)[0];
+        assert_eq!(&text[d.start..d.end], "3 آذار (مارس");
+        assert_eq!(d.date.iso(), "--03-03");
+        // An unclosed bracket, or a bracket that holds more than a month, is no pair.
+        assert_eq!(iso_all("في 3 آذار (مارس والشهر) 2020"), ["--03-03"]);
+        assert_eq!(iso_all("في 3 آذار (مارس 2020"), ["--03-03", "2020-03"]);
     }
 
     #[test]
