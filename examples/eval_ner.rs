@@ -7,12 +7,16 @@
 //!
 //! usage: cargo run --release --example eval_ner -- [TRAIN.txt] [--epochs N] [--seeds N]
 //!   [--first-seed K] [--crf C2] [--eta X] [--o-penalty X] [--b-bonus X] [--hide-in-context]
-//!   [--perceptron] [--prune X] [--dropout X]
+//!   [--perceptron] [--prune X] [--dropout X] [--pipeline]
 //! `--seeds N`: accuracy only, the mean over N training orders (a change must beat that noise);
 //! `--first-seed K` starts at order K, so that more orders can be added to a comparison.
 //! The perceptron as shipped until 12-02: `--perceptron --epochs 24 --o-penalty 0`.
 //! `QARI_NER_ERRORS=1` prints the missed gold names; `QARI_NER_DUMP=FILE` writes token, gold and
-//! predicted tag per line.
+//! predicted tag per line. `--pipeline` scores what `qari entities` shows instead: the dev sixth
+//! as articles of 20 sentences through `extract_with` (the model, then the whole-name rules and
+//! the article pass), against the model alone on the same articles, over persons, places and
+//! organisations (the entity list has no MISC); `QARI_NER_ERRORS=1` then prints the names the
+//! rules changed.
 
 use std::time::Instant;
 
@@ -37,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         tagger::Learner::Perceptron => (3.0, 0.1),
     };
     let mut speed_only = false;
+    let mut pipeline = false;
     let mut seeds = 0usize;
     let mut first_seed = 0usize;
     let mut i = 0;
@@ -55,6 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 opts.word_dropout = args.get(i).ok_or("--dropout X")?.parse()?;
             }
             "--speed-only" => speed_only = true,
+            "--pipeline" => pipeline = true,
             "--crf" => {
                 i += 1;
                 crf.0 = args.get(i).ok_or("--crf C2")?.parse()?;
@@ -166,6 +172,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         xxhash_rust::xxh3::xxh3_64(&bytes)
     );
     let gold: Vec<Vec<tagger::Tag>> = dev.iter().map(|s| s.tags.clone()).collect();
+    if pipeline {
+        return score_pipeline(&model, dev);
+    }
     let pred = model.tag_sentences(&dev_toks, tagger::DOC_WINDOW);
     if let Some(path) = std::env::var_os("QARI_NER_DUMP") {
         // token, gold, predicted: for analysis by script.
@@ -279,5 +288,104 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         docs.len(),
         times[1]
     );
+    Ok(())
+}
+
+/// The dev sixth through the whole entity pipeline (`extract_with`), against the model alone,
+/// both on articles of 20 sentences and over PERS, LOC and ORG. Each sentence is a line of its
+/// tokens joined by spaces; a mention is mapped back to the dev tokens it overlaps.
+fn score_pipeline(
+    model: &Tagger,
+    dev: &[tagger::Sentence],
+) -> Result<(), Box<dyn std::error::Error>> {
+    use qari::entities::EntityKind;
+    use tagger::{EntType, Tag};
+    let three = |t: Tag| match t {
+        Tag::B(EntType::Misc) | Tag::I(EntType::Misc) => Tag::O,
+        t => t,
+    };
+    let (mut gold, mut alone, mut piped) = (Vec::new(), Vec::new(), Vec::new());
+    let errors = std::env::var_os("QARI_NER_ERRORS").is_some();
+    for doc in dev.chunks(20) {
+        let toks: Vec<Vec<&str>> = doc
+            .iter()
+            .map(|s| s.tokens.iter().map(String::as_str).collect())
+            .collect();
+        // The text and, for each token, its sentence, index and byte range.
+        let mut text = String::new();
+        let mut at: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (si, s) in toks.iter().enumerate() {
+            for (ti, t) in s.iter().enumerate() {
+                at.push((si, ti, text.len(), text.len() + t.len()));
+                text.push_str(t);
+                text.push(' ');
+            }
+            text.push('\n');
+        }
+        let mut tags: Vec<Vec<Tag>> = toks.iter().map(|s| vec![Tag::O; s.len()]).collect();
+        for e in qari::entities::extract_with(model, &text, None) {
+            let ty = match e.kind {
+                EntityKind::Person => EntType::Pers,
+                EntityKind::Place => EntType::Loc,
+                EntityKind::Org => EntType::Org,
+                EntityKind::Date => continue,
+            };
+            for [a, b] in e.mentions {
+                let hit: Vec<_> = at.iter().filter(|t| t.2 < b && a < t.3).collect();
+                let (Some(first), Some(last)) = (hit.first(), hit.last()) else {
+                    continue;
+                };
+                let (si, ta, tb) = (first.0, first.1, last.1 + 1);
+                if last.0 != si || tags[si][ta..tb].iter().any(|&t| t != Tag::O) {
+                    continue;
+                }
+                tags[si][ta] = Tag::B(ty);
+                for t in &mut tags[si][ta + 1..tb] {
+                    *t = Tag::I(ty);
+                }
+            }
+        }
+        let model_tags = model.tag_sentences(&toks, tagger::DOC_WINDOW);
+        for ((s, m), p) in doc.iter().zip(model_tags).zip(tags) {
+            let m: Vec<Tag> = m.into_iter().map(three).collect();
+            if errors && m != p {
+                let name = |c: &(EntType, usize, usize)| {
+                    format!("{} [{}]", c.0.as_str(), s.tokens[c.1..c.2].join(" "))
+                };
+                let (mc, pc) = (conll::chunks(&m), conll::chunks(&p));
+                let gc = conll::chunks(&s.tags);
+                for c in pc.iter().filter(|c| !mc.contains(c)) {
+                    let mark = if gc.contains(c) { "+" } else { "-" };
+                    eprintln!("{mark} rules made {}", name(c));
+                }
+                for c in mc.iter().filter(|c| !pc.contains(c)) {
+                    let mark = if gc.contains(c) { "-" } else { "+" };
+                    eprintln!("{mark} rules undid {}", name(c));
+                }
+                eprintln!("    in: {}", s.tokens.join(" "));
+            }
+            gold.push(s.tags.iter().map(|&t| three(t)).collect::<Vec<_>>());
+            alone.push(m);
+            piped.push(p);
+        }
+    }
+    println!(
+        "{:<18} {:>6} {:>6} {:>6}  per type F1",
+        "PERS+LOC+ORG", "P", "R", "F1"
+    );
+    for (label, pred) in [("model alone", &alone), ("qari entities", &piped)] {
+        let (per, micro) = conll::score(&gold, pred);
+        let cls: Vec<String> = per
+            .iter()
+            .map(|(t, p)| format!("{} {:.2}", t.as_str(), p.f1()))
+            .collect();
+        println!(
+            "{label:<18} {:>6.2} {:>6.2} {:>6.2}  {}",
+            micro.precision(),
+            micro.recall(),
+            micro.f1(),
+            cls.join(" ")
+        );
+    }
     Ok(())
 }

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 
 use super::keys::{clitic_cut, entity_key, is_nisba, leading_titles, skip_letters};
 use super::kind::{Entity, EntityKind};
-use super::lexicon::{alias_display, fold_word, gazetteer, is_function_word};
+use super::lexicon::{alias_display, fold_word, gazetteer, is_function_word, person_single_names};
 use super::tokens::{is_punct, Span};
 use crate::text::is_arabic_mark;
 
@@ -146,7 +146,12 @@ fn mention_of(
     if toks.len() == 1 && is_function_word(first) {
         return None;
     }
-    if toks.len() == 1 && is_nisba(first) && !gazetteer().phrases.contains(&fold_word(first)) {
+    // A surname of the person list is no adjective (الحريري, المالكي, القرضاوي).
+    if toks.len() == 1
+        && is_nisba(first)
+        && !gazetteer().phrases.contains(&fold_word(first))
+        && !(kind == EntityKind::Person && listed_surname(first))
+    {
         return None;
     }
     Some(Mention {
@@ -156,6 +161,31 @@ fn mention_of(
         display: names.id(&display),
         span: [start, end],
     })
+}
+
+/// Is the one-word name `w` (ال with at most one proclitic letter before it) a one-word entry of
+/// the person-name list as written with its article (الحريري, وللمالكي), and not among the most
+/// common words of general text (الثاني is a family name and, far more often, "the second")?
+fn listed_surname(w: &str) -> bool {
+    let n = crate::text::normalize(w);
+    let names = person_single_names();
+    let mut cs = n.chars();
+    let bare = cs
+        .next()
+        .is_some_and(crate::text::is_proclitic_letter)
+        .then_some(cs.as_str());
+    let listed = if names.contains(&n) {
+        Some(n.clone())
+    } else if let Some(rest) = bare {
+        let lil = rest.strip_prefix('ل').map(|r| format!("ال{r}"));
+        [Some(rest.to_string()), lil]
+            .into_iter()
+            .flatten()
+            .find(|f| names.contains(f))
+    } else {
+        None
+    };
+    listed.is_some_and(|f| !crate::entities::tagger::token_infos(&[&f])[0].is_common())
 }
 
 /// Groups mentions by key; a key's kind is the majority of its mentions' kinds; short person
@@ -382,6 +412,37 @@ mod tests {
             &mut Names::default()
         )
         .is_none());
+    }
+
+    #[test]
+    fn a_listed_surname_is_no_adjective() {
+        // A lone nisba-shaped word is dropped as an adjective (الروسية), unless it is a person
+        // the name list has with its article (الحريري, وللمالكي) and no very common word
+        // (الثاني, "the second").
+        let text = "قال الحريري إن الروسية وللمالكي والثاني حضروا";
+        let toks = ner_tokens(text).remove(0);
+        let att = crate::entities::Attested::default();
+        let person = |i: usize| {
+            make_mention(
+                text,
+                EntityKind::Person,
+                &toks[i..i + 1],
+                &att,
+                &mut Names::default(),
+            )
+            .is_some()
+        };
+        assert!(person(1) && person(4));
+        assert!(!person(3), "الروسية");
+        assert!(!person(5), "والثاني");
+        let place = make_mention(
+            text,
+            EntityKind::Place,
+            &toks[1..2],
+            &att,
+            &mut Names::default(),
+        );
+        assert!(place.is_none(), "only a person is a surname");
     }
 
     #[test]

@@ -147,6 +147,19 @@ pub(crate) fn person_names() -> &'static FxHashSet<String> {
     })
 }
 
+/// The one-word entries of the person-name list, normalised: names as names, not the words of
+/// the list's full names (which hold category-like phrases: مصورون من الإمبراطورية الروسية).
+pub(crate) fn person_single_names() -> &'static FxHashSet<String> {
+    static P: OnceLock<FxHashSet<String>> = OnceLock::new();
+    P.get_or_init(|| {
+        data_lines(PERSON_TSV)
+            .filter(|cols| !cols[0].contains(' '))
+            .map(|cols| normalize(cols[0]))
+            .filter(|w| w.chars().count() >= 3)
+            .collect()
+    })
+}
+
 /// What a trigger word announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Trigger {

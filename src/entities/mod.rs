@@ -447,6 +447,21 @@ mod tests {
     }
 
     #[test]
+    fn a_place_spreads_only_to_its_own_name() {
+        // One sense per article found لبنان in الفنان and فنان ("artist"): a one-word place
+        // the place list lacks and the dictionary has is not spread.
+        let text =
+            "زار الوفد لبنان أمس وقال الوزير إن لبنان بلد جميل. وقال لهم: دعوه يعمل فهو فنان \
+                    جيد، وقدم الفنان نور الشريف عرضا.";
+        let ents = extract_with(builtin(), text, None);
+        let lebanon = ents.iter().find(|e| e.name == "لبنان").expect("لبنان");
+        assert_eq!(lebanon.count, 2, "{lebanon:?}");
+        for [a, b] in &lebanon.mentions {
+            assert!(text[*a..*b].contains("لبنان"), "{}", &text[*a..*b]);
+        }
+    }
+
+    #[test]
     fn the_words_of_a_date_are_no_name() {
         // Seed 001: `18 تشرين الأول/أكتوبر`, whose month the model tags as a name.
         let text = include_str!("../../seeds/001_13ef93096cc37932.txt");

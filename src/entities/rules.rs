@@ -31,7 +31,8 @@
 //!   an organisation (`extract_with` reads the source as the corpus does);
 //! - [`leading_conjunction`]: a و that is the conjunction is cut from the front of a name
 //!   (X وجغاركونيك → جغاركونيك);
-//! - [`propagate`]: one sense per article.
+//! - [`propagate`]: one sense per article (a one-word place only when it is a listed place or
+//!   no dictionary word: المدينة tagged once does not make every مدينة a place).
 //!
 //! `measure_on_anercorp` (an ignored test) measures the verb, organisation, title-holder and
 //! quotation rules on the gold tags of ANERcorp train when `/work/shared/data/anercorp/train.txt`
@@ -1113,6 +1114,15 @@ pub(super) fn propagate<'a>(
             |i, n, key| {
                 let key = aliases().get(key).map_or(key, String::as_str);
                 let &kind = known.get(key)?;
+                // A one-word place that the place list lacks and the dictionary has (المدينة
+                // tagged once: every مدينة after it is still a city, not a name).
+                if n == 1
+                    && kind == EntityKind::Place
+                    && !is_place_word(&text[s[i].start..s[i].end])
+                    && crate::text::variants::is_dictionary_word(folded[i])
+                {
+                    return None;
+                }
                 make_mention(text, kind, &s[i..i + n], attested, names)
             },
         );
