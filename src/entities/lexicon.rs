@@ -79,6 +79,10 @@ pub(crate) struct Gazetteer {
     /// The entries only normalised (proclitics kept): باكو stays باكو, not اكو.
     pub(crate) plain: FxHashSet<String>,
     pub(crate) first_words: FxHashSet<String>,
+    /// The entries of CLDR (countries, territories and major cities: the `cldr-…` rows),
+    /// normalised: the places a leader is named after (روسيا, not the Iranian town اَشرَف,
+    /// which is also the first name أشرف).
+    pub(crate) major: FxHashSet<String>,
 }
 
 /// The built-in place gazetteer, folded once.
@@ -104,8 +108,12 @@ impl Gazetteer {
         let mut phrases = FxHashSet::default();
         let mut first_words = FxHashSet::default();
         let mut plain = FxHashSet::default();
+        let mut major = FxHashSet::default();
         for cols in data_lines(tsv) {
             plain.insert(normalize(cols[0]));
+            if cols.get(1).is_some_and(|src| src.starts_with("cldr")) {
+                major.insert(normalize(cols[0]));
+            }
             let key = fold_phrase(cols[0]);
             let n = key.split(' ').count();
             if key.is_empty() || n > MAX_GAZ_WORDS {
@@ -120,6 +128,7 @@ impl Gazetteer {
             phrases,
             plain,
             first_words,
+            major,
         }
     }
 }

@@ -150,6 +150,16 @@ fn place_prefix(words: &[&str]) -> usize {
     }
 }
 
+/// A one-word country, territory or major city (the CLDR part of the gazetteer), as written or
+/// after one proclitic letter (وأذربيجان).
+fn is_major_place(word: &str) -> bool {
+    let g = gazetteer();
+    let n = normalize(word);
+    let mut cs = n.chars();
+    g.major.contains(&n)
+        || (cs.next().is_some_and(is_proclitic_letter) && g.major.contains(cs.as_str()))
+}
+
 /// A one-word gazetteer place, as written or without its proclitics.
 pub(super) fn is_place_word(word: &str) -> bool {
     let g = gazetteer();
@@ -194,9 +204,10 @@ pub(super) fn refine_chunks(
             continue;
         }
         let mut start = a;
-        // A known place at the front of a longer person chunk is the leader's country, not part
-        // of the name (قادة روسيا فلاديمير بوتين وأذربيجان إلهام علييف).
-        if ty == EntType::Pers && b - a >= 3 && is_place_word(words[a]) {
+        // A country or major city at the front of a longer person chunk is the leader's, not
+        // part of the name (قادة روسيا فلاديمير بوتين وأذربيجان إلهام علييف); a town that is
+        // also a first name is the name (الفنان اشرف عبد الباقي).
+        if ty == EntType::Pers && b - a >= 3 && is_major_place(words[a]) {
             out.push((EntType::Loc, a, a + 1));
             start = a + 1;
         }
@@ -1866,6 +1877,26 @@ mod tests {
             infos.iter().map(|t| t.is_title()).collect(),
             infos.iter().map(|t| t.is_common()).collect(),
         )
+    }
+
+    #[test]
+    fn a_town_that_is_a_first_name_stays_in_the_name() {
+        // GeoNames has the town اَشرَف; before a surname it is the first name أشرف.
+        let words = ["الفنان", "اشرف", "عبد", "الباقي", "،"];
+        let tags = tags_of(&["O", "B-PERS", "I-PERS", "I-PERS", "O"]);
+        let att = crate::entities::Attested::default();
+        assert!(is_place_word("اشرف") && !is_major_place("اشرف"));
+        assert_eq!(
+            refine_chunks(&words, &tags, &att),
+            vec![(EntType::Pers, 1, 4)]
+        );
+        // A country there is the leader's.
+        let words = ["قادة", "روسيا", "فلاديمير", "بوتين"];
+        let tags = tags_of(&["O", "B-PERS", "I-PERS", "I-PERS"]);
+        assert_eq!(
+            refine_chunks(&words, &tags, &att),
+            vec![(EntType::Loc, 1, 2), (EntType::Pers, 2, 4)]
+        );
     }
 
     #[test]
