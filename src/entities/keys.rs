@@ -88,8 +88,9 @@ fn article_chains() -> &'static [&'static str] {
 /// Returns how many leading letters to drop and whether to put back an ا (لل → ال).
 ///
 /// The chains tried, longest first, are the [`PROCLITICS`] marked for names (the bare article is
-/// not among them: a name keeps its ال). A word that is itself a place of the gazetteer is never
-/// cut (كسلا stays, though ك + سلا is a place too), and `second`, the name's next word, lets a
+/// not among them: a name keeps its ال). A word that is itself a place of the gazetteer or a
+/// one-word name of the person list is never cut (كسلا stays, though ك + سلا is a place too;
+/// كوفي stays, though وفي occurs), and `second`, the name's next word, lets a
 /// two-word place show the bare form (وإسلام آباد → إسلام آباد).
 pub(super) fn clitic_cut(
     first: &str,
@@ -101,12 +102,19 @@ pub(super) fn clitic_cut(
     if places.contains(&n) {
         return (0, false);
     }
+    // A one-word name of the person list keeps its first letters: كوفي is not ك + وفي ("and
+    // in", which the article has), كالديرون not ك + الديرون, كلاوس بيكارد not ك + the place
+    // لاوس. Alone before a place it may still be a proclitic (بروما: in Rome).
+    let listed = lexicon::person_single_names().contains(&n);
     let second = second.map(normalize);
     for p in PROCLITICS.iter().filter(|p| p.name).map(|p| p.form) {
         let Some(rest) = n.strip_prefix(p) else {
             continue;
         };
         let plen = p.chars().count();
+        if listed && (p.ends_with("ال") || p == "لل") {
+            continue;
+        }
         if p.ends_with("ال") && p.len() > "ال".len() {
             if rest.chars().count() >= 2 {
                 return (plen - 2, false);
@@ -120,8 +128,8 @@ pub(super) fn clitic_cut(
             continue;
         }
         if rest.chars().count() >= 3
-            && (attested.contains(rest)
-                || places.contains(rest)
+            && ((attested.contains(rest) && !listed)
+                || (places.contains(rest) && !(listed && second.is_some()))
                 || second
                     .as_ref()
                     .is_some_and(|w| places.contains(&format!("{rest} {w}")))
@@ -197,6 +205,24 @@ mod tests {
         let m =
             make_mention(text, EntityKind::Place, &s[0][3..5], &att, &mut names).expect("mention");
         assert_eq!(names.get(m.display), "إسلام آباد");
+    }
+
+    #[test]
+    fn a_listed_first_name_keeps_its_first_letter() {
+        // The article has وفي ("and in") and كوفي: كوفي أنان is not ك + وفي أنان.
+        let mut att = crate::entities::Attested::default();
+        att.insert("وفي");
+        att.insert("كوفي");
+        assert_eq!(clitic_cut("كوفي", Some("انان"), &att), (0, false));
+        assert_eq!(clitic_cut("وكوفي", Some("انان"), &att), (1, false));
+        // A word of no list is still cut towards what the article attests.
+        att.insert("باشينيان");
+        assert_eq!(clitic_cut("وباشينيان", None, &att), (1, false));
+        // Before a surname a listed name keeps a letter that would leave a place (لاوس) or an
+        // article (الديرون); alone before a place the letter is a preposition.
+        assert_eq!(clitic_cut("كلاوس", Some("بيكارد"), &att), (0, false));
+        assert_eq!(clitic_cut("كالديرون", None, &att), (0, false));
+        assert_eq!(clitic_cut("بروما", None, &att), (1, false));
     }
 
     #[test]
