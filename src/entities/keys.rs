@@ -127,14 +127,20 @@ pub(super) fn clitic_cut(
             }
             continue;
         }
-        if rest.chars().count() >= 3
+        let evidence = rest.chars().count() >= 3
             && ((attested.contains(rest) && !listed)
                 || (places.contains(rest) && !(listed && second.is_some()))
                 || second
                     .as_ref()
                     .is_some_and(|w| places.contains(&format!("{rest} {w}")))
-                || lexicon::org_heads_plain().contains(rest))
-        {
+                || lexicon::org_heads_plain().contains(rest));
+        // A word more common whole than bare is a word, not a proclitic and a name (فرانس of
+        // فرانس برس, not ف + رانس, the French town); بروما is rarer than روما.
+        let whole_is_commoner = || {
+            let infos = crate::entities::tagger::token_infos(&[n.as_str(), rest]);
+            infos[0].rarity() < infos[1].rarity()
+        };
+        if evidence && !whole_is_commoner() {
             return (plen, false);
         }
     }
@@ -223,6 +229,9 @@ mod tests {
         assert_eq!(clitic_cut("كلاوس", Some("بيكارد"), &att), (0, false));
         assert_eq!(clitic_cut("كالديرون", None, &att), (0, false));
         assert_eq!(clitic_cut("بروما", None, &att), (1, false));
+        // A word commoner whole than bare keeps its letter: فرانس برس, not the town رانس.
+        assert_eq!(clitic_cut("فرانس", Some("برس"), &att), (0, false));
+        assert_eq!(clitic_cut("لموسكو", None, &att), (1, false));
     }
 
     #[test]

@@ -91,6 +91,12 @@ impl TokInfo {
         word_classes::freq_of(self.wc) == 0
     }
 
+    /// How common the word is in general Arabic text: 0 the most common … 5 rare or unseen
+    /// (the frequency bucket of [`crate::entities::word_classes`]).
+    pub(crate) fn rarity(&self) -> u8 {
+        word_classes::freq_of(self.wc)
+    }
+
     /// The proclitic part of `norm` that was stripped (و, ال, وال, بال, …), or "".
     #[inline]
     fn clitic(&self) -> &str {
