@@ -86,7 +86,12 @@ fn floor_boundary(s: &str, i: usize) -> usize {
 
 /// The agencies in the brackets around or right after a dateline date, `/` between them.
 fn agencies_near(p: &str, d: &DateMention) -> Vec<String> {
-    let split = |s: &str| s.split('/').filter_map(clean_source).collect();
+    let split = |s: &str| {
+        s.split('/')
+            .filter_map(clean_source)
+            .filter(|a| !NOT_SOURCES.contains(&crate::text::normalize(a).as_str()))
+            .collect()
+    };
     // `(SOURCE - DATE)`: an opening bracket before the date on the same stretch.
     let before = &p[..d.start];
     if let Some(open) = before.rfind('(') {
@@ -110,7 +115,8 @@ fn agencies_near(p: &str, d: &DateMention) -> Vec<String> {
 /// Labels of a closing source line: `المصدر: X`, `Source: X` (compared normalised, lowercase).
 const SOURCE_LABELS: &[&str] = &["المصدر", "المصادر", "source", "sources", "source(s)"];
 
-/// Closing words in brackets that are no source: wire end marks and photo captions.
+/// Words in brackets that are no source: wire end marks, photo captions and a dateline's
+/// "exclusive" or "follow-ups".
 const NOT_SOURCES: &[&str] = &[
     "انتهي",
     "يتبع",
@@ -119,6 +125,8 @@ const NOT_SOURCES: &[&str] = &[
     "ارشيف",
     "ارشيفيه",
     "صوره ارشيفيه",
+    "خاص",
+    "متابعات",
     "end",
     "ends",
 ];
@@ -202,6 +210,8 @@ mod tests {
         assert_eq!(agencies("القاهرة (د ب أ - 3 مارس 2021) قال"), ["د ب أ"]);
         assert!(agencies("٠٧ يوليو ٢٠٢١ قال الوزير (في بيان)").is_empty());
         assert!(agencies("قال الوزير إن الجيش (سبوتنيك)").is_empty());
+        // A dateline's "exclusive" is no agency.
+        assert!(agencies("القاهرة، 3 مارس 2021 (خاص) - قال").is_empty());
         // A month's other name in brackets is part of the date, and a date deep in a
         // paragraph is no dateline.
         assert!(agencies("تزوج في 6 كانون الثاني (يناير) 1903 ورزق").is_empty());

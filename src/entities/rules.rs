@@ -263,8 +263,8 @@ pub(super) fn refine_chunks(
             c.0 = EntType::Org;
         }
     }
-    // A verb is never part of a person's name: يلتقي بن سلمان → بن سلمان; a person chunk that is
-    // only a listed verb is dropped.
+    // A verb is never part of a person's name: يلتقي بن سلمان → بن سلمان, محمد علي زار → محمد
+    // علي; a person chunk that is only a listed verb is dropped.
     out.retain_mut(|c| {
         if c.0 != EntType::Pers {
             return true;
@@ -272,6 +272,10 @@ pub(super) fn refine_chunks(
         let listed = |w: &str| name_rules().verb.contains(&normalize(w));
         while c.2 > c.1 + 1 && is_verb_word(words[c.1]) {
             c.1 += 1;
+        }
+        // Nor its end: a reporting or meeting verb of the list after the name (محمد علي زار).
+        while c.2 > c.1 + 1 && in_set_clitic(&name_rules().verb, &normalize(words[c.2 - 1])) {
+            c.2 -= 1;
         }
         !(c.2 == c.1 + 1 && listed(words[c.1]))
     });
@@ -602,9 +606,9 @@ pub(super) fn mark_source(words: &[&str], chunks: &mut Vec<(EntType, usize, usiz
 }
 
 /// The agencies the dateline names (`agencies`: each the normalised words of one name, as
-/// [`dateline_agencies`] reads them) are organisations, whole, wherever the sentence (`norms`,
-/// its normalised words) has their words in a row: `أردو بوینت نتورك`, which the model took in
-/// part for the place أردو. What the tagger said over those words gives way. Returns the spans
+/// [`dateline_agencies`] reads them) are organisations, whole, where the sentence (`norms`, its
+/// normalised words) credits them, between brackets, slashes or dashes: `أردو بوینت نتورك`,
+/// which the model took in part for the place أردو. What the tagger said over those words gives way. Returns the spans
 /// marked.
 ///
 /// [`dateline_agencies`]: crate::corpus::dateline_agencies
@@ -619,9 +623,18 @@ pub(super) fn mark_agencies(
         if n == 0 || n > norms.len() {
             continue;
         }
+        // Only where a credit stands: after `(`, `/` or `-`, before `)`, `/`, `-` or `۔` (a
+        // dateline saying `(خاص)` must not make every خاص of the article an organisation).
+        let credit = |k: usize| {
+            k > 0
+                && matches!(norms[k - 1], "(" | "/" | "-")
+                && norms
+                    .get(k + n)
+                    .is_some_and(|w| matches!(*w, ")" | "/" | "-" | "۔"))
+        };
         let mut k = 0;
         while k + n <= norms.len() {
-            if !norms[k..k + n].iter().eq(agency) {
+            if !credit(k) || !norms[k..k + n].iter().eq(agency) {
                 k += 1;
                 continue;
             }
@@ -1880,6 +1893,17 @@ mod tests {
     }
 
     #[test]
+    fn a_listed_verb_does_not_end_a_name() {
+        let words = ["الوزير", "محمد", "علي", "زار", "موقعا"];
+        let tags = tags_of(&["O", "B-PERS", "I-PERS", "I-PERS", "O"]);
+        let att = crate::entities::Attested::default();
+        assert_eq!(
+            refine_chunks(&words, &tags, &att),
+            vec![(EntType::Pers, 1, 3)]
+        );
+    }
+
+    #[test]
     fn a_town_that_is_a_first_name_stays_in_the_name() {
         // GeoNames has the town اَشرَف; before a surname it is the first name أشرف.
         let words = ["الفنان", "اشرف", "عبد", "الباقي", "،"];
@@ -1957,6 +1981,11 @@ mod tests {
                 (EntType::Org, 7, 8)
             ]
         );
+        // Elsewhere in the article the same words are what the tagger says they are.
+        let norms = ["قالت", "سبوتنيك", "ان", "اردو", "بوينت", "نتورك", "نشرت"];
+        let mut chunks = vec![(EntType::Org, 1, 2)];
+        assert!(mark_agencies(&norms, &mut chunks, &agencies).is_empty());
+        assert_eq!(chunks, vec![(EntType::Org, 1, 2)]);
     }
 
     #[test]
