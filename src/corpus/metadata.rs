@@ -9,10 +9,11 @@ use crate::text::dates::{find_dates, DateMention, PartialDate};
 
 /// How far into the body a dateline may sit (bytes of the first paragraphs).
 const DATELINE_WINDOW: usize = 400;
-/// How far into its paragraph a dateline's date may start, when the paragraphs are raw text's
-/// lines ([`dateline_agencies`]): `(پاکستان پوائنٹ نیوز / سبوتنيك - 21 اكتوبر 2020ء)` starts
-/// its date at byte 75.
+/// How far into its line a dateline's date may start in raw text ([`dateline_agencies`]):
+/// `(پاکستان پوائنٹ نیوز / سبوتنيك - 21 اكتوبر 2020ء)` starts its date at byte 75.
 const DATELINE_START: usize = 200;
+/// How much of a raw line [`dateline_agencies`] reads: the date window and the brackets after it.
+const DATELINE_LINE: usize = 600;
 
 /// The article's date and source, read from the title, the first paragraphs and the last.
 ///
@@ -57,13 +58,14 @@ fn dateline(title: &str, paragraphs: &[String]) -> (Option<PartialDate>, Vec<Str
 /// both, the last being the article's source. The entity pass takes each for an organisation,
 /// whole (agencies are organisations, and a wire credit names one agency after another). It
 /// reads raw text, where a title (or the title twice) may come first: the first of the first
-/// three paragraphs that has brackets by a dated dateline.
-pub fn dateline_agencies(paragraphs: &[String]) -> Vec<String> {
-    paragraphs
-        .iter()
-        .filter(|p| !p.trim().is_empty())
+/// three non-empty lines that has brackets by a dated dateline, each line read up to
+/// [`DATELINE_LINE`] bytes (a 16 MiB article may be one line).
+pub fn dateline_agencies(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
         .take(3)
-        .find_map(|p| {
+        .find_map(|l| {
+            let p = &l[..floor_boundary(l, DATELINE_LINE)];
             let window = &p[..floor_boundary(p, DATELINE_WINDOW)];
             // A dateline opens its paragraph: a date further in is the story's own.
             let d = find_dates(window)
@@ -198,7 +200,7 @@ mod tests {
 
     #[test]
     fn every_agency_of_the_dateline() {
-        let agencies = |p: &str| dateline_agencies(&[p.to_string()]);
+        let agencies = dateline_agencies;
         assert_eq!(
             agencies("موسكو، 14 ماي - ( أردو بوینت نتورك ۔ / سبوتنيك) - بحث"),
             ["أردو بوینت نتورك", "سبوتنيك"]

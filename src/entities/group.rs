@@ -164,28 +164,26 @@ fn mention_of(
 }
 
 /// Is the one-word name `w` (ال with at most one proclitic letter before it) a one-word entry of
-/// the person-name list as written with its article (الحريري, وللمالكي), and not among the most
-/// common words of general text (الثاني is a family name and, far more often, "the second")?
+/// the person-name list as written with its article (الحريري; للمالكي, ل + المالكي), and not
+/// among the most common words of general text (الثاني is a family name and, far more often,
+/// "the second")?
 fn listed_surname(w: &str) -> bool {
     let n = crate::text::normalize(w);
-    let names = person_single_names();
+    let mut forms = vec![n.clone()];
     let mut cs = n.chars();
-    let bare = cs
-        .next()
-        .is_some_and(crate::text::is_proclitic_letter)
-        .then_some(cs.as_str());
-    let listed = if names.contains(&n) {
-        Some(n.clone())
-    } else if let Some(rest) = bare {
-        let lil = rest.strip_prefix('ل').map(|r| format!("ال{r}"));
-        [Some(rest.to_string()), lil]
-            .into_iter()
-            .flatten()
-            .find(|f| names.contains(f))
-    } else {
-        None
-    };
-    listed.is_some_and(|f| !crate::entities::tagger::token_infos(&[&f])[0].is_common())
+    if cs.next().is_some_and(crate::text::is_proclitic_letter) {
+        let rest = cs.as_str();
+        forms.push(rest.to_string());
+        // لل is ل + ال with the alef dropped.
+        if let Some(r) = rest.strip_prefix('ل') {
+            forms.push(format!("ال{r}"));
+        }
+    }
+    let names = person_single_names();
+    forms
+        .into_iter()
+        .find(|f| names.contains(f))
+        .is_some_and(|f| !crate::entities::tagger::token_infos(&[&f])[0].is_common())
 }
 
 /// Groups mentions by key; a key's kind is the majority of its mentions' kinds; short person
@@ -417,9 +415,9 @@ mod tests {
     #[test]
     fn a_listed_surname_is_no_adjective() {
         // A lone nisba-shaped word is dropped as an adjective (الروسية), unless it is a person
-        // the name list has with its article (الحريري, وللمالكي) and no very common word
+        // the name list has with its article (الحريري, للمالكي) and no very common word
         // (الثاني, "the second").
-        let text = "قال الحريري إن الروسية وللمالكي والثاني حضروا";
+        let text = "قال الحريري إن الروسية للمالكي والثاني حضروا";
         let toks = ner_tokens(text).remove(0);
         let att = crate::entities::Attested::default();
         let person = |i: usize| {

@@ -192,20 +192,8 @@ pub fn extract_with(tagger: &Tagger, text: &str, article_date: Option<PartialDat
     closing.reverse();
     let source =
         crate::corpus::closing_source(&closing).filter(|s| !s.contains(char::is_whitespace));
-    // The agencies the dateline names (`( أردو بوینت نتورك ۔ / سبوتنيك)`), word by word: the
-    // first 600 bytes of the first lines are enough (a 16 MiB article may be one line).
-    let head: Vec<String> = text
-        .lines()
-        .take(8)
-        .map(|l| {
-            let mut end = l.len().min(600);
-            while !l.is_char_boundary(end) {
-                end -= 1;
-            }
-            l[..end].to_string()
-        })
-        .collect();
-    let agencies: Vec<Vec<String>> = crate::corpus::dateline_agencies(&head)
+    // The agencies the dateline names (`( أردو بوینت نتورك ۔ / سبوتنيك)`), word by word.
+    let agencies: Vec<Vec<String>> = crate::corpus::dateline_agencies(text)
         .iter()
         .map(|a| {
             let toks = ner_tokens(a).concat();

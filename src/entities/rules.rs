@@ -153,11 +153,7 @@ fn place_prefix(words: &[&str]) -> usize {
 /// A one-word country, territory or major city (the CLDR part of the gazetteer), as written or
 /// after one proclitic letter (وأذربيجان).
 fn is_major_place(word: &str) -> bool {
-    let g = gazetteer();
-    let n = normalize(word);
-    let mut cs = n.chars();
-    g.major.contains(&n)
-        || (cs.next().is_some_and(is_proclitic_letter) && g.major.contains(cs.as_str()))
+    in_set_clitic(&gazetteer().major, &normalize(word))
 }
 
 /// A one-word gazetteer place, as written or without its proclitics.
